@@ -1,0 +1,55 @@
+using BundleFunctions.Gdap;
+using BundleFunctions.Ports;
+using Microsoft.DurableTask;
+
+namespace BundleFunctions.Activities;
+
+/// <summary>Makes sure each requested role has its partner group, with the service account as a member.</summary>
+/// <param name="directory">The partner directory.</param>
+public sealed class EnsurePartnerGroupsActivity(IPartnerDirectory directory) : TaskActivity<EnsurePartnerGroupsInput, PartnerGroupsSummary>
+{
+    /// <inheritdoc />
+    public override async Task<PartnerGroupsSummary> RunAsync(TaskActivityContext context, EnsurePartnerGroupsInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        List<RoleGroup> groups = [];
+        int created = 0, membersAdded = 0;
+
+        // One at a time: twelve calls are quick, and a throttled tenant is not made worse by a burst.
+        foreach (Guid roleId in input.RoleTemplateIds)
+        {
+            if (!RoleCatalog.TryFind(roleId, out EntraRole? role))
+            {
+                throw new StepFailedException($"Role template ID {roleId} is not a known Entra role.");
+            }
+
+            PartnerGroup group = await directory.EnsureRoleGroupAsync(PartnerGroupName.For(input.GroupPrefix, role), CancellationToken.None);
+            groups.Add(new RoleGroup(roleId, group.GroupId));
+            created += group.Created ? 1 : 0;
+            membersAdded += group.MemberAdded ? 1 : 0;
+        }
+
+        return new PartnerGroupsSummary(groups, created, membersAdded);
+    }
+}
+
+/// <summary>Input of <see cref="EnsurePartnerGroupsActivity"/>.</summary>
+/// <param name="GroupPrefix">The group name prefix.</param>
+/// <param name="RoleTemplateIds">The roles that need a group.</param>
+public sealed record EnsurePartnerGroupsInput(string GroupPrefix, IReadOnlyList<Guid> RoleTemplateIds);
+
+/// <summary>The partner groups, one per role.</summary>
+/// <param name="Groups">Role → group.</param>
+/// <param name="Created">How many groups had to be created.</param>
+/// <param name="MembersAdded">How many memberships had to be added.</param>
+public sealed record PartnerGroupsSummary(IReadOnlyList<RoleGroup> Groups, int Created, int MembersAdded)
+{
+    /// <summary>A one-line account for the step's message.</summary>
+    /// <returns>E.g. <c>12 groups ready (3 created, 3 memberships added)</c>.</returns>
+    public string Describe() => $"{this.Groups.Count} groups ready ({this.Created} created, {this.MembersAdded} memberships added).";
+}
+
+/// <summary>The group that carries one role.</summary>
+/// <param name="RoleTemplateId">The role.</param>
+/// <param name="GroupId">The group's object ID.</param>
+public sealed record RoleGroup(Guid RoleTemplateId, string GroupId);

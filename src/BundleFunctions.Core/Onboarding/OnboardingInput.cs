@@ -1,0 +1,19 @@
+namespace BundleFunctions.Onboarding;
+
+/// <summary>The orchestration input of one onboarding. Holds no secret: it is stored in plain form in the task hub.</summary>
+/// <param name="Subject">Who it is for.</param>
+/// <param name="Request">What the caller asked for.</param>
+/// <param name="Settings">Naming and timing.</param>
+/// <param name="ResumeFrom">On a retry, the step to resume from; earlier steps are not run again.</param>
+/// <param name="Progress">What earlier executions learned (carried across <c>ContinueAsNew</c>).</param>
+public sealed record OnboardingInput(
+    OnboardingSubject Subject,
+    OnboardingRequest Request,
+    WorkflowSettings Settings,
+    OnboardingStep ResumeFrom = OnboardingStep.Validate,
+    OnboardingProgress? Progress = null);
+
+/// <summary>Facts an onboarding has established so far.</summary>
+/// <param name="RelationshipId">The relationship, once created or adopted.</param>
+/// <param name="Retries">How many times an operator has retried.</param>
+public sealed record OnboardingProgress(string? RelationshipId = null, int Retries = 0);

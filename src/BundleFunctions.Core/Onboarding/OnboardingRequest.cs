@@ -1,0 +1,72 @@
+using BundleFunctions.Gdap;
+
+namespace BundleFunctions.Onboarding;
+
+/// <summary>
+/// What a caller asks for when it starts an onboarding (the body of <c>POST /api/onboardings</c>). Optional fields fall back
+/// to the GDAP defaults: the bundle's twelve roles, 730 days, no auto-extend, a name made from the customer's initials.
+/// </summary>
+/// <param name="CustomerTenantId">The customer's Entra tenant ID.</param>
+/// <param name="CustomerName">The customer's name as the MSP knows it.</param>
+/// <param name="CustomerDomain">The customer's primary domain, if known.</param>
+/// <param name="OrganizationId">The caller's own ID for this customer (PSA/RMM organization), echoed back.</param>
+/// <param name="RelationshipName">The relationship's display name; default from the customer name.</param>
+/// <param name="DurationDays">Relationship duration in days, 1 to 730; default 730.</param>
+/// <param name="AutoExtend">Whether the relationship renews itself by 180 days; not allowed with Global Administrator.</param>
+/// <param name="Roles">Role template IDs; default the bundle's twelve.</param>
+public sealed record OnboardingRequest(
+    Guid CustomerTenantId,
+    string CustomerName,
+    string? CustomerDomain = null,
+    string? OrganizationId = null,
+    string? RelationshipName = null,
+    int? DurationDays = null,
+    bool? AutoExtend = null,
+    IReadOnlyList<Guid>? Roles = null)
+{
+    /// <summary>The longest customer name accepted.</summary>
+    public const int MaxCustomerNameLength = 256;
+
+    /// <summary>The relationship this request asks Microsoft for, with defaults filled in.</summary>
+    /// <returns>The relationship request (not yet validated).</returns>
+    public RelationshipRequest ToRelationshipRequest() => new(
+        DisplayName: this.RelationshipName ?? Gdap.RelationshipName.DefaultFor(this.CustomerName),
+        Duration: this.DurationDays is int days ? TimeSpan.FromDays(days) : RelationshipRules.DefaultDuration,
+        AutoExtendDuration: this.AutoExtend == true ? RelationshipRules.AutoExtendPeriod : TimeSpan.Zero,
+        RoleTemplateIds: this.Roles ?? [.. RoleTemplate.Default.Roles.Select(r => r.TemplateId)],
+        CustomerTenantId: this.CustomerTenantId,
+        CustomerName: this.CustomerName);
+
+    /// <summary>Checks the request and the relationship it implies; every violation is reported at once.</summary>
+    /// <returns>The violations; empty when the onboarding may start.</returns>
+    public IReadOnlyList<RuleViolation> Validate()
+    {
+        List<RuleViolation> violations = [];
+        if (string.IsNullOrWhiteSpace(this.CustomerName))
+        {
+            violations.Add(new("customerName", "The customer name is required."));
+        }
+        else if (this.CustomerName.Length > MaxCustomerNameLength)
+        {
+            violations.Add(new("customerName", $"The customer name must be at most {MaxCustomerNameLength} characters."));
+        }
+
+        if (this.CustomerDomain is { } domain && !IsDomainName(domain))
+        {
+            violations.Add(new("customerDomain", $"'{domain}' is not a domain name (e.g. contoso.onmicrosoft.com)."));
+        }
+
+        if (this.OrganizationId is { Length: > 128 })
+        {
+            violations.Add(new("organizationId", "The organization ID must be at most 128 characters."));
+        }
+
+        violations.AddRange(this.ToRelationshipRequest().Validate());
+        return violations;
+    }
+
+    static bool IsDomainName(string domain) =>
+        domain.Length is > 3 and <= 253
+        && Uri.CheckHostName(domain) == UriHostNameType.Dns
+        && domain.Contains('.', StringComparison.Ordinal);
+}

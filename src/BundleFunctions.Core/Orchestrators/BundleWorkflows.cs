@@ -1,0 +1,21 @@
+using BundleFunctions.Activities;
+using Microsoft.DurableTask;
+
+namespace BundleFunctions.Orchestrators;
+
+/// <summary>Registers every orchestrator and activity of the product, so each host (LocalHost, tests) wires the same set.</summary>
+public static class BundleWorkflows
+{
+    /// <summary>Adds the product's orchestrators and activities to a registry.</summary>
+    /// <param name="registry">The registry.</param>
+    /// <returns>The registry.</returns>
+    public static DurableTaskRegistry AddBundleWorkflows(this DurableTaskRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        return registry
+            .AddOrchestrator<OnboardCustomerOrchestrator>(OnboardCustomerOrchestrator.Name)
+            .AddActivity<RecordProgressActivity>(nameof(RecordProgressActivity))
+            .AddActivity<EnsurePartnerGroupsActivity>(nameof(EnsurePartnerGroupsActivity))
+            .AddActivity<CreateRelationshipActivity>(nameof(CreateRelationshipActivity));
+    }
+}

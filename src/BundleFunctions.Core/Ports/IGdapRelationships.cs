@@ -1,0 +1,74 @@
+using BundleFunctions.Gdap;
+
+namespace BundleFunctions.Ports;
+
+/// <summary>The partner's GDAP relationships (Graph <c>tenantRelationships/delegatedAdminRelationships</c>).</summary>
+public interface IGdapRelationships
+{
+    /// <summary>Lists every relationship of the partner (all pages).</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The relationships.</returns>
+    Task<IReadOnlyList<RelationshipSnapshot>> ListAsync(CancellationToken cancellationToken);
+
+    /// <summary>Creates a relationship in status <c>created</c>.</summary>
+    /// <param name="request">A request that passed <see cref="RelationshipRules"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The new relationship.</returns>
+    Task<RelationshipSnapshot> CreateAsync(RelationshipRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Finalizes a <c>created</c> relationship so the customer can approve it (status <c>approvalPending</c>).</summary>
+    /// <param name="relationshipId">The relationship.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when Microsoft accepted the lock request.</returns>
+    Task LockForApprovalAsync(RelationshipId relationshipId, CancellationToken cancellationToken);
+}
+
+/// <summary>A relationship as Graph reports it.</summary>
+/// <param name="Id">The relationship ID.</param>
+/// <param name="DisplayName">Its name.</param>
+/// <param name="CustomerTenantId">The customer, when Graph names one.</param>
+/// <param name="Status">Its lifecycle status.</param>
+/// <param name="RoleTemplateIds">The roles it grants.</param>
+public sealed record RelationshipSnapshot(
+    string Id,
+    string DisplayName,
+    Guid? CustomerTenantId,
+    RelationshipStatus Status,
+    IReadOnlyList<Guid> RoleTemplateIds);
+
+/// <summary>Graph's <c>delegatedAdminRelationshipStatus</c>.</summary>
+public enum RelationshipStatus
+{
+    /// <summary>A value this version does not know.</summary>
+    Unknown,
+
+    /// <summary>Created, still editable by the partner.</summary>
+    Created,
+
+    /// <summary>Locked; waiting for the customer.</summary>
+    ApprovalPending,
+
+    /// <summary>The customer approved.</summary>
+    Approved,
+
+    /// <summary>Being provisioned.</summary>
+    Activating,
+
+    /// <summary>Provisioned and usable.</summary>
+    Active,
+
+    /// <summary>Past its end date.</summary>
+    Expiring,
+
+    /// <summary>Deprovisioned after expiry.</summary>
+    Expired,
+
+    /// <summary>Termination was requested.</summary>
+    TerminationRequested,
+
+    /// <summary>Being deprovisioned after termination.</summary>
+    Terminating,
+
+    /// <summary>Deprovisioned after termination.</summary>
+    Terminated,
+}

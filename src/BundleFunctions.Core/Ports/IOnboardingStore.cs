@@ -1,0 +1,31 @@
+using BundleFunctions.Onboarding;
+
+namespace BundleFunctions.Ports;
+
+/// <summary>Where onboardings and their audit trail are kept. Written only by activities.</summary>
+public interface IOnboardingStore
+{
+    /// <summary>
+    /// Applies one change: creates the onboarding on first use, updates its status and steps, and appends an audit entry.
+    /// Concurrent writers are serialized with optimistic concurrency; the change is retried on a conflict, never lost.
+    /// </summary>
+    /// <param name="update">The change.</param>
+    /// <param name="at">When it happened.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The onboarding after the change.</returns>
+    Task<OnboardingRecord> ApplyAsync(ProgressUpdate update, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Reads one onboarding.</summary>
+    /// <param name="partnerTenantId">The partner tenant.</param>
+    /// <param name="onboardingId">The onboarding ID.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The onboarding, or null when there is none.</returns>
+    Task<OnboardingRecord?> GetAsync(Guid partnerTenantId, string onboardingId, CancellationToken cancellationToken);
+
+    /// <summary>Reads an onboarding's audit trail, oldest first.</summary>
+    /// <param name="partnerTenantId">The partner tenant.</param>
+    /// <param name="onboardingId">The onboarding ID.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The audit entries.</returns>
+    Task<IReadOnlyList<AuditLine>> GetAuditTrailAsync(Guid partnerTenantId, string onboardingId, CancellationToken cancellationToken);
+}

@@ -1,0 +1,23 @@
+using BundleFunctions.Gdap;
+
+namespace BundleFunctions.Ports;
+
+/// <summary>The partner tenant's directory: the role groups and the service account in them.</summary>
+public interface IPartnerDirectory
+{
+    /// <summary>
+    /// Finds the security group by its exact display name or creates it, then makes sure the service account is a member.
+    /// Idempotent: a second call finds what the first made.
+    /// </summary>
+    /// <param name="name">The group's names.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The group and what had to be done.</returns>
+    Task<PartnerGroup> EnsureRoleGroupAsync(PartnerGroupName name, CancellationToken cancellationToken);
+}
+
+/// <summary>A partner group that carries one role.</summary>
+/// <param name="GroupId">The group's object ID (the access container ID of its assignment).</param>
+/// <param name="DisplayName">The group's name.</param>
+/// <param name="Created">Whether this call created the group.</param>
+/// <param name="MemberAdded">Whether this call added the service account.</param>
+public sealed record PartnerGroup(string GroupId, string DisplayName, bool Created, bool MemberAdded);

@@ -1,0 +1,59 @@
+using Azure.Data.Tables;
+using Azure.Identity;
+using BundleFunctions.Infrastructure.MicrosoftCloud;
+using BundleFunctions.Infrastructure.Storage;
+using BundleFunctions.Ports;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BundleFunctions.Infrastructure;
+
+/// <summary>Registers the adapters behind Core's ports. Both hosts (Functions app, LocalHost) call this one method.</summary>
+public static class InfrastructureServices
+{
+    /// <summary>The connection setting of the application's own tables (separate from the task hub's storage).</summary>
+    public const string DataConnectionName = "BundleData";
+
+    /// <summary>Adds the store and the Microsoft cloud adapters.</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The configuration.</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection AddBundleInfrastructure(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(_ => CreateTableService(configuration, DataConnectionName));
+        services.AddSingleton<IOnboardingStore>(sp => new TableOnboardingStore(sp.GetRequiredService<TableServiceClient>()));
+        services.AddSingleton<MicrosoftCloudNotConfigured>();
+        services.AddSingleton<IPartnerDirectory>(sp => sp.GetRequiredService<MicrosoftCloudNotConfigured>());
+        services.AddSingleton<IGdapRelationships>(sp => sp.GetRequiredService<MicrosoftCloudNotConfigured>());
+        return services;
+    }
+
+    /// <summary>
+    /// A table client from a Functions-style connection setting: either a connection string in <c>{name}</c>
+    /// (Azurite locally), or an identity-based connection in <c>{name}__tableServiceUri</c> (+ <c>{name}__clientId</c> for a
+    /// user-assigned identity), as in Azure where shared keys are off.
+    /// </summary>
+    /// <param name="configuration">The configuration.</param>
+    /// <param name="name">The connection name.</param>
+    /// <returns>The client.</returns>
+    public static TableServiceClient CreateTableService(IConfiguration configuration, string name)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (configuration[name] is { Length: > 0 } connectionString)
+        {
+            return new TableServiceClient(connectionString);
+        }
+
+        IConfigurationSection section = configuration.GetSection(name);
+        if (section["tableServiceUri"] is { Length: > 0 } uri)
+        {
+            DefaultAzureCredential credential = new(new DefaultAzureCredentialOptions { ManagedIdentityClientId = section["clientId"] });
+            return new TableServiceClient(new Uri(uri), credential);
+        }
+
+        throw new InvalidOperationException(
+            $"The '{name}' storage connection is not configured: set '{name}' to a connection string, or '{name}__tableServiceUri' for an identity-based connection.");
+    }
+}

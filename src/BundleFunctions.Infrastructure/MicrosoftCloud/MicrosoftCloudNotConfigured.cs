@@ -1,0 +1,29 @@
+using BundleFunctions.Gdap;
+using BundleFunctions.Ports;
+
+namespace BundleFunctions.Infrastructure.MicrosoftCloud;
+
+/// <summary>
+/// What the Microsoft-facing ports do while no Graph / Partner Center connection is configured: fail the step at once with
+/// a message that names the missing settings, instead of retrying or failing somewhere deep in an HTTP stack.
+/// The onboarding then waits, failed, for an operator to fix the configuration and retry.
+/// </summary>
+public sealed class MicrosoftCloudNotConfigured : IPartnerDirectory, IGdapRelationships
+{
+    /// <summary>The message every call fails with.</summary>
+    public const string Message =
+        "No Microsoft cloud connection is configured: set the MicrosoftCloud settings (partner tenant, app ID, credential; "
+        + "see local.settings.sample.json), restart, then retry the onboarding.";
+
+    /// <inheritdoc />
+    public Task<PartnerGroup> EnsureRoleGroupAsync(PartnerGroupName name, CancellationToken cancellationToken) => throw new StepFailedException(Message);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RelationshipSnapshot>> ListAsync(CancellationToken cancellationToken) => throw new StepFailedException(Message);
+
+    /// <inheritdoc />
+    public Task<RelationshipSnapshot> CreateAsync(RelationshipRequest request, CancellationToken cancellationToken) => throw new StepFailedException(Message);
+
+    /// <inheritdoc />
+    public Task LockForApprovalAsync(RelationshipId relationshipId, CancellationToken cancellationToken) => throw new StepFailedException(Message);
+}

@@ -1,0 +1,146 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Azure;
+using Azure.Data.Tables;
+using BundleFunctions.Onboarding;
+using BundleFunctions.Ports;
+
+namespace BundleFunctions.Infrastructure.Storage;
+
+/// <summary>
+/// Onboardings in Azure Table Storage. One partition per partner tenant holds, side by side, each onboarding's row
+/// (row key = onboarding ID) and its audit lines (row key = <c>{onboarding ID}|audit|{ticks}|{unique}</c>), so a change and its
+/// audit line are written in one entity-group transaction: there is never a change without its audit line, or the reverse.
+/// Concurrent writers are serialized with the row's ETag; a writer that loses re-reads and re-applies its change.
+/// </summary>
+public sealed class TableOnboardingStore : IOnboardingStore
+{
+    /// <summary>The default table name.</summary>
+    public const string DefaultTableName = "Onboardings";
+
+    const int MaxConflictRetries = 8;
+    const int MaxMessageLength = 4000;
+    const string AuditMarker = "|audit|";
+
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    readonly TableClient table;
+    readonly Lazy<Task> created;
+
+    /// <summary>Initializes a new instance of the <see cref="TableOnboardingStore"/> class.</summary>
+    /// <param name="tables">The storage account's table service.</param>
+    /// <param name="tableName">The table to use; created on first use.</param>
+    public TableOnboardingStore(TableServiceClient tables, string tableName = DefaultTableName)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        this.table = tables.GetTableClient(tableName);
+        this.created = new Lazy<Task>(() => this.table.CreateIfNotExistsAsync());
+    }
+
+    /// <inheritdoc />
+    public async Task<OnboardingRecord> ApplyAsync(ProgressUpdate update, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        await this.created.Value;
+        string partition = PartitionOf(update.Subject.PartnerTenantId);
+        update = update with { Message = Clip(update.Message) };
+
+        for (int attempt = 0; ; attempt++)
+        {
+            NullableResponse<TableEntity> stored = await this.table.GetEntityIfExistsAsync<TableEntity>(
+                partition, update.Subject.OnboardingId, cancellationToken: cancellationToken);
+            OnboardingRecord current = stored.HasValue ? ToRecord(stored.Value!) : OnboardingRecord.New(update.Subject, at);
+            (OnboardingRecord next, AuditLine? audit) = current.Apply(update, at);
+            if (audit is null)
+            {
+                return current;
+            }
+
+            TableEntity row = ToEntity(next);
+            TableTransactionAction write = stored.HasValue
+                ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, stored.Value!.ETag)
+                : new TableTransactionAction(TableTransactionActionType.Add, row);
+            try
+            {
+                await this.table.SubmitTransactionAsync([write, new(TableTransactionActionType.Add, ToEntity(next.Subject, audit))], cancellationToken);
+                return next;
+            }
+            catch (TableTransactionFailedException conflict) when (conflict.Status is 409 or 412 && attempt < MaxConflictRetries)
+            {
+                // Another writer got there first (412: the row changed; 409: the row was created meanwhile). Re-read and re-apply.
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<OnboardingRecord?> GetAsync(Guid partnerTenantId, string onboardingId, CancellationToken cancellationToken)
+    {
+        await this.created.Value;
+        NullableResponse<TableEntity> stored = await this.table.GetEntityIfExistsAsync<TableEntity>(
+            PartitionOf(partnerTenantId), onboardingId, cancellationToken: cancellationToken);
+        return stored.HasValue ? ToRecord(stored.Value!) : null;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<AuditLine>> GetAuditTrailAsync(Guid partnerTenantId, string onboardingId, CancellationToken cancellationToken)
+    {
+        await this.created.Value;
+        string from = onboardingId + AuditMarker;
+        string to = onboardingId + "|audit}"; // '}' sorts right after '|': the range holds exactly this onboarding's audit lines.
+        List<AuditLine> lines = [];
+        await foreach (TableEntity entity in this.table.QueryAsync<TableEntity>(
+            e => e.PartitionKey == PartitionOf(partnerTenantId) && e.RowKey.CompareTo(from) >= 0 && e.RowKey.CompareTo(to) < 0,
+            cancellationToken: cancellationToken))
+        {
+            lines.Add(new AuditLine(entity.GetDateTimeOffset("At")!.Value, entity.GetString("What"), entity.GetString("Message")));
+        }
+
+        return lines;
+    }
+
+    static string PartitionOf(Guid partnerTenantId) => partnerTenantId.ToString("N");
+
+    static string? Clip(string? message) =>
+        message is { Length: > MaxMessageLength } ? message[..(MaxMessageLength - 1)] + "…" : message;
+
+    static TableEntity ToEntity(OnboardingRecord record) => new(PartitionOf(record.Subject.PartnerTenantId), record.Subject.OnboardingId)
+    {
+        ["Kind"] = "onboarding",
+        ["CustomerTenantId"] = record.Subject.CustomerTenantId,
+        ["CustomerName"] = record.Subject.CustomerName,
+        ["OrganizationId"] = record.Subject.OrganizationId,
+        ["Status"] = record.Status.ToString(),
+        ["Shield"] = record.Shield.ToString(),
+        ["CurrentStep"] = record.CurrentStep.ToString(),
+        ["RelationshipId"] = record.RelationshipId,
+        ["InvitationUrl"] = record.InvitationUrl?.AbsoluteUri,
+        ["Steps"] = JsonSerializer.Serialize(record.Steps, Json),
+        ["CreatedAt"] = record.CreatedAt,
+        ["UpdatedAt"] = record.UpdatedAt,
+    };
+
+    static TableEntity ToEntity(OnboardingSubject subject, AuditLine line) =>
+        new(PartitionOf(subject.PartnerTenantId), $"{subject.OnboardingId}{AuditMarker}{line.At.UtcTicks:D19}|{Guid.NewGuid():N}")
+        {
+            ["Kind"] = "audit",
+            ["At"] = line.At,
+            ["What"] = line.What,
+            ["Message"] = line.Message,
+        };
+
+    static OnboardingRecord ToRecord(TableEntity entity) => new(
+        new OnboardingSubject(
+            entity.RowKey,
+            Guid.ParseExact(entity.PartitionKey, "N"),
+            entity.GetGuid("CustomerTenantId")!.Value,
+            entity.GetString("CustomerName"),
+            entity.GetString("OrganizationId")),
+        Enum.Parse<OnboardingStatus>(entity.GetString("Status")),
+        Enum.Parse<Shield>(entity.GetString("Shield")),
+        Enum.Parse<OnboardingStep>(entity.GetString("CurrentStep")),
+        entity.GetString("RelationshipId"),
+        entity.GetString("InvitationUrl") is { } url ? new Uri(url) : null,
+        JsonSerializer.Deserialize<List<StepRecord>>(entity.GetString("Steps"), Json)!,
+        entity.GetDateTimeOffset("CreatedAt")!.Value,
+        entity.GetDateTimeOffset("UpdatedAt")!.Value);
+}

@@ -1,0 +1,73 @@
+using DurableTask.AzureStorage;
+using DurableTask.Core;
+using Grpc.Net.Client;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing.Sidecar.Grpc;
+using Microsoft.DurableTask.Worker;
+using Microsoft.Extensions.Options;
+
+namespace BundleFunctions.LocalHost.Durable;
+
+/// <summary>
+/// The Durable Task backend of the LocalHost: the gRPC sidecar (<see cref="TaskHubGrpcServer"/>) over the Azure Storage
+/// provider, which is the provider Durable Functions uses in Azure. Orchestration state lives in Azurite's queues, tables
+/// and blobs, so an instance survives the process being killed.
+/// </summary>
+public static class DurableSidecar
+{
+    /// <summary>The connection setting of the task hub's storage account (as in Functions).</summary>
+    public const string StorageConnectionName = "AzureWebJobsStorage";
+
+    /// <summary>Registers the sidecar, a worker with <paramref name="tasks"/>, and a client, all in this process.</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The configuration.</param>
+    /// <param name="tasks">Registers the orchestrators and activities.</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection AddDurableSidecar(this IServiceCollection services, IConfiguration configuration, Action<Microsoft.DurableTask.DurableTaskRegistry> tasks)
+    {
+        LocalHostOptions options = configuration.GetSection(LocalHostOptions.Section).Get<LocalHostOptions>() ?? new();
+        string storage = configuration[StorageConnectionName] is { Length: > 0 } connection ? connection : "UseDevelopmentStorage=true";
+
+        services.AddSingleton(sp => new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
+        {
+            TaskHubName = options.TaskHubName,
+            StorageAccountClientProvider = new StorageAccountClientProvider(storage),
+            MaxQueuePollingInterval = options.MaxQueuePollingInterval,
+            LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
+        }));
+        services.AddSingleton<IOrchestrationService>(sp => sp.GetRequiredService<AzureStorageOrchestrationService>());
+        services.AddSingleton<IOrchestrationServiceClient>(sp => sp.GetRequiredService<AzureStorageOrchestrationService>());
+        services.AddGrpc();
+        services.AddSingleton<TaskHubGrpcServer>();
+
+        // Worker and client talk to the sidecar over loopback gRPC, exactly as an out-of-process worker would.
+        GrpcChannel channel = GrpcChannel.ForAddress($"http://127.0.0.1:{options.SidecarPort}");
+        services.AddSingleton(channel);
+        services.AddDurableTaskWorker(builder =>
+        {
+            builder.UseGrpc(channel);
+            builder.AddTasks(tasks);
+        });
+        services.AddDurableTaskClient(builder => builder.UseGrpc(channel));
+        return services;
+    }
+
+    /// <summary>Creates the task hub's queues, tables and containers if they are missing (the sidecar only starts the service).</summary>
+    /// <param name="services">The application's services.</param>
+    /// <returns>A task that completes when the task hub exists.</returns>
+    public static Task EnsureTaskHubAsync(IServiceProvider services) =>
+        services.GetRequiredService<AzureStorageOrchestrationService>().CreateIfNotExistsAsync();
+
+    /// <summary>Listens on the API port (HTTP/1.1) and the sidecar port (HTTP/2 for gRPC), loopback only.</summary>
+    /// <param name="builder">The web host builder.</param>
+    /// <param name="configuration">The configuration.</param>
+    public static void ListenOnLoopback(this ConfigureWebHostBuilder builder, IConfiguration configuration)
+    {
+        LocalHostOptions options = configuration.GetSection(LocalHostOptions.Section).Get<LocalHostOptions>() ?? new();
+        builder.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(System.Net.IPAddress.Loopback, options.ApiPort, l => l.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1AndHttp2);
+            kestrel.Listen(System.Net.IPAddress.Loopback, options.SidecarPort, l => l.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2);
+        });
+    }
+}

@@ -1,0 +1,23 @@
+namespace BundleFunctions.LocalHost.Durable;
+
+/// <summary>Settings of the LocalHost (section <c>LocalHost</c>).</summary>
+public sealed class LocalHostOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "LocalHost";
+
+    /// <summary>Port of the HTTP API (the Functions default, so the same URLs work against both hosts).</summary>
+    public int ApiPort { get; set; } = 7071;
+
+    /// <summary>Port of the Durable Task gRPC sidecar (the Durable Task sidecar's usual port).</summary>
+    public int SidecarPort { get; set; } = 4001;
+
+    /// <summary>The task hub; unique per developer/app so two hosts never steal each other's messages.</summary>
+    public string TaskHubName { get; set; } = "bundlelocal";
+
+    /// <summary>
+    /// Longest wait between two polls of an idle queue. Azure's default is 30 s; locally 1 s, so a raised event or a fired
+    /// timer is seen at once.
+    /// </summary>
+    public TimeSpan MaxQueuePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
+}

@@ -1,0 +1,16 @@
+using BundleFunctions.Infrastructure;
+using BundleFunctions.LocalHost.Durable;
+using BundleFunctions.Orchestrators;
+
+// The LocalHost runs the product's workflows on one machine with the same storage provider as Azure, on Azurite.
+WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddJsonFile("local.settings.json", optional: true).AddEnvironmentVariables();
+builder.WebHost.ListenOnLoopback(builder.Configuration);
+builder.Services.AddBundleInfrastructure(builder.Configuration);
+builder.Services.AddDurableSidecar(builder.Configuration, tasks => tasks.AddBundleWorkflows());
+
+WebApplication app = builder.Build();
+await DurableSidecar.EnsureTaskHubAsync(app.Services);
+app.MapGrpcService<Microsoft.DurableTask.Testing.Sidecar.Grpc.TaskHubGrpcServer>();
+app.MapGet("/api/health", () => Results.Ok(new { status = "ok" }));
+await app.RunAsync();
