@@ -246,7 +246,7 @@ public sealed class OnboardCustomerOrchestrator : TaskOrchestrator<OnboardingInp
         {
             TaskFailureDetails? details = failure.FailureDetails;
             return details is null ? failure.Message
-                : details.IsCausedBy<StepFailedException>() ? details.ErrorMessage
+                : StepFailedException.IsCause(details) ? details.ErrorMessage
                 : $"{details.ErrorMessage} (gave up after the configured retries; retry the onboarding when the cause is fixed).";
         }
 
@@ -254,7 +254,7 @@ public sealed class OnboardCustomerOrchestrator : TaskOrchestrator<OnboardingInp
             TaskOptions.FromRetryPolicy(new RetryPolicy(retry.MaxAttempts, retry.FirstRetryInterval, retry.BackoffCoefficient, retry.MaxRetryInterval)
             {
                 // Only transient failures are worth another attempt; a StepFailedException says what to fix instead.
-                HandleFailure = failure => !failure.IsCausedBy<StepFailedException>(),
+                HandleFailure = failure => !StepFailedException.IsCause(failure),
             });
     }
 }

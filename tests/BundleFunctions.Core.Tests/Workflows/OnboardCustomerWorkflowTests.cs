@@ -1,0 +1,199 @@
+using BundleFunctions.Gdap;
+using BundleFunctions.Onboarding;
+using BundleFunctions.Ports;
+using Microsoft.DurableTask.Client;
+
+namespace BundleFunctions.Core.Tests.Workflows;
+
+public sealed class OnboardCustomerWorkflowTests : IAsyncLifetime
+{
+    static readonly Guid Customer = Guid.Parse("4b827261-d21f-4aa9-b7db-7fa1f56fb163");
+    WorkflowHost host = null!;
+
+    public async Task InitializeAsync() => this.host = await WorkflowHost.StartAsync();
+
+    public async Task DisposeAsync() => await this.host.DisposeAsync();
+
+    static OnboardingRequest Contoso() => new(Customer, "Contoso Pharma Ltd");
+
+    static StepRecord Step(OnboardingRecord record, OnboardingStep step) => record.Steps.Single(s => s.Step == step);
+
+    Task<OnboardingRecord> WaitingForCustomer(string id) => this.host.WaitForRecordAsync(id, r => r.Status == OnboardingStatus.WaitingForCustomer);
+
+    [Fact]
+    public async Task A_valid_request_creates_the_groups_and_relationship_and_publishes_the_approval_link()
+    {
+        string id = await this.host.StartAsync(WorkflowHost.InputFor(Contoso()));
+
+        OnboardingRecord record = await this.WaitingForCustomer(id);
+
+        RelationshipSnapshot relationship = Assert.Single(this.host.Relationships.All);
+        Assert.Equal(("CPL-GDAP", RelationshipStatus.ApprovalPending, Customer), (relationship.DisplayName, relationship.Status, relationship.CustomerTenantId));
+        Assert.Equal(RoleTemplate.Default.Roles.Select(r => r.TemplateId), relationship.RoleTemplateIds);
+        Assert.Equal(RoleCatalog.BundleRoles.Select(r => $"Acme GDAP-{r.Name}").Order(), this.host.Directory.GroupNames.Order());
+        Assert.Equal(relationship.Id, record.RelationshipId);
+        Assert.Equal(ApprovalLink.For(RelationshipId.Parse(relationship.Id)), record.InvitationUrl);
+        Assert.All(record.Steps.Take(4), s => Assert.Equal((StepStatus.Succeeded, 1), (s.Status, s.Attempts)));
+        Assert.Equal(StepStatus.Running, Step(record, OnboardingStep.AwaitCustomerApproval).Status);
+        Assert.Equal("12 groups ready (12 created, 12 memberships added).", Step(record, OnboardingStep.EnsurePartnerGroups).Message);
+    }
+
+    [Fact]
+    public async Task The_approval_event_for_the_relationship_completes_the_wait()
+    {
+        string id = await this.host.StartAsync(WorkflowHost.InputFor(Contoso()));
+        OnboardingRecord waiting = await this.WaitingForCustomer(id);
+
+        await this.host.Client.RaiseEventAsync(id, OnboardingEvents.RelationshipApproved, new RelationshipApproved(waiting.RelationshipId!, "webhook"));
+        OnboardingOutcome outcome = await this.host.WaitForOutcomeAsync(id);
+
+        OnboardingRecord record = (await this.host.Store.GetAsync(WorkflowHost.PartnerTenantId, id, default))!;
+        Assert.Equal(OnboardingStatus.Running, outcome.Status);
+        Assert.Equal("Approved by the customer (seen by webhook).", Step(record, OnboardingStep.AwaitCustomerApproval).Message);
+        Assert.Equal(StepStatus.Succeeded, Step(record, OnboardingStep.AwaitCustomerApproval).Status);
+        Assert.Equal(OnboardingStatus.Running, record.Status);
+    }
+
+    [Fact]
+    public async Task An_approval_event_for_another_relationship_is_ignored()
+    {
+        string id = await this.host.StartAsync(WorkflowHost.InputFor(Contoso()));
+        OnboardingRecord waiting = await this.WaitingForCustomer(id);
+
+        await this.host.Client.RaiseEventAsync(id, OnboardingEvents.RelationshipApproved, new RelationshipApproved("other-relationship", "webhook"));
+        await Task.Delay(1000);
+        OrchestrationMetadata? still = await this.host.Client.GetInstanceAsync(id);
+        await this.host.Client.RaiseEventAsync(id, OnboardingEvents.RelationshipApproved, new RelationshipApproved(waiting.RelationshipId!, "poll"));
+
+        Assert.Equal(OrchestrationRuntimeStatus.Running, still!.RuntimeStatus);
+        Assert.Equal(OnboardingStatus.Running, (await this.host.WaitForOutcomeAsync(id)).Status);
+    }
+
+    [Fact]
+    public async Task An_invalid_request_fails_validation_with_every_reason_and_calls_nothing()
+    {
+        OnboardingRequest bad = Contoso() with { RelationshipName = new string('x', 51), DurationDays = 731 };
+
+        OnboardingOutcome outcome = await this.host.WaitForOutcomeAsync(await this.host.StartAsync(WorkflowHost.InputFor(bad)));
+
+        Assert.Equal((OnboardingStatus.Failed, OnboardingStep.Validate), (outcome.Status, outcome.FailedStep));
+        Assert.Equal("The relationship name is 51 characters long; Microsoft allows at most 50. The duration must be from 1 to 730 days; 731 days was asked for.", outcome.Message);
+        Assert.Equal((0, 0), (this.host.Directory.Calls, this.host.Relationships.All.Count));
+    }
+
+    [Fact]
+    public async Task Transient_failures_are_retried_within_the_step()
+    {
+        this.host.Directory.TransientFailures = 2;
+
+        OnboardingRecord record = await this.WaitingForCustomer(await this.host.StartAsync(WorkflowHost.InputFor(Contoso())));
+
+        Assert.Equal(12, this.host.Directory.GroupNames.Count);
+        Assert.Equal(StepStatus.Succeeded, Step(record, OnboardingStep.EnsurePartnerGroups).Status);
+        Assert.Equal(1, Step(record, OnboardingStep.EnsurePartnerGroups).Attempts);
+    }
+
+    [Fact]
+    public async Task A_non_transient_failure_stops_at_once_with_its_message()
+    {
+        this.host.Directory.PermanentFailure = "The service account is not in AdminAgents.";
+        string id = await this.host.StartAsync(WorkflowHost.InputFor(Contoso()));
+
+        OnboardingRecord record = await this.host.WaitForRecordAsync(id, r => r.Status == OnboardingStatus.Failed);
+
+        Assert.Equal(1, this.host.Directory.Calls);
+        Assert.Equal((StepStatus.Failed, "The service account is not in AdminAgents."), (Step(record, OnboardingStep.EnsurePartnerGroups).Status, Step(record, OnboardingStep.EnsurePartnerGroups).Message));
+        Assert.Equal(OnboardingStep.EnsurePartnerGroups, record.CurrentStep);
+    }
+
+    [Fact]
+    public async Task Retry_resumes_at_the_failed_step_without_repeating_earlier_ones()
+    {
+        this.host.Directory.PermanentFailure = "The service account is not in AdminAgents.";
+        string id = await this.host.StartAsync(WorkflowHost.InputFor(Contoso()));
+        await this.host.WaitForRecordAsync(id, r => r.Status == OnboardingStatus.Failed);
+
+        this.host.Directory.PermanentFailure = null;
+        await this.host.Client.RaiseEventAsync(id, OnboardingEvents.RetryRequested, new OperatorDecision("operator@msp.example"));
+        OnboardingRecord record = await this.WaitingForCustomer(id);
+
+        Assert.Equal(1, Step(record, OnboardingStep.Validate).Attempts);
+        Assert.Equal((StepStatus.Succeeded, 2), (Step(record, OnboardingStep.EnsurePartnerGroups).Status, Step(record, OnboardingStep.EnsurePartnerGroups).Attempts));
+        IReadOnlyList<AuditLine> audit = await this.host.Store.GetAuditTrailAsync(WorkflowHost.PartnerTenantId, id, default);
+        Assert.Contains(audit, line => line.Message == "Retry from EnsurePartnerGroups requested by operator@msp.example.");
+    }
+
+    [Fact]
+    public async Task Cancel_while_waiting_for_the_customer_ends_cancelled()
+    {
+        string id = await this.host.StartAsync(WorkflowHost.InputFor(Contoso()));
+        await this.WaitingForCustomer(id);
+
+        await this.host.Client.RaiseEventAsync(id, OnboardingEvents.CancelRequested, new OperatorDecision("operator@msp.example"));
+        OnboardingOutcome outcome = await this.host.WaitForOutcomeAsync(id);
+
+        Assert.Equal(OnboardingStatus.Cancelled, outcome.Status);
+        Assert.Equal("Cancelled by operator@msp.example at step AwaitCustomerApproval.", outcome.Message);
+        Assert.Equal(OnboardingStatus.Cancelled, (await this.host.Store.GetAsync(WorkflowHost.PartnerTenantId, id, default))!.Status);
+    }
+
+    [Fact]
+    public async Task Approval_that_never_comes_fails_at_the_deadline_and_a_retry_asks_for_a_new_relationship()
+    {
+        WorkflowSettings settings = WorkflowHost.FastSettings with { ApprovalDeadline = TimeSpan.FromSeconds(2) };
+        string id = await this.host.StartAsync(WorkflowHost.InputFor(Contoso(), settings));
+
+        OnboardingRecord failed = await this.host.WaitForRecordAsync(id, r => r.Status == OnboardingStatus.Failed);
+        this.host.Relationships.Expire(failed.RelationshipId!);
+        await this.host.Client.RaiseEventAsync(id, OnboardingEvents.RetryRequested, new OperatorDecision("operator@msp.example"));
+        OnboardingRecord waiting = await this.WaitingForCustomer(id);
+
+        Assert.StartsWith("The approval request expired: the customer did not approve within", Step(failed, OnboardingStep.AwaitCustomerApproval).Message, StringComparison.Ordinal);
+        Assert.Equal(2, this.host.Relationships.Creates);
+        Assert.NotEqual(failed.RelationshipId, waiting.RelationshipId);
+        Assert.Equal("CPL-GDAP-4b82", this.host.Relationships.All.Single(r => r.Id == waiting.RelationshipId).DisplayName);
+    }
+
+    [Fact]
+    public async Task A_failure_nobody_acts_on_ends_failed_after_the_operator_timeout()
+    {
+        this.host.Directory.PermanentFailure = "Forbidden.";
+        WorkflowSettings settings = WorkflowHost.FastSettings with { OperatorDecisionTimeout = TimeSpan.FromSeconds(1) };
+
+        OnboardingOutcome outcome = await this.host.WaitForOutcomeAsync(await this.host.StartAsync(WorkflowHost.InputFor(Contoso(), settings)));
+
+        Assert.Equal((OnboardingStatus.Failed, OnboardingStep.EnsurePartnerGroups, "Forbidden."), (outcome.Status, outcome.FailedStep, outcome.Message));
+    }
+
+    [Fact]
+    public async Task An_existing_relationship_of_the_customer_is_adopted_not_duplicated()
+    {
+        this.host.Relationships.Seed(new RelationshipSnapshot($"{Guid.NewGuid()}-{Guid.NewGuid()}", "CPL-GDAP", Customer, RelationshipStatus.ApprovalPending, []));
+
+        OnboardingRecord record = await this.WaitingForCustomer(await this.host.StartAsync(WorkflowHost.InputFor(Contoso())));
+
+        Assert.Equal(0, this.host.Relationships.Creates);
+        Assert.Equal("Adopted the existing relationship 'CPL-GDAP' (ApprovalPending).", Step(record, OnboardingStep.CreateRelationship).Message);
+    }
+
+    [Fact]
+    public async Task An_already_active_relationship_needs_no_approval()
+    {
+        this.host.Relationships.Seed(new RelationshipSnapshot($"{Guid.NewGuid()}-{Guid.NewGuid()}", "CPL-GDAP", Customer, RelationshipStatus.Active, []));
+
+        OnboardingOutcome outcome = await this.host.WaitForOutcomeAsync(await this.host.StartAsync(WorkflowHost.InputFor(Contoso())));
+
+        Assert.Equal(OnboardingStatus.Running, outcome.Status);
+        Assert.Equal(0, this.host.Relationships.Creates);
+    }
+
+    [Fact]
+    public async Task A_name_held_by_another_customer_gets_a_unique_suffix()
+    {
+        this.host.Relationships.Seed(new RelationshipSnapshot($"{Guid.NewGuid()}-{Guid.NewGuid()}", "CPL-GDAP", Guid.NewGuid(), RelationshipStatus.Active, []));
+
+        OnboardingRecord record = await this.WaitingForCustomer(await this.host.StartAsync(WorkflowHost.InputFor(Contoso())));
+
+        Assert.Equal("Created 'CPL-GDAP-4b82' and locked it for approval.", Step(record, OnboardingStep.CreateRelationship).Message);
+    }
+}
