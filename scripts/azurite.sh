@@ -2,6 +2,7 @@
 # Azurite for the LocalHost and the tests: install (pinned, npm ci), start on 127.0.0.1, stop by PID.
 #   scripts/azurite.sh start   # idempotent: reuses a running Azurite it started
 #   scripts/azurite.sh stop
+#   scripts/azurite.sh running # exit 0 when the Azurite this script started is running
 #   scripts/azurite.sh reset   # stop and delete its data
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -55,7 +56,8 @@ stop() {
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
+  running) running && echo "azurite: running (pid $(cat "$pidfile"))" ;;
   reset) stop; rm -rf "$state/data"; echo "azurite: data deleted" ;;
   install) install ;;
-  *) echo "usage: $0 start|stop|reset|install" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|running|reset|install" >&2; exit 2 ;;
 esac

@@ -4,7 +4,7 @@ using BundleFunctions.Orchestrators;
 
 // The LocalHost runs the product's workflows on one machine with the same storage provider as Azure, on Azurite.
 WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
-builder.Configuration.AddJsonFile("local.settings.json", optional: true).AddEnvironmentVariables();
+builder.Configuration.AddFunctionsLocalSettings().AddEnvironmentVariables();
 builder.WebHost.ListenOnLoopback(builder.Configuration);
 builder.Services.AddBundleInfrastructure(builder.Configuration);
 builder.Services.AddDurableSidecar(builder.Configuration, tasks => tasks.AddBundleWorkflows());

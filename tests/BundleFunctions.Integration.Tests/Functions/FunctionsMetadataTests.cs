@@ -1,0 +1,70 @@
+using System.Text.Json;
+using BundleFunctions.Orchestrators;
+using Microsoft.DurableTask;
+
+namespace BundleFunctions.Integration.Tests.Functions;
+
+/// <summary>
+/// The Functions app declares its triggers in <c>functions.metadata</c>, written at build time from the hand-written wrappers.
+/// These tests read that file (from <c>FUNCTIONS_PUBLISH_DIR</c> when ./test.sh has published, else the build output), so a
+/// workflow added to Core without its wrapper fails here instead of in Azure.
+/// </summary>
+public sealed class FunctionsMetadataTests
+{
+    static readonly Lazy<Dictionary<string, string[]>> Declared = new(ReadMetadata);
+
+    [Fact]
+    public void Every_orchestrator_in_core_has_an_orchestration_trigger()
+    {
+        Assert.All(CoreTasks(typeof(ITaskOrchestrator)), name => Assert.Equal(["orchestrationTrigger"], Declared.Value[name]));
+    }
+
+    [Fact]
+    public void Every_activity_in_core_has_an_activity_trigger()
+    {
+        Assert.All(CoreTasks(typeof(ITaskActivity)), name => Assert.Equal(["activityTrigger"], Declared.Value[name]));
+    }
+
+    [Fact]
+    public void The_health_endpoint_is_an_http_trigger()
+    {
+        Assert.Equal(["httpTrigger", "http"], Declared.Value["Health"]);
+    }
+
+    [Fact]
+    public void The_published_host_json_names_the_task_hub_from_an_app_setting()
+    {
+        using JsonDocument host = JsonDocument.Parse(File.ReadAllText(Path.Combine(FunctionsOutput(), "host.json")));
+        Assert.Equal("%TASKHUB_NAME%", host.RootElement.GetProperty("extensions").GetProperty("durableTask").GetProperty("hubName").GetString());
+    }
+
+    static IEnumerable<string> CoreTasks(Type kind) =>
+        typeof(BundleWorkflows).Assembly.GetTypes()
+            .Where(t => t is { IsAbstract: false, IsClass: true } && kind.IsAssignableFrom(t))
+            .Select(t => t == typeof(OnboardCustomerOrchestrator) ? OnboardCustomerOrchestrator.Name : t.Name);
+
+    static Dictionary<string, string[]> ReadMetadata()
+    {
+        using JsonDocument metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(FunctionsOutput(), "functions.metadata")));
+        return metadata.RootElement.EnumerateArray().ToDictionary(
+            f => f.GetProperty("name").GetString()!,
+            f => f.GetProperty("bindings").EnumerateArray().Select(b => b.GetProperty("type").GetString()!).ToArray());
+    }
+
+    static string FunctionsOutput()
+    {
+        if (Environment.GetEnvironmentVariable("FUNCTIONS_PUBLISH_DIR") is { Length: > 0 } published)
+        {
+            return published;
+        }
+
+        DirectoryInfo testBin = new(AppContext.BaseDirectory);
+        DirectoryInfo root = testBin;
+        while (!File.Exists(Path.Combine(root.FullName, "BundleFunctions.sln")))
+        {
+            root = root.Parent!;
+        }
+
+        return Path.Combine(root.FullName, "src", "BundleFunctions", "bin", testBin.Parent!.Name, "net10.0");
+    }
+}

@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using BundleFunctions.Infrastructure.MicrosoftCloud;
+using BundleFunctions.Infrastructure.Storage;
+using BundleFunctions.Onboarding;
+using BundleFunctions.Orchestrators;
+using BundleFunctions.Ports;
+using Grpc.Net.Client;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+
+namespace BundleFunctions.Integration.Tests.LocalHost;
+
+public sealed class LocalHostDurabilityTests(ITestOutputHelper output)
+{
+    readonly TableOnboardingStore store = new(Azurite.Tables());
+
+    [Fact]
+    public async Task An_onboarding_waiting_in_a_killed_host_finishes_in_a_new_host_without_rerunning_its_activities()
+    {
+        string taskHub = "dur" + Guid.NewGuid().ToString("N")[..12];
+        Guid partner = Guid.NewGuid();
+        OnboardingRequest request = new(Guid.NewGuid(), "Durable Dental Group");
+        OnboardingInput input = new(
+            new OnboardingSubject(OnboardingId.For(partner, request.CustomerTenantId), partner, request.CustomerTenantId, request.CustomerName, null),
+            request,
+            WorkflowSettings.Default with { OperatorDecisionTimeout = TimeSpan.FromMinutes(30) });
+        string id = input.Subject.OnboardingId;
+
+        // First host: with no Microsoft cloud configured, the groups step fails and the onboarding waits for an operator.
+        using (LocalHostProcess first = await LocalHostProcess.StartAsync(taskHub))
+        {
+            await using ClientScope client = ClientScope.For(first);
+            await client.Durable.ScheduleNewOrchestrationInstanceAsync(OnboardCustomerOrchestrator.Name, input, new StartOrchestrationOptions { InstanceId = id });
+            await WaitUntilAsync(async () => (await client.Durable.GetInstanceAsync(id, getInputsAndOutputs: true))?.SerializedCustomStatus?.Contains("operator retry or cancel", StringComparison.Ordinal) == true, first);
+            first.KillHard();
+        }
+
+        // Second host, new process, same task hub: the waiting instance is still there and reacts to the cancel.
+        Stopwatch sinceRestart = Stopwatch.StartNew();
+        using LocalHostProcess second = await LocalHostProcess.StartAsync(taskHub);
+        await using ClientScope again = ClientScope.For(second);
+        await again.Durable.RaiseEventAsync(id, OnboardingEvents.CancelRequested, new OperatorDecision("durability-test"));
+        using CancellationTokenSource limit = new(TimeSpan.FromMinutes(2));
+        OrchestrationMetadata done = await again.Durable.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, limit.Token);
+        output.WriteLine($"Restart to completion: {sinceRestart.Elapsed.TotalSeconds:0.0} s");
+
+        Assert.Equal(OnboardingStatus.Cancelled, done.ReadOutputAs<OnboardingOutcome>()!.Status);
+        OnboardingRecord record = (await this.store.GetAsync(partner, id, default))!;
+        Assert.Equal((StepStatus.Succeeded, 1), (record.Steps[0].Status, record.Steps[0].Attempts));
+        Assert.Equal((StepStatus.Failed, 1, MicrosoftCloudNotConfigured.Message), (record.Steps[1].Status, record.Steps[1].Attempts, record.Steps[1].Message));
+        IReadOnlyList<AuditLine> trail = await this.store.GetAuditTrailAsync(partner, id, default);
+        Assert.Equal(
+            ["Validate Running, onboarding Running", "Validate Succeeded", "EnsurePartnerGroups Running", "EnsurePartnerGroups Failed, onboarding Failed", "onboarding Cancelled"],
+            trail.Select(l => l.What));
+    }
+
+    static async Task WaitUntilAsync(Func<Task<bool>> condition, LocalHostProcess host)
+    {
+        Stopwatch waited = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (waited.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                throw new TimeoutException("The onboarding did not reach the expected state:\n" + host.Output);
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>A Durable Task client connected to a LocalHost's sidecar over gRPC, as any external caller would be.</summary>
+    sealed class ClientScope(ServiceProvider services, GrpcChannel channel) : IAsyncDisposable
+    {
+        public DurableTaskClient Durable { get; } = services.GetRequiredService<DurableTaskClient>();
+
+        public static ClientScope For(LocalHostProcess host)
+        {
+            GrpcChannel channel = GrpcChannel.ForAddress($"http://127.0.0.1:{host.SidecarPort}");
+            ServiceCollection services = new();
+            services.AddLogging();
+            services.AddDurableTaskClient(builder => builder.UseGrpc(channel));
+            return new ClientScope(services.BuildServiceProvider(), channel);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await services.DisposeAsync();
+            await channel.ShutdownAsync();
+            channel.Dispose();
+        }
+    }
+}

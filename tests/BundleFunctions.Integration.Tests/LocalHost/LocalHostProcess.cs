@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace BundleFunctions.Integration.Tests.LocalHost;
+
+/// <summary>The LocalHost as a separate operating-system process, so a test can kill it the hard way and start another.</summary>
+public sealed class LocalHostProcess : IDisposable
+{
+    readonly Process process;
+    readonly StringBuilder output = new();
+
+    LocalHostProcess(Process process, int apiPort, int sidecarPort)
+    {
+        this.process = process;
+        this.ApiPort = apiPort;
+        this.SidecarPort = sidecarPort;
+    }
+
+    public int ApiPort { get; }
+
+    public int SidecarPort { get; }
+
+    public string Output
+    {
+        get { lock (this.output) { return this.output.ToString(); } }
+    }
+
+    /// <summary>Starts the built LocalHost on free loopback ports with the given task hub, and waits until it answers.</summary>
+    public static async Task<LocalHostProcess> StartAsync(string taskHubName, int? apiPort = null, int? sidecarPort = null)
+    {
+        Azurite.EnsureRunning();
+        string dll = LocalHostAssembly();
+        ProcessStartInfo start = new("dotnet", [dll])
+        {
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        int api = apiPort ?? FreePort();
+        int sidecar = sidecarPort ?? FreePort();
+        start.Environment["LocalHost__ApiPort"] = api.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["LocalHost__SidecarPort"] = sidecar.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["LocalHost__TaskHubName"] = taskHubName;
+        start.Environment["AzureWebJobsStorage"] = Azurite.ConnectionString;
+        start.Environment["BundleData"] = Azurite.ConnectionString;
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["DOTNET_ENVIRONMENT"] = "Development";
+
+        LocalHostProcess host = new(Process.Start(start)!, api, sidecar);
+        host.process.OutputDataReceived += (_, e) => host.Append(e.Data);
+        host.process.ErrorDataReceived += (_, e) => host.Append(e.Data);
+        host.process.BeginOutputReadLine();
+        host.process.BeginErrorReadLine();
+        await host.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
+        return host;
+    }
+
+    /// <summary>SIGKILL: no shutdown hooks, no flush, exactly like a crash or an evicted container.</summary>
+    public void KillHard()
+    {
+        this.process.Kill(entireProcessTree: true);
+        this.process.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        if (!this.process.HasExited)
+        {
+            this.KillHard();
+        }
+
+        this.process.Dispose();
+    }
+
+    static string LocalHostAssembly()
+    {
+        // Tests run from tests/<project>/bin/<Configuration>/net10.0; the LocalHost is built beside them (project reference).
+        DirectoryInfo testBin = new(AppContext.BaseDirectory);
+        string configuration = testBin.Parent!.Name;
+        DirectoryInfo root = testBin;
+        while (!File.Exists(Path.Combine(root.FullName, "BundleFunctions.sln")))
+        {
+            root = root.Parent ?? throw new InvalidOperationException("The repository root (BundleFunctions.sln) was not found above " + AppContext.BaseDirectory);
+        }
+
+        string dll = Path.Combine(root.FullName, "src", "BundleFunctions.LocalHost", "bin", configuration, "net10.0", "BundleFunctions.LocalHost.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the solution first: the LocalHost is missing.", dll);
+    }
+
+    static int FreePort()
+    {
+        using TcpListener listener = new(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    void Append(string? line)
+    {
+        if (line is not null)
+        {
+            lock (this.output) { this.output.AppendLine(line); }
+        }
+    }
+
+    async Task WaitUntilHealthyAsync(TimeSpan limit)
+    {
+        using HttpClient http = new() { Timeout = TimeSpan.FromSeconds(2) };
+        Stopwatch waited = Stopwatch.StartNew();
+        while (waited.Elapsed < limit)
+        {
+            if (this.process.HasExited)
+            {
+                throw new InvalidOperationException($"The LocalHost exited with code {this.process.ExitCode}:\n{this.Output}");
+            }
+
+            try
+            {
+                if ((await http.GetAsync(new Uri($"http://127.0.0.1:{this.ApiPort}/api/health"))).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"The LocalHost did not answer /api/health within {limit.TotalSeconds} s:\n{this.Output}");
+    }
+}
