@@ -18,7 +18,7 @@ public sealed class TableOnboardingStore : IOnboardingStore
     /// <summary>The default table name.</summary>
     public const string DefaultTableName = "Onboardings";
 
-    const int MaxConflictRetries = 8;
+    const int MaxConflictRetries = 50;
     const int MaxMessageLength = 4000;
     const string AuditMarker = "|audit|";
 
@@ -67,7 +67,9 @@ public sealed class TableOnboardingStore : IOnboardingStore
             }
             catch (TableTransactionFailedException conflict) when (conflict.Status is 409 or 412 && attempt < MaxConflictRetries)
             {
-                // Another writer got there first (412: the row changed; 409: the row was created meanwhile). Re-read and re-apply.
+                // Another writer got there first (412: the row changed; 409: the row was created meanwhile). Re-read and
+                // re-apply after a short jittered pause, so that racing writers spread out instead of colliding again.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * Math.Min(attempt + 1, 10))), cancellationToken);
             }
         }
     }
