@@ -1,0 +1,126 @@
+// Everything inside the resource group, composed from one module per concern.
+@description('Azure region.')
+param location string
+
+@description('Tags for every resource.')
+param tags object
+
+@description('Short unique token for globally unique names.')
+param resourceToken string
+
+@description('Object ID that may store the app credential in Key Vault; empty for none.')
+param credentialAdminPrincipalId string
+
+@description('Integrate the app with a new virtual network.')
+param vnetEnabled bool
+
+@description('Most Flex Consumption instances.')
+param maximumInstanceCount int
+
+@description('Memory of one instance, in MB.')
+param instanceMemoryMB int
+
+var taskHubName = 'bundlehub${resourceToken}'
+var eventsTopicName = 'onboarding-events'
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: 'id-bundlefunctions-${resourceToken}'
+  location: location
+  tags: tags
+}
+
+module storage 'storage.bicep' = {
+  name: 'storage'
+  params: {
+    location: location
+    tags: tags
+    resourceToken: resourceToken
+  }
+}
+
+module monitoring 'monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    location: location
+    tags: tags
+    resourceToken: resourceToken
+  }
+}
+
+module serviceBus 'servicebus.bicep' = {
+  name: 'servicebus'
+  params: {
+    location: location
+    tags: tags
+    resourceToken: resourceToken
+    topicName: eventsTopicName
+  }
+}
+
+module keyVault 'keyvault.bicep' = {
+  name: 'keyvault'
+  params: {
+    location: location
+    tags: tags
+    resourceToken: resourceToken
+  }
+}
+
+module network 'network.bicep' = if (vnetEnabled) {
+  name: 'network'
+  params: {
+    location: location
+    tags: tags
+    resourceToken: resourceToken
+  }
+}
+
+module functionApp 'functionapp.bicep' = {
+  name: 'functionapp'
+  params: {
+    location: location
+    tags: tags
+    resourceToken: resourceToken
+    identityId: identity.id
+    identityClientId: identity.properties.clientId
+    runtimeBlobEndpoint: storage.outputs.runtimeBlobEndpoint
+    runtimeQueueEndpoint: storage.outputs.runtimeQueueEndpoint
+    runtimeTableEndpoint: storage.outputs.runtimeTableEndpoint
+    deploymentContainerName: storage.outputs.deploymentContainerName
+    dataTableEndpoint: storage.outputs.dataTableEndpoint
+    serviceBusNamespace: serviceBus.outputs.fullyQualifiedNamespace
+    eventsTopicName: eventsTopicName
+    keyVaultUri: keyVault.outputs.vaultUri
+    applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
+    taskHubName: taskHubName
+    subnetId: vnetEnabled ? network!.outputs.appSubnetId : ''
+    maximumInstanceCount: maximumInstanceCount
+    instanceMemoryMB: instanceMemoryMB
+  }
+}
+
+module roles 'roles.bicep' = {
+  name: 'roles'
+  params: {
+    principalId: identity.properties.principalId
+    runtimeStorageName: storage.outputs.runtimeStorageName
+    dataStorageName: storage.outputs.dataStorageName
+    serviceBusNamespaceName: serviceBus.outputs.namespaceName
+    eventsTopicName: eventsTopicName
+    keyVaultName: keyVault.outputs.name
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    credentialAdminPrincipalId: credentialAdminPrincipalId
+  }
+}
+
+@description('Name of the Functions app.')
+output functionAppName string = functionApp.outputs.name
+
+@description('Partner Center webhook URL.')
+output webhookUrl string = 'https://${functionApp.outputs.defaultHostName}/api/webhooks/partner-center'
+
+@description('Key Vault name.')
+output keyVaultName string = keyVault.outputs.name
+
+@description('Durable task hub name.')
+output taskHubName string = taskHubName

@@ -1,0 +1,142 @@
+// The Functions app on Flex Consumption (.NET 10 isolated), running as the user-assigned identity. Every connection in
+// its settings is identity-based: endpoints and the identity's client ID, never a key.
+@description('Azure region.')
+param location string
+
+@description('Tags.')
+param tags object
+
+@description('Short unique token.')
+param resourceToken string
+
+@description('Resource ID of the user-assigned identity.')
+param identityId string
+
+@description('Client ID of the user-assigned identity.')
+param identityClientId string
+
+@description('Runtime account blob endpoint.')
+param runtimeBlobEndpoint string
+
+@description('Runtime account queue endpoint.')
+param runtimeQueueEndpoint string
+
+@description('Runtime account table endpoint.')
+param runtimeTableEndpoint string
+
+@description('Blob container that receives the app package.')
+param deploymentContainerName string
+
+@description('Data account table endpoint.')
+param dataTableEndpoint string
+
+@description('Service Bus fully qualified namespace.')
+param serviceBusNamespace string
+
+@description('Events topic.')
+param eventsTopicName string
+
+@description('Key Vault URI.')
+param keyVaultUri string
+
+@description('Application Insights connection string (an identifier; ingestion is Entra-authenticated).')
+param applicationInsightsConnectionString string
+
+@description('Durable task hub name.')
+param taskHubName string
+
+@description('Subnet for VNet integration; empty for none.')
+param subnetId string
+
+@description('Most instances.')
+param maximumInstanceCount int
+
+@description('Memory of one instance, in MB.')
+param instanceMemoryMB int
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: 'plan-bundlefunctions-${resourceToken}'
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource site 'Microsoft.Web/sites@2024-04-01' = {
+  name: 'func-bundlefunctions-${resourceToken}'
+  location: location
+  tags: union(tags, { 'azd-service-name': 'api' })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    keyVaultReferenceIdentity: identityId
+    virtualNetworkSubnetId: empty(subnetId) ? null : subnetId
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${runtimeBlobEndpoint}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      runtime: {
+        name: 'dotnet-isolated'
+        version: '10.0'
+      }
+    }
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      http20Enabled: true
+      appSettings: [
+        // Functions runtime + Durable task hub storage, through the managed identity.
+        { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
+        { name: 'AzureWebJobsStorage__clientId', value: identityClientId }
+        { name: 'AzureWebJobsStorage__blobServiceUri', value: runtimeBlobEndpoint }
+        { name: 'AzureWebJobsStorage__queueServiceUri', value: runtimeQueueEndpoint }
+        { name: 'AzureWebJobsStorage__tableServiceUri', value: runtimeTableEndpoint }
+        { name: 'TASKHUB_NAME', value: taskHubName }
+        // The product's own tables.
+        { name: 'BundleData__credential', value: 'managedidentity' }
+        { name: 'BundleData__clientId', value: identityClientId }
+        { name: 'BundleData__tableServiceUri', value: dataTableEndpoint }
+        // Events out.
+        { name: 'ServiceBusConnection__fullyQualifiedNamespace', value: serviceBusNamespace }
+        { name: 'ServiceBusConnection__credential', value: 'managedidentity' }
+        { name: 'ServiceBusConnection__clientId', value: identityClientId }
+        { name: 'Events__TopicName', value: eventsTopicName }
+        // Where the Graph / Partner Center app credential is kept (read with the identity, inside activities only).
+        { name: 'MicrosoftCloud__KeyVaultUri', value: keyVaultUri }
+        // Telemetry, Entra-authenticated (local auth is off on the component).
+        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: applicationInsightsConnectionString }
+        { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identityClientId};Authorization=AAD' }
+      ]
+    }
+  }
+}
+
+@description('App name.')
+output name string = site.name
+
+@description('Default host name.')
+output defaultHostName string = site.properties.defaultHostName

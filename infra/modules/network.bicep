@@ -1,0 +1,36 @@
+// Optional virtual network for the app's outbound traffic. Flex Consumption integrates with a subnet delegated to
+// Microsoft.App/environments.
+@description('Azure region.')
+param location string
+
+@description('Tags.')
+param tags object
+
+@description('Short unique token.')
+param resourceToken string
+
+resource vnet 'Microsoft.Network/virtualNetworks@2024-05-01' = {
+  name: 'vnet-bundlefunctions-${resourceToken}'
+  location: location
+  tags: tags
+  properties: {
+    addressSpace: { addressPrefixes: [ '10.20.0.0/16' ] }
+    subnets: [
+      {
+        name: 'app'
+        properties: {
+          addressPrefix: '10.20.1.0/24'
+          delegations: [
+            {
+              name: 'flex-consumption'
+              properties: { serviceName: 'Microsoft.App/environments' }
+            }
+          ]
+        }
+      }
+    ]
+  }
+}
+
+@description('Subnet the app integrates with.')
+output appSubnetId string = resourceId('Microsoft.Network/virtualNetworks/subnets', vnet.name, 'app')
