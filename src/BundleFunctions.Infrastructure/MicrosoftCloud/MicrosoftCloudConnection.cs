@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography.X509Certificates;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Identity;
+using Microsoft.Graph;
+using Microsoft.Kiota.Authentication.Azure;
+
+namespace BundleFunctions.Infrastructure.MicrosoftCloud;
+
+/// <summary>
+/// The one place that knows how to reach the Microsoft cloud: TLS trust (system store, or one pinned certificate in
+/// development), app credentials per tenant (the partner's, or a customer's through consent), and Graph clients whose
+/// auth provider sends tokens to the configured Graph host only.
+/// </summary>
+public sealed class MicrosoftCloudConnection : IDisposable
+{
+    readonly MicrosoftCloudOptions options;
+    readonly HttpMessageHandler tokenHandler;
+    readonly ConcurrentDictionary<Guid, TokenCredential> credentials = new();
+    readonly ConcurrentDictionary<Guid, GraphServiceClient> graphClients = new();
+
+    /// <summary>Initializes a new instance of the <see cref="MicrosoftCloudConnection"/> class.</summary>
+    /// <param name="options">Where the cloud is and how to sign in.</param>
+    public MicrosoftCloudConnection(MicrosoftCloudOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        this.options = options;
+        this.tokenHandler = this.CreateHandler();
+    }
+
+    /// <summary>The options this connection was made with.</summary>
+    public MicrosoftCloudOptions Options => this.options;
+
+    /// <summary>A transport handler with this connection's TLS trust (pinned certificate or system store).</summary>
+    /// <returns>A new handler; the caller owns it.</returns>
+    public HttpMessageHandler CreateHandler()
+    {
+        SocketsHttpHandler handler = new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        if (this.options.PinnedCertificateThumbprint is { Length: > 0 } pinned)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                certificate is X509Certificate2 presented && string.Equals(presented.Thumbprint, pinned, StringComparison.OrdinalIgnoreCase);
+        }
+
+        return handler;
+    }
+
+    /// <summary>The app's credential in a tenant: the partner's own, or a customer's the app is consented into.</summary>
+    /// <param name="tenantId">The tenant whose authority issues the token.</param>
+    /// <returns>The credential (cached per tenant; tokens are cached inside it).</returns>
+    public TokenCredential CredentialFor(Guid tenantId) => this.credentials.GetOrAdd(tenantId, tenant =>
+        new ClientSecretCredential(
+            tenant.ToString(),
+            this.options.ClientId.ToString(),
+            this.options.ClientSecret ?? throw new InvalidOperationException("MicrosoftCloud:ClientSecret is not configured."),
+            new ClientSecretCredentialOptions
+            {
+                AuthorityHost = this.options.AuthorityHost,
+                DisableInstanceDiscovery = !this.options.IsMicrosoftAuthority,
+                Transport = new HttpClientTransport(new HttpClient(this.tokenHandler, disposeHandler: false)),
+            }));
+
+    /// <summary>A Graph client acting as the app in a tenant.</summary>
+    /// <param name="tenantId">The tenant (partner or customer).</param>
+    /// <returns>The client (cached per tenant).</returns>
+    public GraphServiceClient GraphFor(Guid tenantId) => this.graphClients.GetOrAdd(tenantId, tenant =>
+    {
+        // The Graph SDK's default middleware (retry on 429/503/504 honouring Retry-After, redirects, compression) over our transport.
+        HttpClient http = GraphClientFactory.Create(finalHandler: this.CreateHandler());
+        AzureIdentityAuthenticationProvider auth = new(
+            this.CredentialFor(tenant),
+            allowedHosts: [this.options.GraphBaseUrl.Host],
+            scopes: [MicrosoftCloudOptions.GraphScope]);
+        return new GraphServiceClient(http, auth, this.options.GraphBaseUrl.AbsoluteUri.TrimEnd('/'));
+    });
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (GraphServiceClient client in this.graphClients.Values)
+        {
+            client.Dispose();
+        }
+
+        this.tokenHandler.Dispose();
+    }
+}

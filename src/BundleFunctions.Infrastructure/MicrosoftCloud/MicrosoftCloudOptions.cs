@@ -1,0 +1,45 @@
+namespace BundleFunctions.Infrastructure.MicrosoftCloud;
+
+/// <summary>
+/// Where the Microsoft cloud is and how the partner's app signs in (section <c>MicrosoftCloud</c>). The defaults are
+/// Microsoft's; pointing the three base addresses at the simulator (and pinning its certificate) is the only change
+/// needed to run against it.
+/// </summary>
+public sealed class MicrosoftCloudOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "MicrosoftCloud";
+
+    /// <summary>The token audience for Graph (the same whatever host serves Graph).</summary>
+    public const string GraphScope = "https://graph.microsoft.com/.default";
+
+    /// <summary>The token audience for Partner Center.</summary>
+    public const string PartnerCenterScope = "https://api.partnercenter.microsoft.com/.default";
+
+    /// <summary>The partner's tenant.</summary>
+    public Guid PartnerTenantId { get; set; }
+
+    /// <summary>The partner's multi-tenant app (client ID).</summary>
+    public Guid ClientId { get; set; }
+
+    /// <summary>The app's client secret. Locally from local.settings.json; in Azure from Key Vault, never an app setting.</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>The Entra ID authority host.</summary>
+    public Uri AuthorityHost { get; set; } = new("https://login.microsoftonline.com/");
+
+    /// <summary>Graph's base address including the version segment.</summary>
+    public Uri GraphBaseUrl { get; set; } = new("https://graph.microsoft.com/v1.0");
+
+    /// <summary>Partner Center's base address.</summary>
+    public Uri PartnerCenterBaseUrl { get; set; } = new("https://api.partnercenter.microsoft.com");
+
+    /// <summary>
+    /// Development only: trust exactly the server certificate with this SHA-1 thumbprint (the simulator's self-signed one),
+    /// instead of the machine's trust store. Never "accept any certificate".
+    /// </summary>
+    public string? PinnedCertificateThumbprint { get; set; }
+
+    /// <summary>Whether the authority is Microsoft's (instance discovery only works there).</summary>
+    public bool IsMicrosoftAuthority => this.AuthorityHost.Host.EndsWith(".microsoftonline.com", StringComparison.OrdinalIgnoreCase);
+}

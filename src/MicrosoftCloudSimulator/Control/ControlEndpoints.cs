@@ -1,0 +1,108 @@
+using System.Text.Json.Nodes;
+using MicrosoftCloudSimulator.Hosting;
+using MicrosoftCloudSimulator.State;
+using MicrosoftCloudSimulator.Webhooks;
+
+namespace MicrosoftCloudSimulator.Control;
+
+/// <summary>Test hooks under <c>/_sim</c>: play the customer, inspect, inject faults, move time. Never in production paths.</summary>
+public static class ControlEndpoints
+{
+    public static void MapControl(this IEndpointRouteBuilder app)
+    {
+        RouteGroupBuilder sim = app.MapGroup("/_sim");
+        sim.MapPost("/relationships/{id}/approve", Approve);
+        sim.MapGet("/stats", (Traffic traffic) => Results.Json(new
+        {
+            requests = new SortedDictionary<string, int>(traffic.Requests),
+            throttled = new SortedDictionary<string, int>(traffic.Throttled),
+            serverErrors = new SortedDictionary<string, int>(traffic.ServerErrors),
+            total = traffic.Requests.Values.Sum(),
+        }));
+        sim.MapDelete("/stats", (Traffic traffic) =>
+        {
+            traffic.Reset();
+            return Results.NoContent();
+        });
+        sim.MapGet("/faults", (SimulatedCloud cloud) => Results.Json(cloud.Locked(c => c.Faults)));
+        sim.MapPost("/faults", (FaultSettings faults, SimulatedCloud cloud) =>
+        {
+            if (faults.ThrottleRates.Values.Concat(faults.ServerErrorRates.Values).Any(r => r is < 0 or > 1))
+            {
+                return Results.Problem(statusCode: 400, title: "Rates are fractions from 0 to 1.");
+            }
+
+            cloud.Locked(c => c.Faults = faults);
+            return Results.Json(faults);
+        });
+        sim.MapDelete("/faults", (SimulatedCloud cloud) =>
+        {
+            cloud.Locked(c => c.Faults = new FaultSettings());
+            return Results.NoContent();
+        });
+        sim.MapPost("/time/advance", AdvanceTime);
+        sim.MapGet("/time", (SimulatedCloud cloud) => Results.Json(new { now = cloud.Clock.UtcNow, offset = cloud.Clock.Offset }));
+        sim.MapPost("/customers/{tenantId}/conditional-access-policies", AddBlockingPolicy);
+        sim.MapGet("/state", (SimulatedCloud cloud) => Results.Json(cloud.Locked(StateDump.Of)));
+        sim.MapGet("/webhooks/deliveries", (WebhookDelivery delivery) => Results.Json(delivery.Deliveries.ToArray()));
+        sim.MapGet("/certificates/https", (SimulatorCertificates certificates) =>
+            Results.Json(new { thumbprint = certificates.HttpsThumbprint, pem = certificates.Https.ExportCertificatePem() }));
+        sim.MapGet("/certificates/pcnotifications-dispatch.microsoft.com.cer", (SimulatorCertificates certificates) =>
+            Results.Bytes(certificates.WebhookSigning.RawData, "application/pkix-cert"));
+    }
+
+    static async Task<IResult> Approve(string id, HttpContext http, SimulatedCloud cloud, WebhookDelivery delivery)
+    {
+        JsonObject? body = await Graph.DirectoryEndpoints.ReadBody(http);
+        if (!Guid.TryParse(body?["customerTenantId"]?.GetValue<string>(), out Guid customer))
+        {
+            return Results.Problem(statusCode: 400, title: "customerTenantId (GUID) is required: the customer whose Global Administrator approves.");
+        }
+
+        string? refused = cloud.Locked(c => Lifecycle.Approve(c, id, customer));
+        if (refused is not null)
+        {
+            return Results.Problem(statusCode: 409, title: refused);
+        }
+
+        delivery.RunDue();
+        return Results.Json(new { relationshipId = id, status = "approved" });
+    }
+
+    static async Task<IResult> AdvanceTime(HttpContext http, SimulatedCloud cloud, WebhookDelivery delivery)
+    {
+        JsonObject? body = await Graph.DirectoryEndpoints.ReadBody(http);
+        if (!TimeSpan.TryParse(body?["by"]?.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture, out TimeSpan by) || by < TimeSpan.Zero)
+        {
+            return Results.Problem(statusCode: 400, title: "'by' must be a non-negative TimeSpan, e.g. \"90.00:00:00\".");
+        }
+
+        cloud.Clock.Advance(by);
+
+        // Time jumps can cross several transitions (active → expiring → expired): run the engine until nothing changes.
+        for (int i = 0; i < 5; i++)
+        {
+            cloud.Clock.Advance(cloud.Options.Deprovisioning);
+            delivery.RunDue();
+        }
+
+        return Results.Json(new { now = cloud.Clock.UtcNow, offset = cloud.Clock.Offset });
+    }
+
+    static async Task<IResult> AddBlockingPolicy(string tenantId, HttpContext http, SimulatedCloud cloud)
+    {
+        JsonObject? body = await Graph.DirectoryEndpoints.ReadBody(http);
+        string name = body?["displayName"]?.GetValue<string>() ?? "Require MFA for all users";
+        return cloud.Locked(c =>
+        {
+            if (!Guid.TryParse(tenantId, out Guid id) || !c.Tenants.TryGetValue(id, out Tenant? tenant) || tenant.IsPartner)
+            {
+                return Results.Problem(statusCode: 404, title: $"Customer tenant '{tenantId}' does not exist.");
+            }
+
+            ConditionalAccessPolicy policy = new() { Id = Guid.NewGuid(), DisplayName = name };
+            tenant.Policies[policy.Id] = policy;
+            return Results.Json(new { id = policy.Id, displayName = policy.DisplayName }, statusCode: 201);
+        });
+    }
+}

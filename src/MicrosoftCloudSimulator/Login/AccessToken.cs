@@ -1,0 +1,128 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MicrosoftCloudSimulator.Hosting;
+
+namespace MicrosoftCloudSimulator.Login;
+
+/// <summary>Who a request acts as, read from a validated access token.</summary>
+/// <param name="TenantId">The tenant the token was issued by (<c>tid</c>).</param>
+/// <param name="Audience">The API the token is for.</param>
+/// <param name="AppId">The client application.</param>
+/// <param name="UserId">The signed-in user for a delegated token; null for app-only.</param>
+/// <param name="HomeTenantId">The user's home tenant (the partner, for a GDAP sign-in into a customer).</param>
+/// <param name="Permissions">Roles (app-only) or scopes (delegated).</param>
+public sealed record Caller(Guid TenantId, string Audience, Guid AppId, Guid? UserId, Guid HomeTenantId, IReadOnlyList<string> Permissions)
+{
+    public bool IsAppOnly => this.UserId is null;
+}
+
+/// <summary>Issues and validates RS256 JWTs shaped like Entra ID v2.0 access tokens.</summary>
+public sealed class AccessTokens(SimulatorCertificates certificates, SimulatorOptions options, TimeProvider realTime)
+{
+    public const string GraphAudience = "https://graph.microsoft.com";
+    public const string PartnerCenterAudience = "https://api.partnercenter.microsoft.com";
+
+    static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
+
+    /// <summary>Issues a token. Times are real (not simulated) so client token caches and server checks agree.</summary>
+    public (string Token, int ExpiresIn) Issue(string issuerBase, Caller caller)
+    {
+        DateTimeOffset now = realTime.GetUtcNow();
+        long iat = now.ToUnixTimeSeconds();
+        JsonObject payload = new()
+        {
+            ["aud"] = caller.Audience,
+            ["iss"] = $"{issuerBase}/{caller.TenantId}/v2.0",
+            ["iat"] = iat,
+            ["nbf"] = iat,
+            ["exp"] = iat + (long)options.TokenLifetime.TotalSeconds,
+            ["tid"] = caller.TenantId.ToString(),
+            ["appid"] = caller.AppId.ToString(),
+            ["azp"] = caller.AppId.ToString(),
+            ["idtyp"] = caller.IsAppOnly ? "app" : "user",
+            ["ver"] = "2.0",
+            ["home_tid"] = caller.HomeTenantId.ToString(),
+        };
+        if (caller.UserId is Guid user)
+        {
+            payload["oid"] = user.ToString();
+            payload["scp"] = string.Join(' ', caller.Permissions);
+        }
+        else
+        {
+            payload["roles"] = new JsonArray([.. caller.Permissions.Select(p => (JsonNode)p)]);
+        }
+
+        JsonObject header = new() { ["alg"] = "RS256", ["typ"] = "JWT", ["kid"] = certificates.TokenSigningKeyId };
+        string signingInput = $"{Base64Url(header.ToJsonString(Compact))}.{Base64Url(payload.ToJsonString(Compact))}";
+        byte[] signature = certificates.TokenSigningKey.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        return ($"{signingInput}.{Base64Url(signature)}", (int)options.TokenLifetime.TotalSeconds - 1);
+    }
+
+    /// <summary>Validates a bearer token for an API; returns the caller or why it was refused.</summary>
+    public (Caller? Caller, string? Problem) Validate(string? authorization, string audience)
+    {
+        if (string.IsNullOrEmpty(authorization) || !authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, "Access token is empty.");
+        }
+
+        string[] parts = authorization["Bearer ".Length..].Trim().Split('.');
+        if (parts.Length != 3)
+        {
+            return (null, "IDX14100: JWT is not well formed.");
+        }
+
+        byte[] signature;
+        JsonNode? claims;
+        try
+        {
+            signature = FromBase64Url(parts[2]);
+            claims = JsonNode.Parse(FromBase64Url(parts[1]));
+        }
+        catch (Exception e) when (e is FormatException or JsonException)
+        {
+            return (null, "IDX14100: JWT is not well formed.");
+        }
+
+        if (!certificates.TokenSigningKey.VerifyData(Encoding.ASCII.GetBytes($"{parts[0]}.{parts[1]}"), signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
+        {
+            return (null, "Access token validation failure: invalid signature.");
+        }
+
+        if (claims!["exp"]!.GetValue<long>() <= realTime.GetUtcNow().ToUnixTimeSeconds())
+        {
+            return (null, "Lifetime validation failed, the token is expired.");
+        }
+
+        if (claims["aud"]!.GetValue<string>() != audience)
+        {
+            return (null, "Invalid audience.");
+        }
+
+        string? scopes = claims["scp"]?.GetValue<string>();
+        IReadOnlyList<string> permissions = scopes is not null
+            ? scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            : [.. claims["roles"]?.AsArray().Select(r => r!.GetValue<string>()) ?? []];
+        Guid? user = claims["oid"] is JsonNode oid && scopes is not null ? Guid.Parse(oid.GetValue<string>()) : null;
+        return (new Caller(
+            Guid.Parse(claims["tid"]!.GetValue<string>()),
+            audience,
+            Guid.Parse(claims["appid"]!.GetValue<string>()),
+            user,
+            Guid.Parse(claims["home_tid"]!.GetValue<string>()),
+            permissions), null);
+    }
+
+    static string Base64Url(string text) => Base64Url(Encoding.UTF8.GetBytes(text));
+
+    static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    static byte[] FromBase64Url(string text)
+    {
+        string padded = text.Replace('-', '+').Replace('_', '/');
+        return Convert.FromBase64String(padded.PadRight(padded.Length + ((4 - (padded.Length % 4)) % 4), '='));
+    }
+}

@@ -1,0 +1,135 @@
+namespace MicrosoftCloudSimulator.State;
+
+/// <summary>A tenant: the partner's or a customer's.</summary>
+public sealed class Tenant
+{
+    public required Guid Id { get; init; }
+
+    public required string DisplayName { get; init; }
+
+    public required string Domain { get; init; }
+
+    public bool IsPartner { get; init; }
+
+    public List<string> Licenses { get; init; } = [];
+
+    public Dictionary<Guid, User> Users { get; } = [];
+
+    public Dictionary<Guid, Group> Groups { get; } = [];
+
+    public Dictionary<Guid, ServicePrincipal> ServicePrincipals { get; } = [];
+
+    public Dictionary<Guid, PermissionGrant> Grants { get; } = [];
+
+    public Dictionary<Guid, ConditionalAccessPolicy> Policies { get; } = [];
+
+    /// <summary>Apps registered in this tenant (the partner's multi-tenant app), by appId.</summary>
+    public Dictionary<Guid, AppRegistration> Apps { get; } = [];
+}
+
+/// <summary>A user.</summary>
+public sealed class User
+{
+    public required Guid Id { get; init; }
+
+    public required string UserPrincipalName { get; init; }
+
+    public required string DisplayName { get; init; }
+
+    public bool MfaEnforced { get; init; } = true;
+
+    /// <summary>A refresh token that logs in as this user (the simulator's stand-in for an interactive sign-in).</summary>
+    public string? RefreshToken { get; init; }
+}
+
+/// <summary>A security group.</summary>
+public sealed class Group
+{
+    public required Guid Id { get; init; }
+
+    public required string DisplayName { get; init; }
+
+    public required string MailNickname { get; init; }
+
+    public string? Description { get; init; }
+
+    public bool SecurityEnabled { get; init; } = true;
+
+    public bool MailEnabled { get; init; }
+
+    public bool? IsAssignableToRole { get; init; }
+
+    public required DateTimeOffset CreatedDateTime { get; init; }
+
+    /// <summary>Until when a read of the new group answers 404 (directory replication).</summary>
+    public DateTimeOffset VisibleFrom { get; init; }
+
+    public HashSet<Guid> Members { get; } = [];
+}
+
+/// <summary>An app registration (the partner's multi-tenant app) and its credential.</summary>
+public sealed class AppRegistration
+{
+    public required Guid AppId { get; init; }
+
+    public required string DisplayName { get; init; }
+
+    /// <summary>The simulator's fake client secret for this app (dev-only value from the seed).</summary>
+    public required string ClientSecret { get; init; }
+
+    /// <summary>Application permissions (roles) the app holds in its home tenant.</summary>
+    public List<string> Roles { get; init; } = [];
+}
+
+/// <summary>A service principal (an app's presence in a tenant).</summary>
+public sealed class ServicePrincipal
+{
+    public required Guid Id { get; init; }
+
+    public required Guid AppId { get; init; }
+
+    public required string DisplayName { get; init; }
+
+    public DateTimeOffset VisibleFrom { get; init; }
+}
+
+/// <summary>A delegated permission grant (oauth2PermissionGrant).</summary>
+public sealed class PermissionGrant
+{
+    public required Guid Id { get; init; }
+
+    public required Guid ClientId { get; init; }
+
+    public required Guid ResourceId { get; init; }
+
+    public required string ConsentType { get; init; }
+
+    public required string Scope { get; set; }
+}
+
+/// <summary>A Conditional Access policy, reduced to what decides whether it blocks partner (service provider) users.</summary>
+public sealed class ConditionalAccessPolicy
+{
+    public required Guid Id { get; init; }
+
+    public required string DisplayName { get; set; }
+
+    public string State { get; set; } = "enabled";
+
+    public List<string> IncludeUsers { get; set; } = ["All"];
+
+    /// <summary><c>conditions.users.excludeGuestsOrExternalUsers.guestOrExternalUserTypes</c> (comma-separated flags).</summary>
+    public string? ExcludeGuestOrExternalUserTypes { get; set; }
+
+    /// <summary>Excluded external tenants: null = all, else the listed ones.</summary>
+    public List<string>? ExcludeExternalTenants { get; set; }
+
+    public List<string> BuiltInControls { get; set; } = ["mfa"];
+
+    /// <summary>Whether this policy applies to (and so may block) users of <paramref name="partnerTenantId"/> signing in through GDAP.</summary>
+    public bool Blocks(Guid partnerTenantId) =>
+        this.State == "enabled"
+        && this.IncludeUsers.Contains("All", StringComparer.OrdinalIgnoreCase)
+        && !(this.ExcludeGuestOrExternalUserTypes?.Split(',', StringSplitOptions.TrimEntries).Contains("serviceProvider", StringComparer.OrdinalIgnoreCase) == true
+             && (this.ExcludeExternalTenants is null || this.ExcludeExternalTenants.Contains(partnerTenantId.ToString(), StringComparer.OrdinalIgnoreCase)));
+}

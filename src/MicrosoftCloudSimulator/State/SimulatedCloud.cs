@@ -1,0 +1,107 @@
+using System.Text.Json;
+using MicrosoftCloudSimulator.Hosting;
+
+namespace MicrosoftCloudSimulator.State;
+
+/// <summary>
+/// The whole simulated Microsoft cloud in memory: tenants, relationships, consents, the webhook registration. One lock
+/// serializes every change, which is plenty for a test double and makes every response a consistent snapshot.
+/// </summary>
+public sealed class SimulatedCloud(SimulatedClock clock, SimulatorOptions options)
+{
+    readonly object gate = new();
+
+    public SimulatedClock Clock => clock;
+
+    public SimulatorOptions Options => options;
+
+    public Tenant Partner { get; private set; } = null!;
+
+    public Dictionary<Guid, Tenant> Tenants { get; } = [];
+
+    public List<Relationship> Relationships { get; } = [];
+
+    public List<ApplicationConsent> Consents { get; } = [];
+
+    public WebhookRegistration? Webhook { get; set; }
+
+    /// <summary>Events waiting for delivery to the webhook (name, resource URI).</summary>
+    public Queue<(string EventName, string ResourceUri)> PendingEvents { get; } = new();
+
+    /// <summary>Faults and delays set through <c>/_sim/faults</c>.</summary>
+    public FaultSettings Faults { get; set; } = new();
+
+    /// <summary>Runs <paramref name="action"/> with the cloud locked.</summary>
+    public T Locked<T>(Func<SimulatedCloud, T> action)
+    {
+        lock (this.gate)
+        {
+            return action(this);
+        }
+    }
+
+    /// <summary>Runs <paramref name="action"/> with the cloud locked.</summary>
+    public void Locked(Action<SimulatedCloud> action)
+    {
+        lock (this.gate)
+        {
+            action(this);
+        }
+    }
+
+    /// <summary>A tenant by ID or by one of its domains.</summary>
+    public Tenant? FindTenant(string idOrDomain) =>
+        Guid.TryParse(idOrDomain, out Guid id)
+            ? this.Tenants.GetValueOrDefault(id)
+            : this.Tenants.Values.FirstOrDefault(t => string.Equals(t.Domain, idOrDomain, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Queues a Partner Center event for the registered webhook, if it subscribed to it.</summary>
+    public void Raise(string eventName, string resourceUri)
+    {
+        if (this.Webhook?.WebhookEvents.Contains(eventName, StringComparer.OrdinalIgnoreCase) == true)
+        {
+            this.PendingEvents.Enqueue((eventName, resourceUri));
+        }
+    }
+
+    /// <summary>Loads the seed file; replaces all state.</summary>
+    public void Load(string seedJson)
+    {
+        Seed seed = JsonSerializer.Deserialize<Seed>(seedJson, new JsonSerializerOptions(JsonSerializerDefaults.Web))
+            ?? throw new InvalidOperationException("The seed file is empty.");
+        lock (this.gate)
+        {
+            this.Tenants.Clear();
+            this.Relationships.Clear();
+            this.Consents.Clear();
+            this.PendingEvents.Clear();
+            this.Webhook = null;
+            this.Partner = seed.Partner.ToTenant(isPartner: true);
+            this.Tenants[this.Partner.Id] = this.Partner;
+            foreach (SeedTenant customer in seed.Customers)
+            {
+                Tenant tenant = customer.ToTenant(isPartner: false);
+                this.Tenants[tenant.Id] = tenant;
+            }
+        }
+    }
+}
+
+/// <summary>Faults and delays injected by tests.</summary>
+public sealed record FaultSettings
+{
+    /// <summary>Per route template (e.g. <c>POST /v1.0/groups</c>) or <c>*</c>: the share of requests answered 429.</summary>
+    public Dictionary<string, double> ThrottleRates { get; init; } = [];
+
+    /// <summary>Per route template or <c>*</c>: the share of requests answered 503.</summary>
+    public Dictionary<string, double> ServerErrorRates { get; init; } = [];
+
+    /// <summary>The <c>Retry-After</c> of a 429, in seconds.</summary>
+    public int RetryAfterSeconds { get; init; } = 1;
+
+    /// <summary>How long a new group or service principal answers 404 (directory replication).</summary>
+    public TimeSpan ReplicationDelay { get; init; }
+
+    /// <summary>Seed of the fault dice, so a run can be repeated.</summary>
+    public int RandomSeed { get; init; } = 1;
+}

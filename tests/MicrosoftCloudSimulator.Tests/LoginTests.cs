@@ -1,0 +1,137 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Azure.Core;
+using Azure.Identity;
+using BundleFunctions.Infrastructure.MicrosoftCloud;
+using Microsoft.Graph.Models;
+using Microsoft.Graph.Models.ODataErrors;
+
+namespace MicrosoftCloudSimulator.Tests;
+
+public sealed class LoginTests(SimulatorTestBed bed) : IClassFixture<SimulatorTestBed>
+{
+    static JsonObject Claims(string jwt) => JsonNode.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(Pad(jwt.Split('.')[1]))))!.AsObject();
+
+    static string Pad(string b64url)
+    {
+        string s = b64url.Replace('-', '+').Replace('_', '/');
+        return s.PadRight(s.Length + ((4 - (s.Length % 4)) % 4), '=');
+    }
+
+    [Fact]
+    public async Task Azure_identity_gets_an_app_token_for_the_partner_tenant()
+    {
+        AccessToken token = await bed.Connection.CredentialFor(SimulatorTestBed.PartnerTenantId).GetTokenAsync(new TokenRequestContext([MicrosoftCloudOptions.GraphScope]), default);
+
+        JsonObject claims = Claims(token.Token);
+        Assert.Equal(SimulatorTestBed.PartnerTenantId.ToString(), claims["tid"]!.GetValue<string>());
+        Assert.Equal("https://graph.microsoft.com", claims["aud"]!.GetValue<string>());
+        Assert.Equal(SimulatorTestBed.AppId.ToString(), claims["appid"]!.GetValue<string>());
+        Assert.Contains("DelegatedAdminRelationship.ReadWrite.All", claims["roles"]!.AsArray().Select(r => r!.GetValue<string>()));
+        Assert.True(token.ExpiresOn > DateTimeOffset.UtcNow.AddMinutes(50));
+    }
+
+    [Fact]
+    public async Task A_wrong_client_secret_is_refused_with_the_entra_error()
+    {
+        using MicrosoftCloudConnection wrong = new(bed.Options(secret: "not-the-secret"));
+
+        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() =>
+            wrong.CredentialFor(SimulatorTestBed.PartnerTenantId).GetTokenAsync(new TokenRequestContext([MicrosoftCloudOptions.GraphScope]), default).AsTask());
+
+        Assert.Contains("AADSTS7000215", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_tenant_is_refused_with_AADSTS90002()
+    {
+        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() =>
+            bed.Connection.CredentialFor(Guid.NewGuid()).GetTokenAsync(new TokenRequestContext([MicrosoftCloudOptions.GraphScope]), default).AsTask());
+
+        Assert.Contains("AADSTS90002", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_app_cannot_sign_in_to_a_customer_that_never_consented()
+    {
+        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() =>
+            bed.Connection.CredentialFor(SimulatorTestBed.Woodgrove).GetTokenAsync(new TokenRequestContext([MicrosoftCloudOptions.GraphScope]), default).AsTask());
+
+        Assert.Contains("AADSTS700016", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_graph_sdk_calls_the_simulator_with_the_token()
+    {
+        User? user = await bed.PartnerGraph.Users["svc-bundle@contosomsp.onmicrosoft.com"].GetAsync();
+
+        Assert.Equal((SimulatorTestBed.ServiceAccountId.ToString(), "Bundle service account"), (user!.Id, user.DisplayName));
+    }
+
+    [Fact]
+    public async Task Graph_without_a_token_answers_401_in_graphs_error_shape()
+    {
+        using HttpResponseMessage response = await bed.Http.GetAsync("v1.0/groups");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        JsonObject body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal("InvalidAuthenticationToken", body["error"]!["code"]!.GetValue<string>());
+        Assert.NotNull(body["error"]!["innerError"]!["request-id"]);
+    }
+
+    [Fact]
+    public async Task A_tampered_token_is_refused()
+    {
+        AccessToken token = await bed.Connection.CredentialFor(SimulatorTestBed.PartnerTenantId).GetTokenAsync(new TokenRequestContext([MicrosoftCloudOptions.GraphScope]), default);
+        string[] parts = token.Token.Split('.');
+        string forged = Convert.ToBase64String(Encoding.UTF8.GetBytes(Claims(token.Token).ToJsonString().Replace(SimulatorTestBed.PartnerTenantId.ToString(), SimulatorTestBed.Fabrikam.ToString(), StringComparison.Ordinal))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        using HttpRequestMessage request = new(HttpMethod.Get, "v1.0/groups");
+        request.Headers.Authorization = new("Bearer", $"{parts[0]}.{forged}.{parts[2]}");
+
+        using HttpResponseMessage response = await bed.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_partner_center_token_is_not_accepted_by_graph()
+    {
+        AccessToken token = await bed.Connection.CredentialFor(SimulatorTestBed.PartnerTenantId).GetTokenAsync(new TokenRequestContext([MicrosoftCloudOptions.PartnerCenterScope]), default);
+        using HttpRequestMessage request = new(HttpMethod.Get, "v1.0/groups");
+        request.Headers.Authorization = new("Bearer", token.Token);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await bed.Http.SendAsync(request)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("fabrikampharma.onmicrosoft.com", "c0000001-0000-4000-8000-000000000001")]
+    [InlineData("c0000001-0000-4000-8000-000000000001", "c0000001-0000-4000-8000-000000000001")]
+    public async Task Openid_discovery_resolves_a_domain_or_id_to_the_tenant(string tenant, string expectedId)
+    {
+        JsonObject config = (await bed.Http.GetFromJsonAsync<JsonObject>($"{tenant}/v2.0/.well-known/openid-configuration"))!;
+
+        Assert.Equal(expectedId, new Uri(config["token_endpoint"]!.GetValue<string>()).Segments[1].TrimEnd('/'));
+        Assert.EndsWith($"/{expectedId}/v2.0", config["issuer"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Openid_discovery_of_an_unknown_domain_is_400_invalid_tenant()
+    {
+        using HttpResponseMessage response = await bed.Http.GetAsync("nosuch.onmicrosoft.com/v2.0/.well-known/openid-configuration");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        JsonObject body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal("invalid_tenant", body["error"]!.GetValue<string>());
+        Assert.Equal(90002, body["error_codes"]![0]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task An_odata_error_from_the_simulator_is_read_by_the_sdk()
+    {
+        ODataError error = await Assert.ThrowsAsync<ODataError>(() => bed.PartnerGraph.Users[Guid.NewGuid().ToString()].GetAsync());
+
+        Assert.Equal((404, "Request_ResourceNotFound"), (error.ResponseStatusCode, error.Error!.Code));
+    }
+}
