@@ -78,8 +78,9 @@ public sealed class Simulator : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        SimulatorCertificates certificates = this.Services.GetRequiredService<SimulatorCertificates>();
         await this.app.StopAsync();
         await this.app.DisposeAsync();
-        this.Services.GetService<SimulatorCertificates>()?.Dispose();
+        certificates.Dispose();
     }
 }
