@@ -43,6 +43,7 @@ public static class ControlEndpoints
         sim.MapPost("/time/advance", AdvanceTime);
         sim.MapGet("/time", (SimulatedCloud cloud) => Results.Json(new { now = cloud.Clock.UtcNow, offset = cloud.Clock.Offset }));
         sim.MapPost("/customers/{tenantId}/conditional-access-policies", AddBlockingPolicy);
+        sim.MapPost("/customers/{tenantId}/conditional-access-policies/{policyId}/exclude-service-providers", ExcludeServiceProviders);
         sim.MapGet("/state", (SimulatedCloud cloud) => Results.Json(cloud.Locked(StateDump.Of)));
         sim.MapGet("/webhooks/deliveries", (WebhookDelivery delivery) => Results.Json(delivery.Deliveries.ToArray()));
         sim.MapGet("/certificates/https", (SimulatorCertificates certificates) =>
@@ -88,6 +89,20 @@ public static class ControlEndpoints
 
         return Results.Json(new { now = cloud.Clock.UtcNow, offset = cloud.Clock.Offset });
     }
+
+    /// <summary>The customer's own administrator applies the documented fix: exclude service provider users of this partner.</summary>
+    static IResult ExcludeServiceProviders(string tenantId, string policyId, SimulatedCloud cloud) => cloud.Locked(c =>
+    {
+        if (!Guid.TryParse(tenantId, out Guid id) || !c.Tenants.TryGetValue(id, out Tenant? tenant)
+            || !Guid.TryParse(policyId, out Guid pid) || !tenant.Policies.TryGetValue(pid, out ConditionalAccessPolicy? policy))
+        {
+            return Results.Problem(statusCode: 404, title: $"Policy '{policyId}' does not exist in tenant '{tenantId}'.");
+        }
+
+        policy.ExcludeGuestOrExternalUserTypes = "serviceProvider";
+        policy.ExcludeExternalTenants = [c.Partner.Id.ToString()];
+        return Results.NoContent();
+    });
 
     static async Task<IResult> AddBlockingPolicy(string tenantId, HttpContext http, SimulatedCloud cloud)
     {

@@ -34,6 +34,10 @@ public static class PartnerCenterEndpoints
         pc.MapPost("/webhooks/v1/registration/validationEvents", SendTestEvent);
     }
 
+    /// <summary>A body property by name, ignoring case: Partner Center (Newtonsoft) binds <c>webhookUrl</c> and <c>WebhookUrl</c> alike.</summary>
+    static JsonNode? Field(JsonNode? node, string name) =>
+        node is JsonObject o ? o.FirstOrDefault(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase)).Value : null;
+
     public static IResult Error(int status, int code, string errorName, string description) =>
         Results.Json(new { code, description, errorName, data = Array.Empty<object>(), source = "PartnerFD" }, statusCode: status);
 
@@ -81,7 +85,7 @@ public static class PartnerCenterEndpoints
         }
 
         JsonObject? body = await DirectoryEndpoints.ReadBody(http);
-        if (!Guid.TryParse(body?["applicationId"]?.GetValue<string>(), out Guid applicationId) || body!["applicationGrants"] is not JsonArray grants || grants.Count == 0)
+        if (!Guid.TryParse(Field(body, "applicationId")?.GetValue<string>(), out Guid applicationId) || Field(body, "applicationGrants") is not JsonArray grants || grants.Count == 0)
         {
             return Error(400, 600008, "InvalidInput", "applicationId and at least one applicationGrant are required.");
         }
@@ -89,12 +93,12 @@ public static class PartnerCenterEndpoints
         List<(Guid EnterpriseApplicationId, string Scope)> requested = [];
         foreach (JsonNode? grant in grants)
         {
-            if (!Guid.TryParse(grant?["enterpriseApplicationId"]?.GetValue<string>(), out Guid resource) || string.IsNullOrWhiteSpace(grant?["scope"]?.GetValue<string>()))
+            if (!Guid.TryParse(Field(grant, "enterpriseApplicationId")?.GetValue<string>(), out Guid resource) || string.IsNullOrWhiteSpace(Field(grant, "scope")?.GetValue<string>()))
             {
                 return Error(400, 600008, "InvalidInput", "Each applicationGrant needs an enterpriseApplicationId and a comma-separated scope.");
             }
 
-            requested.Add((resource, grant["scope"]!.GetValue<string>()));
+            requested.Add((resource, Field(grant, "scope")!.GetValue<string>()));
         }
 
         return cloud.Locked(c =>
@@ -128,9 +132,9 @@ public static class PartnerCenterEndpoints
                 customer.Grants[grant.Id] = grant;
             }
 
-            c.Consents.Add(new ApplicationConsent { CustomerTenantId = tid, ApplicationId = applicationId, DisplayName = body!["displayName"]?.GetValue<string>() ?? client.DisplayName, Grants = requested });
+            c.Consents.Add(new ApplicationConsent { CustomerTenantId = tid, ApplicationId = applicationId, DisplayName = Field(body, "displayName")?.GetValue<string>() ?? client.DisplayName, Grants = requested });
             return Results.Json(
-                new { applicationId, displayName = body["displayName"]?.GetValue<string>(), applicationGrants = requested.Select(g => new { enterpriseApplicationId = g.EnterpriseApplicationId, scope = g.Scope }) },
+                new { applicationId, displayName = Field(body, "displayName")?.GetValue<string>(), applicationGrants = requested.Select(g => new { enterpriseApplicationId = g.EnterpriseApplicationId, scope = g.Scope }) },
                 statusCode: 201);
         });
     }
@@ -169,18 +173,18 @@ public static class PartnerCenterEndpoints
         }
 
         JsonObject? body = await DirectoryEndpoints.ReadBody(http);
-        if (!Uri.TryCreate(body?["WebhookUrl"]?.GetValue<string>(), UriKind.Absolute, out Uri? url) || url.Scheme is not ("https" or "http"))
+        if (!Uri.TryCreate(Field(body, "WebhookUrl")?.GetValue<string>(), UriKind.Absolute, out Uri? url) || url.Scheme is not ("https" or "http"))
         {
             return Error(400, 800001, "InvalidInput", "WebhookUrl must be an absolute http(s) URL.");
         }
 
-        List<string> events = [.. (body!["WebhookEvents"]?.AsArray() ?? []).Select(e => e!.GetValue<string>())];
+        List<string> events = [.. (Field(body, "WebhookEvents")?.AsArray() ?? []).Select(e => e!.GetValue<string>())];
         if (events.FirstOrDefault(e => !SupportedEvents.Contains(e)) is string unknown)
         {
             return Error(400, 800001, "InvalidInput", $"The event '{unknown}' is not supported.");
         }
 
-        delivery.SignatureInMsSignatureHeader = body["SignatureTokenToMsSignatureHeader"]?.GetValue<bool>() == true;
+        delivery.SignatureInMsSignatureHeader = Field(body, "SignatureTokenToMsSignatureHeader")?.GetValue<bool>() == true;
         return cloud.Locked(c =>
         {
             if (create == (c.Webhook is not null))
