@@ -102,6 +102,12 @@ public sealed record FaultSettings
     /// <summary>How long a new group or service principal answers 404 (directory replication).</summary>
     public TimeSpan ReplicationDelay { get; init; }
 
+    /// <summary>
+    /// How long after an access assignment turns active the customer tenant sees it (role assignments, partner sign-in):
+    /// Microsoft documents up to an hour, Rewst up to 48 hours.
+    /// </summary>
+    public TimeSpan PropagationDelay { get; init; }
+
     /// <summary>Seed of the fault dice, so a run can be repeated.</summary>
     public int RandomSeed { get; init; } = 1;
 }
