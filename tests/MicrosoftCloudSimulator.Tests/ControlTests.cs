@@ -10,29 +10,23 @@ using Microsoft.Graph.Models.ODataErrors;
 namespace MicrosoftCloudSimulator.Tests;
 
 /// <summary>Stats, faults, simulated time and paging: each test owns its simulator, as each changes or counts global state.</summary>
-public sealed class ControlTests : IAsyncLifetime
+public sealed class ControlTests : OwnSimulator
 {
-    readonly SimulatorTestBed bed = new();
-
-    public Task InitializeAsync() => this.bed.InitializeAsync();
-
-    public Task DisposeAsync() => this.bed.DisposeAsync();
-
     static Group NewGroup(string name) => new() { DisplayName = name, MailNickname = name.Replace(" ", string.Empty, StringComparison.Ordinal), MailEnabled = false, SecurityEnabled = true };
 
     async Task<string> GraphTokenAsync() =>
-        (await this.bed.Connection.CredentialFor(SimulatorTestBed.PartnerTenantId).GetTokenAsync(new TokenRequestContext([MicrosoftCloudOptions.GraphScope]), default)).Token;
+        (await this.Bed.Connection.CredentialFor(SimulatorTestBed.PartnerTenantId).GetTokenAsync(new TokenRequestContext([MicrosoftCloudOptions.GraphScope]), default)).Token;
 
     [Fact]
     public async Task Stats_count_each_request_by_method_and_route_template_exactly()
     {
-        await this.bed.PartnerGraph.Groups.PostAsync(NewGroup("One"));
-        await this.bed.PartnerGraph.Groups.PostAsync(NewGroup("Two"));
-        await this.bed.PartnerGraph.Groups.GetAsync(r => r.QueryParameters.Filter = "displayName eq 'One'");
-        await this.bed.PartnerGraph.TenantRelationships.DelegatedAdminRelationships.GetAsync();
-        await Assert.ThrowsAsync<ODataError>(() => this.bed.PartnerGraph.Users[Guid.NewGuid().ToString()].GetAsync());
+        await this.Bed.PartnerGraph.Groups.PostAsync(NewGroup("One"));
+        await this.Bed.PartnerGraph.Groups.PostAsync(NewGroup("Two"));
+        await this.Bed.PartnerGraph.Groups.GetAsync(r => r.QueryParameters.Filter = "displayName eq 'One'");
+        await this.Bed.PartnerGraph.TenantRelationships.DelegatedAdminRelationships.GetAsync();
+        await Assert.ThrowsAsync<ODataError>(() => this.Bed.PartnerGraph.Users[Guid.NewGuid().ToString()].GetAsync());
 
-        JsonObject stats = await this.bed.StatsAsync();
+        JsonObject stats = await this.Bed.StatsAsync();
 
         Assert.Equal(
             new Dictionary<string, int>
@@ -50,28 +44,28 @@ public sealed class ControlTests : IAsyncLifetime
     [Fact]
     public async Task A_throttled_route_answers_429_with_retry_after_and_the_sdk_retries_it()
     {
-        await this.bed.SimAsync(HttpMethod.Post, "faults", new { throttleRates = new Dictionary<string, double> { ["POST /v1.0/groups"] = 1.0 }, retryAfterSeconds = 1 });
+        await this.Bed.SimAsync(HttpMethod.Post, "faults", new { throttleRates = new Dictionary<string, double> { ["POST /v1.0/groups"] = 1.0 }, retryAfterSeconds = 1 });
         using HttpRequestMessage raw = new(HttpMethod.Post, "v1.0/groups") { Content = JsonContent.Create(NewGroup("Raw")) };
         raw.Headers.Authorization = new("Bearer", await this.GraphTokenAsync());
-        using HttpResponseMessage response = await this.bed.Http.SendAsync(raw);
+        using HttpResponseMessage response = await this.Bed.Http.SendAsync(raw);
 
         // After its retries the SDK's RetryHandler gives up with an AggregateException of the 429 answers, not an ODataError:
         // the product's adapters must treat that as transient too.
-        AggregateException error = await Assert.ThrowsAsync<AggregateException>(() => this.bed.PartnerGraph.Groups.PostAsync(NewGroup("Throttled")));
-        JsonObject stats = await this.bed.StatsAsync();
+        AggregateException error = await Assert.ThrowsAsync<AggregateException>(() => this.Bed.PartnerGraph.Groups.PostAsync(NewGroup("Throttled")));
+        JsonObject stats = await this.Bed.StatsAsync();
 
         Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
         Assert.Equal("1", response.Headers.GetValues("Retry-After").Single());
         Assert.All(error.InnerExceptions, e => Assert.Equal(429, Assert.IsType<Microsoft.Kiota.Abstractions.ApiException>(e).ResponseStatusCode));
         Assert.Equal(4, error.InnerExceptions.Count);
         Assert.Equal(5, stats["throttled"]!["POST /v1.0/groups"]!.GetValue<int>()); // the raw call + the SDK's first try and its 3 retries
-        Assert.Empty((await this.bed.PartnerGraph.Groups.GetAsync(r => r.QueryParameters.Filter = "displayName eq 'Throttled'"))!.Value!);
+        Assert.Empty((await this.Bed.PartnerGraph.Groups.GetAsync(r => r.QueryParameters.Filter = "displayName eq 'Throttled'"))!.Value!);
     }
 
     [Fact]
     public async Task Fault_rates_apply_per_route_and_stats_count_every_fault_served()
     {
-        await this.bed.SimAsync(HttpMethod.Post, "faults", new { throttleRates = new Dictionary<string, double> { ["*"] = 0.3 }, serverErrorRates = new Dictionary<string, double> { ["GET /v1.0/users/{id}"] = 0.2 }, randomSeed = 7 });
+        await this.Bed.SimAsync(HttpMethod.Post, "faults", new { throttleRates = new Dictionary<string, double> { ["*"] = 0.3 }, serverErrorRates = new Dictionary<string, double> { ["GET /v1.0/users/{id}"] = 0.2 }, randomSeed = 7 });
         string token = await this.GraphTokenAsync();
         int tooMany = 0, unavailable = 0;
 
@@ -79,12 +73,12 @@ public sealed class ControlTests : IAsyncLifetime
         {
             using HttpRequestMessage request = new(HttpMethod.Get, $"v1.0/users/{SimulatorTestBed.ServiceAccountId}");
             request.Headers.Authorization = new("Bearer", token);
-            HttpStatusCode status = (await this.bed.Http.SendAsync(request)).StatusCode;
+            HttpStatusCode status = (await this.Bed.Http.SendAsync(request)).StatusCode;
             tooMany += status == HttpStatusCode.TooManyRequests ? 1 : 0;
             unavailable += status == HttpStatusCode.ServiceUnavailable ? 1 : 0;
         }
 
-        JsonObject stats = await this.bed.StatsAsync();
+        JsonObject stats = await this.Bed.StatsAsync();
         Assert.InRange(tooMany, 40, 80);
         Assert.InRange(unavailable, 15, 45);
         Assert.Equal(tooMany, stats["throttled"]!["GET /v1.0/users/{id}"]!.GetValue<int>());
@@ -97,41 +91,41 @@ public sealed class ControlTests : IAsyncLifetime
     {
         for (int i = 0; i < 301; i++)
         {
-            await this.bed.PartnerGraph.TenantRelationships.DelegatedAdminRelationships.PostAsync(Gdap.Relationship($"Page-{i:D3}"));
+            await this.Bed.PartnerGraph.TenantRelationships.DelegatedAdminRelationships.PostAsync(Gdap.Relationship($"Page-{i:D3}"));
         }
 
-        DelegatedAdminRelationshipCollectionResponse first = (await this.bed.PartnerGraph.TenantRelationships.DelegatedAdminRelationships.GetAsync())!;
+        DelegatedAdminRelationshipCollectionResponse first = (await this.Bed.PartnerGraph.TenantRelationships.DelegatedAdminRelationships.GetAsync())!;
         List<DelegatedAdminRelationship> all = [];
         PageIterator<DelegatedAdminRelationship, DelegatedAdminRelationshipCollectionResponse> pages =
-            PageIterator<DelegatedAdminRelationship, DelegatedAdminRelationshipCollectionResponse>.CreatePageIterator(this.bed.PartnerGraph, first, r => { all.Add(r); return true; });
+            PageIterator<DelegatedAdminRelationship, DelegatedAdminRelationshipCollectionResponse>.CreatePageIterator(this.Bed.PartnerGraph, first, r => { all.Add(r); return true; });
         await pages.IterateAsync();
 
         Assert.Equal(300, first.Value!.Count);
         Assert.NotNull(first.OdataNextLink);
         Assert.Equal(301, all.Select(r => r.Id).Distinct().Count());
-        Assert.Equal(2, (await this.bed.StatsAsync())["requests"]!["GET /v1.0/tenantRelationships/delegatedAdminRelationships"]!.GetValue<int>());
+        Assert.Equal(2, (await this.Bed.StatsAsync())["requests"]!["GET /v1.0/tenantRelationships/delegatedAdminRelationships"]!.GetValue<int>());
     }
 
     [Fact]
     public async Task Advancing_time_past_the_end_date_expires_a_relationship_without_auto_extend()
     {
-        DelegatedAdminRelationship created = (await this.bed.PartnerGraph.TenantRelationships.DelegatedAdminRelationships.PostAsync(Gdap.Relationship("Short", SimulatorTestBed.Fabrikam, days: 1)))!;
+        DelegatedAdminRelationship created = (await this.Bed.PartnerGraph.TenantRelationships.DelegatedAdminRelationships.PostAsync(Gdap.Relationship("Short", SimulatorTestBed.Fabrikam, days: 1)))!;
         DelegatedAdminRelationship active = await this.ActivateAsync(created.Id!, SimulatorTestBed.Fabrikam);
 
-        await this.bed.SimAsync(HttpMethod.Post, "time/advance", new { by = "2.00:00:00" });
+        await this.Bed.SimAsync(HttpMethod.Post, "time/advance", new { by = "2.00:00:00" });
 
         Assert.Equal(DelegatedAdminRelationshipStatus.Active, active.Status);
-        Assert.Equal(DelegatedAdminRelationshipStatus.Expired, (await this.bed.PartnerGraph.Relationships(created.Id!).GetAsync())!.Status);
+        Assert.Equal(DelegatedAdminRelationshipStatus.Expired, (await this.Bed.PartnerGraph.Relationships(created.Id!).GetAsync())!.Status);
     }
 
     [Fact]
     public async Task Advancing_time_past_the_end_date_extends_a_relationship_with_auto_extend_by_180_days()
     {
-        DelegatedAdminRelationship created = (await this.bed.PartnerGraph.TenantRelationships.DelegatedAdminRelationships.PostAsync(Gdap.Relationship("Renewing", SimulatorTestBed.Fabrikam, days: 1, autoExtendDays: 180)))!;
+        DelegatedAdminRelationship created = (await this.Bed.PartnerGraph.TenantRelationships.DelegatedAdminRelationships.PostAsync(Gdap.Relationship("Renewing", SimulatorTestBed.Fabrikam, days: 1, autoExtendDays: 180)))!;
         DelegatedAdminRelationship active = await this.ActivateAsync(created.Id!, SimulatorTestBed.Fabrikam);
 
-        await this.bed.SimAsync(HttpMethod.Post, "time/advance", new { by = "2.00:00:00" });
-        DelegatedAdminRelationship later = (await this.bed.PartnerGraph.Relationships(created.Id!).GetAsync())!;
+        await this.Bed.SimAsync(HttpMethod.Post, "time/advance", new { by = "2.00:00:00" });
+        DelegatedAdminRelationship later = (await this.Bed.PartnerGraph.Relationships(created.Id!).GetAsync())!;
 
         Assert.Equal(DelegatedAdminRelationshipStatus.Active, later.Status);
         Assert.Equal(active.EndDateTime!.Value.AddDays(180), later.EndDateTime);
@@ -140,13 +134,13 @@ public sealed class ControlTests : IAsyncLifetime
     [Fact]
     public async Task An_approval_request_nobody_approves_expires_after_90_days()
     {
-        DelegatedAdminRelationship created = (await this.bed.PartnerGraph.TenantRelationships.DelegatedAdminRelationships.PostAsync(Gdap.Relationship("Forgotten", SimulatorTestBed.Fabrikam)))!;
-        await this.bed.PartnerGraph.Relationships(created.Id!).Requests.PostAsync(new DelegatedAdminRelationshipRequest { Action = DelegatedAdminRelationshipRequestAction.LockForApproval });
+        DelegatedAdminRelationship created = (await this.Bed.PartnerGraph.TenantRelationships.DelegatedAdminRelationships.PostAsync(Gdap.Relationship("Forgotten", SimulatorTestBed.Fabrikam)))!;
+        await this.Bed.PartnerGraph.Relationships(created.Id!).Requests.PostAsync(new DelegatedAdminRelationshipRequest { Action = DelegatedAdminRelationshipRequestAction.LockForApproval });
 
-        await this.bed.SimAsync(HttpMethod.Post, "time/advance", new { by = "89.00:00:00" });
-        DelegatedAdminRelationshipStatus? day89 = (await this.bed.PartnerGraph.Relationships(created.Id!).GetAsync())!.Status;
-        await this.bed.SimAsync(HttpMethod.Post, "time/advance", new { by = "2.00:00:00" });
-        DelegatedAdminRelationshipStatus? day91 = (await this.bed.PartnerGraph.Relationships(created.Id!).GetAsync())!.Status;
+        await this.Bed.SimAsync(HttpMethod.Post, "time/advance", new { by = "89.00:00:00" });
+        DelegatedAdminRelationshipStatus? day89 = (await this.Bed.PartnerGraph.Relationships(created.Id!).GetAsync())!.Status;
+        await this.Bed.SimAsync(HttpMethod.Post, "time/advance", new { by = "2.00:00:00" });
+        DelegatedAdminRelationshipStatus? day91 = (await this.Bed.PartnerGraph.Relationships(created.Id!).GetAsync())!.Status;
 
         Assert.Equal((DelegatedAdminRelationshipStatus.ApprovalPending, DelegatedAdminRelationshipStatus.Expired), (day89, day91));
     }
@@ -154,10 +148,10 @@ public sealed class ControlTests : IAsyncLifetime
     [Fact]
     public async Task The_state_dump_shows_relationships_and_groups()
     {
-        Group group = (await this.bed.PartnerGraph.Groups.PostAsync(NewGroup("Dumped")))!;
-        DelegatedAdminRelationship created = (await this.bed.PartnerGraph.TenantRelationships.DelegatedAdminRelationships.PostAsync(Gdap.Relationship("Dump", SimulatorTestBed.Fabrikam)))!;
+        Group group = (await this.Bed.PartnerGraph.Groups.PostAsync(NewGroup("Dumped")))!;
+        DelegatedAdminRelationship created = (await this.Bed.PartnerGraph.TenantRelationships.DelegatedAdminRelationships.PostAsync(Gdap.Relationship("Dump", SimulatorTestBed.Fabrikam)))!;
 
-        JsonObject state = (await this.bed.Http.GetFromJsonAsync<JsonObject>("_sim/state"))!;
+        JsonObject state = (await this.Bed.Http.GetFromJsonAsync<JsonObject>("_sim/state"))!;
 
         Assert.Contains(state["partner"]!["groups"]!.AsArray(), g => g!["id"]!.GetValue<string>() == group.Id);
         Assert.Contains(state["relationships"]!.AsArray(), r => r!["id"]!.GetValue<string>() == created.Id && r["status"]!.GetValue<string>() == "created");
@@ -166,8 +160,8 @@ public sealed class ControlTests : IAsyncLifetime
 
     async Task<DelegatedAdminRelationship> ActivateAsync(string id, Guid customer)
     {
-        await this.bed.PartnerGraph.Relationships(id).Requests.PostAsync(new DelegatedAdminRelationshipRequest { Action = DelegatedAdminRelationshipRequestAction.LockForApproval });
-        (await this.bed.SimAsync(HttpMethod.Post, $"relationships/{id}/approve", new { customerTenantId = customer })).EnsureSuccessStatusCode();
-        return await SimulatorTestBed.EventuallyAsync(async () => (await this.bed.PartnerGraph.Relationships(id).GetAsync())!, r => r.Status == DelegatedAdminRelationshipStatus.Active);
+        await this.Bed.PartnerGraph.Relationships(id).Requests.PostAsync(new DelegatedAdminRelationshipRequest { Action = DelegatedAdminRelationshipRequestAction.LockForApproval });
+        (await this.Bed.SimAsync(HttpMethod.Post, $"relationships/{id}/approve", new { customerTenantId = customer })).EnsureSuccessStatusCode();
+        return await SimulatorTestBed.EventuallyAsync(async () => (await this.Bed.PartnerGraph.Relationships(id).GetAsync())!, r => r.Status == DelegatedAdminRelationshipStatus.Active);
     }
 }

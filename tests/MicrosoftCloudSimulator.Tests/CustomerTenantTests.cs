@@ -6,23 +6,17 @@ using BundleFunctions.Infrastructure.MicrosoftCloud;
 namespace MicrosoftCloudSimulator.Tests;
 
 /// <summary>Graph inside a customer tenant, as the partner's service account reaches it through GDAP.</summary>
-public sealed class CustomerTenantTests : IAsyncLifetime
+public sealed class CustomerTenantTests : OwnSimulator
 {
-    readonly SimulatorTestBed bed = new();
-
-    public Task InitializeAsync() => this.bed.InitializeAsync();
-
-    public Task DisposeAsync() => this.bed.DisposeAsync();
-
     [Fact]
     public async Task Gdap_access_reaches_the_customer_only_after_the_propagation_delay()
     {
-        await this.bed.SimAsync(HttpMethod.Post, "faults", new { propagationDelay = "00:00:01" });
+        await this.Bed.SimAsync(HttpMethod.Post, "faults", new { propagationDelay = "00:00:01" });
 
         await this.GrantServiceAccountAsync(SimulatorTestBed.Tailspin, SimulatorTestBed.UserAdmin);
-        string early = await this.SignInAsync(SimulatorTestBed.Tailspin);
+        string early = await this.Bed.TrySignInAsync(SimulatorTestBed.Tailspin);
         await Task.Delay(1100);
-        string later = await this.SignInAsync(SimulatorTestBed.Tailspin);
+        string later = await this.Bed.TrySignInAsync(SimulatorTestBed.Tailspin);
 
         Assert.Contains("AADSTS50020", early, StringComparison.Ordinal);
         Assert.Equal("ok", later);
@@ -74,31 +68,19 @@ public sealed class CustomerTenantTests : IAsyncLifetime
     /// <summary>Active relationship, a group with the service account, an active assignment of <paramref name="role"/>.</summary>
     async Task GrantServiceAccountAsync(Guid customer, string role)
     {
-        DelegatedAdminRelationship active = await Gdap.ActiveRelationshipAsync(this.bed, customer, role);
-        Group group = await Gdap.SecurityGroupAsync(this.bed, $"G {Guid.NewGuid():N}");
-        await this.bed.PartnerGraph.Groups[group.Id].Members.Ref.PostAsync(new ReferenceCreate { OdataId = $"https://graph.microsoft.com/v1.0/directoryObjects/{SimulatorTestBed.ServiceAccountId}" });
-        DelegatedAdminAccessAssignment assignment = (await this.bed.PartnerGraph.Relationships(active.Id!).AccessAssignments.PostAsync(Gdap.Assignment(group.Id!, role)))!;
-        await SimulatorTestBed.EventuallyAsync(async () => (await this.bed.PartnerGraph.Relationships(active.Id!).AccessAssignments[assignment.Id].GetAsync())!.Status, s => s == DelegatedAdminAccessAssignmentStatus.Active);
+        DelegatedAdminRelationship active = await Gdap.ActiveRelationshipAsync(this.Bed, customer, role);
+        Group group = await Gdap.SecurityGroupAsync(this.Bed, $"G {Guid.NewGuid():N}");
+        await this.Bed.PartnerGraph.Groups[group.Id].Members.Ref.PostAsync(new ReferenceCreate { OdataId = $"https://graph.microsoft.com/v1.0/directoryObjects/{SimulatorTestBed.ServiceAccountId}" });
+        DelegatedAdminAccessAssignment assignment = (await this.Bed.PartnerGraph.Relationships(active.Id!).AccessAssignments.PostAsync(Gdap.Assignment(group.Id!, role)))!;
+        await SimulatorTestBed.EventuallyAsync(async () => (await this.Bed.PartnerGraph.Relationships(active.Id!).AccessAssignments[assignment.Id].GetAsync())!.Status, s => s == DelegatedAdminAccessAssignmentStatus.Active);
     }
 
-    async Task<string> SignInAsync(Guid customer)
-    {
-        try
-        {
-            await this.bed.DelegatedTokenAsync(customer, MicrosoftCloudOptions.GraphScope);
-            return "ok";
-        }
-        catch (InvalidOperationException refused)
-        {
-            return refused.Message;
-        }
-    }
 
     async Task<GraphServiceClient> DelegatedGraphAsync(Guid customer)
     {
-        string token = await this.bed.DelegatedTokenAsync(customer, MicrosoftCloudOptions.GraphScope);
-        HttpClient http = GraphClientFactory.Create(finalHandler: this.bed.Connection.CreateHandler());
-        return new GraphServiceClient(http, new BaseBearerTokenAuthenticationProvider(new FixedToken(token, this.bed.Simulator.BaseAddress.Host)), new Uri(this.bed.Simulator.BaseAddress, "v1.0").AbsoluteUri);
+        string token = await this.Bed.DelegatedTokenAsync(customer, MicrosoftCloudOptions.GraphScope);
+        HttpClient http = GraphClientFactory.Create(finalHandler: this.Bed.Connection.CreateHandler());
+        return new GraphServiceClient(http, new BaseBearerTokenAuthenticationProvider(new FixedToken(token, this.Bed.Simulator.BaseAddress.Host)), new Uri(this.Bed.Simulator.BaseAddress, "v1.0").AbsoluteUri);
     }
 
     sealed class FixedToken(string token, string host) : IAccessTokenProvider

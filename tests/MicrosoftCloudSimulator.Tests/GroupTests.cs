@@ -107,24 +107,18 @@ public sealed class GroupTests(SimulatorTestBed bed) : IClassFixture<SimulatorTe
 }
 
 /// <summary>Replication delay changes the simulator's faults, so it has a simulator of its own.</summary>
-public sealed class ReplicationDelayTests : IAsyncLifetime
+public sealed class ReplicationDelayTests : OwnSimulator
 {
-    readonly SimulatorTestBed bed = new();
-
-    public Task InitializeAsync() => this.bed.InitializeAsync();
-
-    public Task DisposeAsync() => this.bed.DisposeAsync();
-
     [Fact]
     public async Task A_new_group_is_404_until_it_has_replicated()
     {
-        await this.bed.SimAsync(HttpMethod.Post, "faults", new { replicationDelay = "00:00:00.500" });
-        Group created = (await this.bed.PartnerGraph.Groups.PostAsync(new Group { DisplayName = "Fresh", MailNickname = "Fresh", MailEnabled = false, SecurityEnabled = true }))!;
+        await this.Bed.SimAsync(HttpMethod.Post, "faults", new { replicationDelay = "00:00:00.500" });
+        Group created = (await this.Bed.PartnerGraph.Groups.PostAsync(new Group { DisplayName = "Fresh", MailNickname = "Fresh", MailEnabled = false, SecurityEnabled = true }))!;
 
-        ODataError early = await Assert.ThrowsAsync<ODataError>(() => this.bed.PartnerGraph.Groups[created.Id].GetAsync());
-        ODataError earlyMember = await Assert.ThrowsAsync<ODataError>(() => this.bed.PartnerGraph.Groups[created.Id].Members.Ref.PostAsync(new ReferenceCreate { OdataId = $"https://graph.microsoft.com/v1.0/directoryObjects/{SimulatorTestBed.ServiceAccountId}" }));
+        ODataError early = await Assert.ThrowsAsync<ODataError>(() => this.Bed.PartnerGraph.Groups[created.Id].GetAsync());
+        ODataError earlyMember = await Assert.ThrowsAsync<ODataError>(() => this.Bed.PartnerGraph.Groups[created.Id].Members.Ref.PostAsync(new ReferenceCreate { OdataId = $"https://graph.microsoft.com/v1.0/directoryObjects/{SimulatorTestBed.ServiceAccountId}" }));
         await Task.Delay(600);
-        Group? later = await this.bed.PartnerGraph.Groups[created.Id].GetAsync();
+        Group? later = await this.Bed.PartnerGraph.Groups[created.Id].GetAsync();
 
         Assert.Equal((404, "Request_ResourceNotFound"), (early.ResponseStatusCode, early.Error!.Code));
         Assert.Equal($"Resource '{created.Id}' does not exist or one of its queried reference-property objects are not present.", early.Error.Message);

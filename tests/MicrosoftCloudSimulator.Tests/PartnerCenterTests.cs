@@ -7,14 +7,8 @@ using Microsoft.Graph.Models;
 namespace MicrosoftCloudSimulator.Tests;
 
 /// <summary>Consents, policies and registrations change customer state, so every test here gets a simulator of its own.</summary>
-public sealed class PartnerCenterTests : IAsyncLifetime
+public sealed class PartnerCenterTests : OwnSimulator
 {
-    readonly SimulatorTestBed bed = new();
-
-    public Task InitializeAsync() => this.bed.InitializeAsync();
-
-    public Task DisposeAsync() => this.bed.DisposeAsync();
-
     static object ConsentBody() => new
     {
         applicationId = SimulatorTestBed.AppId,
@@ -25,12 +19,12 @@ public sealed class PartnerCenterTests : IAsyncLifetime
     [Fact]
     public async Task Customers_are_listed_in_pages_with_a_continuation_token()
     {
-        JsonObject first = (await (await this.bed.PartnerCenterAsync(HttpMethod.Get, "v1/customers?size=3")).Content.ReadFromJsonAsync<JsonObject>())!;
+        JsonObject first = (await (await this.Bed.PartnerCenterAsync(HttpMethod.Get, "v1/customers?size=3")).Content.ReadFromJsonAsync<JsonObject>())!;
         JsonNode next = first["links"]!["next"]!;
         HttpRequestMessage request = new(HttpMethod.Get, "partnercenter" + next["uri"]!.GetValue<string>());
-        request.Headers.Authorization = new("Bearer", await this.bed.DelegatedTokenAsync(SimulatorTestBed.PartnerTenantId, MicrosoftCloudOptions.PartnerCenterScope));
+        request.Headers.Authorization = new("Bearer", await this.Bed.DelegatedTokenAsync(SimulatorTestBed.PartnerTenantId, MicrosoftCloudOptions.PartnerCenterScope));
         request.Headers.Add("MS-ContinuationToken", next["headers"]![0]!["value"]!.GetValue<string>());
-        JsonObject second = (await (await this.bed.Http.SendAsync(request)).Content.ReadFromJsonAsync<JsonObject>())!;
+        JsonObject second = (await (await this.Bed.Http.SendAsync(request)).Content.ReadFromJsonAsync<JsonObject>())!;
 
         Assert.Equal(3, first["items"]!.AsArray().Count);
         Assert.Equal("MS-ContinuationToken", next["headers"]![0]!["key"]!.GetValue<string>());
@@ -42,7 +36,7 @@ public sealed class PartnerCenterTests : IAsyncLifetime
     [Fact]
     public async Task Consent_without_an_active_relationship_is_forbidden()
     {
-        HttpResponseMessage response = await this.bed.PartnerCenterAsync(HttpMethod.Post, $"v1/customers/{SimulatorTestBed.Woodgrove}/applicationconsents", ConsentBody());
+        HttpResponseMessage response = await this.Bed.PartnerCenterAsync(HttpMethod.Post, $"v1/customers/{SimulatorTestBed.Woodgrove}/applicationconsents", ConsentBody());
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Contains("GDAP relationship configuration needed", (await response.Content.ReadFromJsonAsync<JsonObject>())!["description"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -51,9 +45,9 @@ public sealed class PartnerCenterTests : IAsyncLifetime
     [Fact]
     public async Task Consent_needs_an_app_plus_user_token()
     {
-        await Gdap.ActiveRelationshipAsync(bed, SimulatorTestBed.Fabrikam);
+        await Gdap.ActiveRelationshipAsync(this.Bed, SimulatorTestBed.Fabrikam);
 
-        HttpResponseMessage response = await this.bed.PartnerCenterAsync(HttpMethod.Post, $"v1/customers/{SimulatorTestBed.Fabrikam}/applicationconsents", ConsentBody(), appOnly: true);
+        HttpResponseMessage response = await this.Bed.PartnerCenterAsync(HttpMethod.Post, $"v1/customers/{SimulatorTestBed.Fabrikam}/applicationconsents", ConsentBody(), appOnly: true);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
@@ -61,11 +55,11 @@ public sealed class PartnerCenterTests : IAsyncLifetime
     [Fact]
     public async Task Consent_creates_the_service_principal_and_grant_and_a_repeat_says_it_already_exists()
     {
-        await Gdap.ActiveRelationshipAsync(bed, SimulatorTestBed.Fabrikam);
+        await Gdap.ActiveRelationshipAsync(this.Bed, SimulatorTestBed.Fabrikam);
 
-        HttpResponseMessage first = await this.bed.PartnerCenterAsync(HttpMethod.Post, $"v1/customers/{SimulatorTestBed.Fabrikam}/applicationconsents", ConsentBody());
-        HttpResponseMessage repeat = await this.bed.PartnerCenterAsync(HttpMethod.Post, $"v1/customers/{SimulatorTestBed.Fabrikam}/applicationconsents", ConsentBody());
-        var customerGraph = this.bed.Connection.GraphFor(SimulatorTestBed.Fabrikam);
+        HttpResponseMessage first = await this.Bed.PartnerCenterAsync(HttpMethod.Post, $"v1/customers/{SimulatorTestBed.Fabrikam}/applicationconsents", ConsentBody());
+        HttpResponseMessage repeat = await this.Bed.PartnerCenterAsync(HttpMethod.Post, $"v1/customers/{SimulatorTestBed.Fabrikam}/applicationconsents", ConsentBody());
+        var customerGraph = this.Bed.Connection.GraphFor(SimulatorTestBed.Fabrikam);
         ServicePrincipal app = Assert.Single((await customerGraph.ServicePrincipals.GetAsync(r => r.QueryParameters.Filter = $"appId eq '{SimulatorTestBed.AppId}'"))!.Value!);
         OAuth2PermissionGrant grant = Assert.Single((await customerGraph.Oauth2PermissionGrants.GetAsync(r => r.QueryParameters.Filter = $"clientId eq '{app.Id}'"))!.Value!);
 
@@ -78,11 +72,11 @@ public sealed class PartnerCenterTests : IAsyncLifetime
     [Fact]
     public async Task A_conditional_access_policy_without_the_service_provider_exclusion_blocks_consent_until_fixed()
     {
-        await Gdap.ActiveRelationshipAsync(bed, SimulatorTestBed.Northwind);
+        await Gdap.ActiveRelationshipAsync(this.Bed, SimulatorTestBed.Northwind);
 
-        HttpResponseMessage blocked = await this.bed.PartnerCenterAsync(HttpMethod.Post, $"v1/customers/{SimulatorTestBed.Northwind}/applicationconsents", ConsentBody());
-        (await this.bed.SimAsync(HttpMethod.Post, $"customers/{SimulatorTestBed.Northwind}/conditional-access-policies/c0000002-2222-4000-8000-000000000001/exclude-service-providers")).EnsureSuccessStatusCode();
-        HttpResponseMessage allowed = await this.bed.PartnerCenterAsync(HttpMethod.Post, $"v1/customers/{SimulatorTestBed.Northwind}/applicationconsents", ConsentBody());
+        HttpResponseMessage blocked = await this.Bed.PartnerCenterAsync(HttpMethod.Post, $"v1/customers/{SimulatorTestBed.Northwind}/applicationconsents", ConsentBody());
+        (await this.Bed.SimAsync(HttpMethod.Post, $"customers/{SimulatorTestBed.Northwind}/conditional-access-policies/c0000002-2222-4000-8000-000000000001/exclude-service-providers")).EnsureSuccessStatusCode();
+        HttpResponseMessage allowed = await this.Bed.PartnerCenterAsync(HttpMethod.Post, $"v1/customers/{SimulatorTestBed.Northwind}/applicationconsents", ConsentBody());
 
         Assert.Equal(HttpStatusCode.BadRequest, blocked.StatusCode);
         Assert.Contains("Access has been blocked by Conditional Access Policies", await blocked.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -92,13 +86,13 @@ public sealed class PartnerCenterTests : IAsyncLifetime
     [Fact]
     public async Task Gdap_role_assignments_show_in_the_customer_tenant_with_the_partners_organization_id()
     {
-        DelegatedAdminRelationship active = await Gdap.ActiveRelationshipAsync(bed, SimulatorTestBed.Woodgrove);
-        Group group = await Gdap.SecurityGroupAsync(bed, $"Woodgrove Exchange {Guid.NewGuid():N}");
-        DelegatedAdminAccessAssignment assignment = (await this.bed.PartnerGraph.Relationships(active.Id!).AccessAssignments.PostAsync(Gdap.Assignment(group.Id!, SimulatorTestBed.Exchange)))!;
-        await SimulatorTestBed.EventuallyAsync(async () => (await this.bed.PartnerGraph.Relationships(active.Id!).AccessAssignments[assignment.Id].GetAsync())!.Status, s => s == DelegatedAdminAccessAssignmentStatus.Active);
-        (await this.bed.PartnerCenterAsync(HttpMethod.Post, $"v1/customers/{SimulatorTestBed.Woodgrove}/applicationconsents", ConsentBody())).EnsureSuccessStatusCode();
+        DelegatedAdminRelationship active = await Gdap.ActiveRelationshipAsync(this.Bed, SimulatorTestBed.Woodgrove);
+        Group group = await Gdap.SecurityGroupAsync(this.Bed, $"Woodgrove Exchange {Guid.NewGuid():N}");
+        DelegatedAdminAccessAssignment assignment = (await this.Bed.PartnerGraph.Relationships(active.Id!).AccessAssignments.PostAsync(Gdap.Assignment(group.Id!, SimulatorTestBed.Exchange)))!;
+        await SimulatorTestBed.EventuallyAsync(async () => (await this.Bed.PartnerGraph.Relationships(active.Id!).AccessAssignments[assignment.Id].GetAsync())!.Status, s => s == DelegatedAdminAccessAssignmentStatus.Active);
+        (await this.Bed.PartnerCenterAsync(HttpMethod.Post, $"v1/customers/{SimulatorTestBed.Woodgrove}/applicationconsents", ConsentBody())).EnsureSuccessStatusCode();
 
-        UnifiedRoleAssignmentCollectionResponse assignments = (await this.bed.Connection.GraphFor(SimulatorTestBed.Woodgrove).RoleManagement.Directory.RoleAssignments.GetAsync(r =>
+        UnifiedRoleAssignmentCollectionResponse assignments = (await this.Bed.Connection.GraphFor(SimulatorTestBed.Woodgrove).RoleManagement.Directory.RoleAssignments.GetAsync(r =>
         {
             r.QueryParameters.Filter = $"roleDefinitionId eq '{SimulatorTestBed.Exchange}'";
             r.QueryParameters.Expand = ["principal"];
@@ -111,14 +105,14 @@ public sealed class PartnerCenterTests : IAsyncLifetime
     [Fact]
     public async Task A_partner_user_signs_in_to_a_customer_only_through_gdap()
     {
-        string refused = await SignInAsync(SimulatorTestBed.Tailspin);
+        string refused = await this.Bed.TrySignInAsync(SimulatorTestBed.Tailspin);
 
-        DelegatedAdminRelationship active = await Gdap.ActiveRelationshipAsync(bed, SimulatorTestBed.Tailspin);
-        Group group = await Gdap.SecurityGroupAsync(bed, $"Tailspin Users {Guid.NewGuid():N}");
-        await this.bed.PartnerGraph.Groups[group.Id].Members.Ref.PostAsync(new ReferenceCreate { OdataId = $"https://graph.microsoft.com/v1.0/directoryObjects/{SimulatorTestBed.ServiceAccountId}" });
-        DelegatedAdminAccessAssignment assignment = (await this.bed.PartnerGraph.Relationships(active.Id!).AccessAssignments.PostAsync(Gdap.Assignment(group.Id!, SimulatorTestBed.UserAdmin)))!;
-        await SimulatorTestBed.EventuallyAsync(async () => (await this.bed.PartnerGraph.Relationships(active.Id!).AccessAssignments[assignment.Id].GetAsync())!.Status, s => s == DelegatedAdminAccessAssignmentStatus.Active);
-        string allowed = await SignInAsync(SimulatorTestBed.Tailspin);
+        DelegatedAdminRelationship active = await Gdap.ActiveRelationshipAsync(this.Bed, SimulatorTestBed.Tailspin);
+        Group group = await Gdap.SecurityGroupAsync(this.Bed, $"Tailspin Users {Guid.NewGuid():N}");
+        await this.Bed.PartnerGraph.Groups[group.Id].Members.Ref.PostAsync(new ReferenceCreate { OdataId = $"https://graph.microsoft.com/v1.0/directoryObjects/{SimulatorTestBed.ServiceAccountId}" });
+        DelegatedAdminAccessAssignment assignment = (await this.Bed.PartnerGraph.Relationships(active.Id!).AccessAssignments.PostAsync(Gdap.Assignment(group.Id!, SimulatorTestBed.UserAdmin)))!;
+        await SimulatorTestBed.EventuallyAsync(async () => (await this.Bed.PartnerGraph.Relationships(active.Id!).AccessAssignments[assignment.Id].GetAsync())!.Status, s => s == DelegatedAdminAccessAssignmentStatus.Active);
+        string allowed = await this.Bed.TrySignInAsync(SimulatorTestBed.Tailspin);
 
         Assert.Contains("AADSTS50020", refused, StringComparison.Ordinal);
         Assert.Equal("ok", allowed);
@@ -127,9 +121,9 @@ public sealed class PartnerCenterTests : IAsyncLifetime
     [Fact]
     public async Task A_partner_user_is_blocked_by_a_customer_policy_that_does_not_exclude_service_providers()
     {
-        HttpResponseMessage added = await this.bed.SimAsync(HttpMethod.Post, $"customers/{SimulatorTestBed.Fabrikam}/conditional-access-policies", new { displayName = "Block all external" });
+        HttpResponseMessage added = await this.Bed.SimAsync(HttpMethod.Post, $"customers/{SimulatorTestBed.Fabrikam}/conditional-access-policies", new { displayName = "Block all external" });
 
-        string refused = await SignInAsync(SimulatorTestBed.Fabrikam);
+        string refused = await this.Bed.TrySignInAsync(SimulatorTestBed.Fabrikam);
 
         Assert.Equal(HttpStatusCode.Created, added.StatusCode);
         Assert.Contains("AADSTS53003", refused, StringComparison.Ordinal);
@@ -141,12 +135,12 @@ public sealed class PartnerCenterTests : IAsyncLifetime
     {
         object registration = new { WebhookUrl = "https://example.invalid/api/webhooks/partner-center", WebhookEvents = new[] { "granular-admin-relationship-approved" } };
 
-        HttpResponseMessage created = await this.bed.PartnerCenterAsync(HttpMethod.Post, "webhooks/v1/registration", registration);
-        HttpResponseMessage again = await this.bed.PartnerCenterAsync(HttpMethod.Post, "webhooks/v1/registration", registration);
-        HttpResponseMessage updated = await this.bed.PartnerCenterAsync(HttpMethod.Put, "webhooks/v1/registration", new { WebhookUrl = "https://example.invalid/v2", WebhookEvents = new[] { "test-created", "granular-admin-relationship-activated" } });
-        JsonObject read = (await (await this.bed.PartnerCenterAsync(HttpMethod.Get, "webhooks/v1/registration")).Content.ReadFromJsonAsync<JsonObject>())!;
-        HttpResponseMessage deleted = await this.bed.PartnerCenterAsync(HttpMethod.Delete, "webhooks/v1/registration");
-        HttpResponseMessage gone = await this.bed.PartnerCenterAsync(HttpMethod.Get, "webhooks/v1/registration");
+        HttpResponseMessage created = await this.Bed.PartnerCenterAsync(HttpMethod.Post, "webhooks/v1/registration", registration);
+        HttpResponseMessage again = await this.Bed.PartnerCenterAsync(HttpMethod.Post, "webhooks/v1/registration", registration);
+        HttpResponseMessage updated = await this.Bed.PartnerCenterAsync(HttpMethod.Put, "webhooks/v1/registration", new { WebhookUrl = "https://example.invalid/v2", WebhookEvents = new[] { "test-created", "granular-admin-relationship-activated" } });
+        JsonObject read = (await (await this.Bed.PartnerCenterAsync(HttpMethod.Get, "webhooks/v1/registration")).Content.ReadFromJsonAsync<JsonObject>())!;
+        HttpResponseMessage deleted = await this.Bed.PartnerCenterAsync(HttpMethod.Delete, "webhooks/v1/registration");
+        HttpResponseMessage gone = await this.Bed.PartnerCenterAsync(HttpMethod.Get, "webhooks/v1/registration");
 
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.Conflict, HttpStatusCode.OK), (created.StatusCode, again.StatusCode, updated.StatusCode));
         Assert.True(Guid.TryParse((await created.Content.ReadFromJsonAsync<JsonObject>())!["SubscriberId"]!.GetValue<string>(), out _));
@@ -158,23 +152,11 @@ public sealed class PartnerCenterTests : IAsyncLifetime
     [Fact]
     public async Task The_event_list_names_the_gdap_events()
     {
-        string[] events = (await (await this.bed.PartnerCenterAsync(HttpMethod.Get, "webhooks/v1/registration/events")).Content.ReadFromJsonAsync<string[]>())!;
+        string[] events = (await (await this.Bed.PartnerCenterAsync(HttpMethod.Get, "webhooks/v1/registration/events")).Content.ReadFromJsonAsync<string[]>())!;
 
         Assert.Contains("granular-admin-relationship-approved", events);
         Assert.Contains("granular-admin-access-assignment-activated", events);
         Assert.DoesNotContain("granular-admin-relationship-created", events);
     }
 
-    async Task<string> SignInAsync(Guid customer)
-    {
-        try
-        {
-            await this.bed.DelegatedTokenAsync(customer, MicrosoftCloudOptions.GraphScope);
-            return "ok";
-        }
-        catch (InvalidOperationException refused)
-        {
-            return refused.Message;
-        }
-    }
 }

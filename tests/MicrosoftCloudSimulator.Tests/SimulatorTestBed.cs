@@ -90,6 +90,20 @@ public sealed class SimulatorTestBed : IAsyncLifetime
         return await this.Http.SendAsync(request);
     }
 
+    /// <summary>Signs the service account in to a tenant; "ok", or the AADSTS error that refused it.</summary>
+    public async Task<string> TrySignInAsync(Guid tenantId)
+    {
+        try
+        {
+            await this.DelegatedTokenAsync(tenantId, MicrosoftCloudOptions.GraphScope);
+            return "ok";
+        }
+        catch (InvalidOperationException refused)
+        {
+            return refused.Message;
+        }
+    }
+
     public Task<HttpResponseMessage> SimAsync(HttpMethod method, string path, object? body = null) =>
         this.Http.SendAsync(new HttpRequestMessage(method, "_sim/" + path.TrimStart('/')) { Content = body is null ? null : JsonContent.Create(body) });
 
@@ -110,4 +124,14 @@ public sealed class SimulatorTestBed : IAsyncLifetime
             await Task.Delay(25);
         }
     }
+}
+
+/// <summary>For tests that change or count global simulator state: a fresh simulator per test (xunit makes one instance per test).</summary>
+public abstract class OwnSimulator : IAsyncLifetime
+{
+    protected SimulatorTestBed Bed { get; } = new();
+
+    public Task InitializeAsync() => this.Bed.InitializeAsync();
+
+    public Task DisposeAsync() => this.Bed.DisposeAsync();
 }

@@ -7,16 +7,10 @@ using MicrosoftCloudSimulator.Webhooks;
 
 namespace MicrosoftCloudSimulator.Tests;
 
-public sealed class WebhookTests : IAsyncLifetime
+public sealed class WebhookTests : OwnSimulator
 {
-    readonly SimulatorTestBed bed = new();
-
-    public Task InitializeAsync() => this.bed.InitializeAsync();
-
-    public Task DisposeAsync() => this.bed.DisposeAsync();
-
     async Task RegisterAsync(Uri url, params string[] events) =>
-        (await this.bed.PartnerCenterAsync(HttpMethod.Post, "webhooks/v1/registration", new { WebhookUrl = url, WebhookEvents = events })).EnsureSuccessStatusCode();
+        (await this.Bed.PartnerCenterAsync(HttpMethod.Post, "webhooks/v1/registration", new { WebhookUrl = url, WebhookEvents = events })).EnsureSuccessStatusCode();
 
     static async Task<ReceivedWebhook> FirstAsync(WebhookReceiver receiver, string eventName) =>
         (await SimulatorTestBed.EventuallyAsync(() => Task.FromResult(receiver.Received.ToArray()), r => r.Any(w => EventOf(w) == eventName))).First(w => EventOf(w) == eventName);
@@ -29,7 +23,7 @@ public sealed class WebhookTests : IAsyncLifetime
         await using WebhookReceiver receiver = await WebhookReceiver.StartAsync();
         await this.RegisterAsync(receiver.Url, "granular-admin-relationship-approved", "granular-admin-relationship-activated");
 
-        DelegatedAdminRelationship active = await Gdap.ActiveRelationshipAsync(this.bed, SimulatorTestBed.Fabrikam);
+        DelegatedAdminRelationship active = await Gdap.ActiveRelationshipAsync(this.Bed, SimulatorTestBed.Fabrikam);
         ReceivedWebhook approved = await FirstAsync(receiver, "granular-admin-relationship-approved");
         ReceivedWebhook activated = await FirstAsync(receiver, "granular-admin-relationship-activated");
 
@@ -40,7 +34,7 @@ public sealed class WebhookTests : IAsyncLifetime
         Assert.Equal("rsa-sha256", approved.Headers["X-MS-Signature-Algorithm"]);
         Assert.StartsWith("Signature ", approved.Headers["Authorization"], StringComparison.Ordinal);
 
-        using X509Certificate2 certificate = X509CertificateLoader.LoadCertificate(await this.bed.Http.GetByteArrayAsync(approved.Headers["X-MS-Certificate-Url"]));
+        using X509Certificate2 certificate = X509CertificateLoader.LoadCertificate(await this.Bed.Http.GetByteArrayAsync(approved.Headers["X-MS-Certificate-Url"]));
         byte[] signature = Convert.FromBase64String(approved.Headers["Authorization"]["Signature ".Length..]);
         Assert.Contains("O=Microsoft Corporation", certificate.Issuer, StringComparison.Ordinal);
         Assert.True(certificate.GetRSAPublicKey()!.VerifyData(approved.Body, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
@@ -52,12 +46,12 @@ public sealed class WebhookTests : IAsyncLifetime
     {
         await using WebhookReceiver receiver = await WebhookReceiver.StartAsync();
         await this.RegisterAsync(receiver.Url, "granular-admin-relationship-approved");
-        await Gdap.ActiveRelationshipAsync(this.bed, SimulatorTestBed.Fabrikam);
+        await Gdap.ActiveRelationshipAsync(this.Bed, SimulatorTestBed.Fabrikam);
         ReceivedWebhook approved = await FirstAsync(receiver, "granular-admin-relationship-approved");
 
         byte[] tampered = [.. approved.Body];
         tampered[^3] ^= 1;
-        using X509Certificate2 certificate = X509CertificateLoader.LoadCertificate(await this.bed.Http.GetByteArrayAsync(approved.Headers["X-MS-Certificate-Url"]));
+        using X509Certificate2 certificate = X509CertificateLoader.LoadCertificate(await this.Bed.Http.GetByteArrayAsync(approved.Headers["X-MS-Certificate-Url"]));
 
         Assert.False(certificate.GetRSAPublicKey()!.VerifyData(tampered, Convert.FromBase64String(approved.Headers["Authorization"]["Signature ".Length..]), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
     }
@@ -68,10 +62,10 @@ public sealed class WebhookTests : IAsyncLifetime
         await using WebhookReceiver receiver = await WebhookReceiver.StartAsync(failFirst: 2);
         await this.RegisterAsync(receiver.Url, "granular-admin-relationship-approved");
 
-        DelegatedAdminRelationship active = await Gdap.ActiveRelationshipAsync(this.bed, SimulatorTestBed.Fabrikam);
+        DelegatedAdminRelationship active = await Gdap.ActiveRelationshipAsync(this.Bed, SimulatorTestBed.Fabrikam);
         ReceivedWebhook[] deliveries = await SimulatorTestBed.EventuallyAsync(() => Task.FromResult(receiver.Received.ToArray()), r => r.Length >= 3);
         await Task.Delay(400);
-        DeliveryRecord[] log = (await this.bed.Http.GetFromJsonAsync<DeliveryRecord[]>("_sim/webhooks/deliveries"))!;
+        DeliveryRecord[] log = (await this.Bed.Http.GetFromJsonAsync<DeliveryRecord[]>("_sim/webhooks/deliveries"))!;
 
         Assert.Equal(3, receiver.Received.Count);
         Assert.All(deliveries, d => Assert.Equal(deliveries[0].Body, d.Body));
@@ -84,7 +78,7 @@ public sealed class WebhookTests : IAsyncLifetime
         await using WebhookReceiver receiver = await WebhookReceiver.StartAsync();
         await this.RegisterAsync(receiver.Url, "granular-admin-relationship-activated");
 
-        await Gdap.ActiveRelationshipAsync(this.bed, SimulatorTestBed.Fabrikam);
+        await Gdap.ActiveRelationshipAsync(this.Bed, SimulatorTestBed.Fabrikam);
         await FirstAsync(receiver, "granular-admin-relationship-activated");
 
         Assert.DoesNotContain(receiver.Received, w => EventOf(w) == "granular-admin-relationship-approved");
@@ -94,14 +88,14 @@ public sealed class WebhookTests : IAsyncLifetime
     public async Task The_signature_moves_to_x_ms_signature_when_the_registration_asks()
     {
         await using WebhookReceiver receiver = await WebhookReceiver.StartAsync();
-        (await this.bed.PartnerCenterAsync(HttpMethod.Post, "webhooks/v1/registration", new
+        (await this.Bed.PartnerCenterAsync(HttpMethod.Post, "webhooks/v1/registration", new
         {
             WebhookUrl = receiver.Url,
             WebhookEvents = new[] { "test-created" },
             SignatureTokenToMsSignatureHeader = true,
         })).EnsureSuccessStatusCode();
 
-        (await this.bed.PartnerCenterAsync(HttpMethod.Post, "webhooks/v1/registration/validationEvents")).EnsureSuccessStatusCode();
+        (await this.Bed.PartnerCenterAsync(HttpMethod.Post, "webhooks/v1/registration/validationEvents")).EnsureSuccessStatusCode();
         ReceivedWebhook test = await FirstAsync(receiver, "test-created");
 
         Assert.StartsWith("Signature ", test.Headers["x-ms-signature"], StringComparison.Ordinal);

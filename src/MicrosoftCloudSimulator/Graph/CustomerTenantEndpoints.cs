@@ -51,14 +51,8 @@ public static class CustomerTenantEndpoints
             return denied;
         }
 
-        IReadOnlyList<FilterClause>? filter = ParseFilter(http.Request.Query["$filter"]);
-        if (filter is null)
-        {
-            return BadRequest("Unsupported or invalid query filter clause specified.", "Request_UnsupportedQuery");
-        }
-
         bool expand = http.Request.Query["$expand"].ToString().Contains("principal", StringComparison.OrdinalIgnoreCase);
-        return cloud.Locked(c =>
+        return Filtered(http.Request, filter => cloud.Locked(c =>
         {
             Tenant customer = TenantOf(c, http);
             List<JsonObject> assignments = [];
@@ -93,15 +87,11 @@ public static class CustomerTenantEndpoints
             }
 
             return Page(http.Request, $"{Base(http)}/$metadata#roleManagement/directory/roleAssignments", assignments, 100, 999);
-        });
+        }));
     }
 
-    static IResult ListServicePrincipals(HttpContext http, SimulatedCloud cloud)
-    {
-        IReadOnlyList<FilterClause>? filter = ParseFilter(http.Request.Query["$filter"]);
-        return filter is null
-            ? BadRequest("Unsupported or invalid query filter clause specified.", "Request_UnsupportedQuery")
-            : cloud.Locked(c => Page(
+    static IResult ListServicePrincipals(HttpContext http, SimulatedCloud cloud) => Filtered(http.Request, filter =>
+            cloud.Locked(c => Page(
                 http.Request,
                 $"{Base(http)}/$metadata#servicePrincipals",
                 [.. TenantOf(c, http).ServicePrincipals.Values
@@ -109,8 +99,7 @@ public static class CustomerTenantEndpoints
                     .Where(sp => Matches(filter, p => p.ToLowerInvariant() switch { "appid" => sp.AppId.ToString(), "displayname" => sp.DisplayName, _ => null }))
                     .Select(ToJson)],
                 100,
-                999));
-    }
+                999)));
 
     static async Task<IResult> CreateServicePrincipal(HttpContext http, SimulatedCloud cloud)
     {
@@ -143,20 +132,15 @@ public static class CustomerTenantEndpoints
             ? Results.Json(ToJson(sp))
             : NotFound(id));
 
-    static IResult ListGrants(HttpContext http, SimulatedCloud cloud)
-    {
-        IReadOnlyList<FilterClause>? filter = ParseFilter(http.Request.Query["$filter"]);
-        return filter is null
-            ? BadRequest("Unsupported or invalid query filter clause specified.", "Request_UnsupportedQuery")
-            : cloud.Locked(c => Page(
+    static IResult ListGrants(HttpContext http, SimulatedCloud cloud) => Filtered(http.Request, filter =>
+            cloud.Locked(c => Page(
                 http.Request,
                 $"{Base(http)}/$metadata#oauth2PermissionGrants",
                 [.. TenantOf(c, http).Grants.Values
                     .Where(g => Matches(filter, p => p.ToLowerInvariant() switch { "clientid" => g.ClientId.ToString(), "resourceid" => g.ResourceId.ToString(), "consenttype" => g.ConsentType, _ => null }))
                     .Select(ToJson)],
                 100,
-                999));
-    }
+                999)));
 
     static async Task<IResult> CreateGrant(HttpContext http, SimulatedCloud cloud)
     {

@@ -94,14 +94,8 @@ public static class DirectoryEndpoints
         });
     }
 
-    static IResult ListGroups(HttpContext http, SimulatedCloud cloud)
+    static IResult ListGroups(HttpContext http, SimulatedCloud cloud) => Filtered(http.Request, filter =>
     {
-        IReadOnlyList<FilterClause>? filter = ParseFilter(http.Request.Query["$filter"]);
-        if (filter is null)
-        {
-            return BadRequest("Unsupported or invalid query filter clause specified.", "Request_UnsupportedQuery");
-        }
-
         List<JsonObject> groups = cloud.Locked(c => TenantOf(c, http).Groups.Values
             .Where(g => g.VisibleFrom <= c.Clock.UtcNow)
             .Where(g => Matches(filter, p => p.ToLowerInvariant() switch
@@ -116,7 +110,7 @@ public static class DirectoryEndpoints
             .Select(g => ToJson(g, null))
             .ToList());
         return Page(http.Request, $"{Base(http)}/$metadata#groups", groups, defaultTop: 100, maxTop: 999);
-    }
+    });
 
     static IResult GetGroup(string id, HttpContext http, SimulatedCloud cloud) => cloud.Locked(c =>
         FindGroup(c, http, id) is { } group ? Results.Json(ToJson(group, http)) : NotFound(id));
@@ -170,23 +164,14 @@ public static class DirectoryEndpoints
         return Page(http.Request, $"{Base(http)}/$metadata#directoryObjects", members, 100, 999);
     });
 
-    static IResult ListUsers(HttpContext http, SimulatedCloud cloud)
-    {
-        IReadOnlyList<FilterClause>? filter = ParseFilter(http.Request.Query["$filter"]);
-        if (filter is null)
-        {
-            return BadRequest("Unsupported or invalid query filter clause specified.", "Request_UnsupportedQuery");
-        }
-
-        return cloud.Locked(c =>
+    static IResult ListUsers(HttpContext http, SimulatedCloud cloud) => Filtered(http.Request, filter => cloud.Locked(c =>
         {
             Tenant tenant = TenantOf(c, http);
             List<JsonObject> users = [.. tenant.Users.Values
                 .Where(u => Matches(filter, p => p.ToLowerInvariant() switch { "userprincipalname" => u.UserPrincipalName, "displayname" => u.DisplayName, "id" => u.Id.ToString(), _ => null }))
                 .Select(u => ToJson(u, tenant, withType: false))];
             return Page(http.Request, $"{Base(http)}/$metadata#users", users, 100, 999);
-        });
-    }
+        }));
 
     static IResult GetUser(string id, HttpContext http, SimulatedCloud cloud) => cloud.Locked(c =>
     {

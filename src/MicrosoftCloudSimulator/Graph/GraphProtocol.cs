@@ -87,6 +87,12 @@ public static partial class GraphProtocol
         return clauses;
     }
 
+    /// <summary>Parses <c>$filter</c> and runs <paramref name="list"/> with it; an unsupported filter is 400, as Graph answers.</summary>
+    public static IResult Filtered(HttpRequest request, Func<IReadOnlyList<FilterClause>, IResult> list) =>
+        ParseFilter(request.Query["$filter"]) is { } filter
+            ? list(filter)
+            : BadRequest("Unsupported or invalid query filter clause specified.", "Request_UnsupportedQuery");
+
     /// <summary>Whether a value passes every clause (property names compared case-insensitively, values ordinally).</summary>
     public static bool Matches(IReadOnlyList<FilterClause> clauses, Func<string, string?> property) =>
         clauses.All(c => property(c.Property) is string value &&

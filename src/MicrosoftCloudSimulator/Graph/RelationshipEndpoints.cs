@@ -60,15 +60,8 @@ public static class RelationshipEndpoints
         return null;
     }
 
-    static IResult List(HttpContext http, SimulatedCloud cloud)
-    {
-        IReadOnlyList<FilterClause>? filter = ParseFilter(http.Request.Query["$filter"]);
-        if (filter is null)
-        {
-            return BadRequest("The filter clause is not supported.");
-        }
-
-        return cloud.Locked(c => Authorize(http, c, write: false) ?? Page(
+    static IResult List(HttpContext http, SimulatedCloud cloud) => Filtered(http.Request, filter =>
+        cloud.Locked(c => Authorize(http, c, write: false) ?? Page(
             http.Request,
             $"{Base(http)}/$metadata#tenantRelationships/delegatedAdminRelationships",
             [.. c.Relationships.OrderBy(r => r.CreatedDateTime).Where(r => Matches(filter, p => p.ToLowerInvariant() switch
@@ -80,8 +73,7 @@ public static class RelationshipEndpoints
                 _ => null,
             })).Select(r => ToJson(r, null))],
             defaultTop: 300,
-            maxTop: 300));
-    }
+            maxTop: 300)));
 
     static IResult Get(string id, HttpContext http, SimulatedCloud cloud) => cloud.Locked(c =>
         Authorize(http, c, write: false) ?? WithRelationship(c, id, r => Results.Json(ToJson(r, http))));
@@ -112,20 +104,15 @@ public static class RelationshipEndpoints
                 return Error(409, "conflict", $"A relationship with the display name '{name}' already exists. The display name must be unique across the partner's relationships.");
             }
 
-            if (ReadDuration(body["duration"]) is not TimeSpan duration || duration < TimeSpan.FromDays(1) || duration > MaxDuration)
+            if (!IsValidDuration(body["duration"], out TimeSpan duration))
             {
-                return BadRequest("The duration must be between P1D and P2Y (730 days).");
+                return BadRequest(DurationRule);
             }
 
             TimeSpan autoExtend = TimeSpan.Zero;
-            if (body["autoExtendDuration"] is JsonNode extendNode)
+            if (body["autoExtendDuration"] is JsonNode extendNode && !IsValidAutoExtend(extendNode, out autoExtend))
             {
-                if (ReadDuration(extendNode) is not TimeSpan extend || (extend != TimeSpan.Zero && extend != TimeSpan.FromDays(180)))
-                {
-                    return BadRequest("The autoExtendDuration must be one of PT0S, P0D or P180D.");
-                }
-
-                autoExtend = extend;
+                return BadRequest(AutoExtendRule);
             }
 
             if (ReadRoles(body) is not List<Guid> roles || roles.Count == 0)
@@ -133,9 +120,9 @@ public static class RelationshipEndpoints
                 return BadRequest("The accessDetails must contain at least one unifiedRole with a roleDefinitionId.");
             }
 
-            if (autoExtend != TimeSpan.Zero && roles.Contains(Guid.Parse(GlobalAdministrator)))
+            if (AutoExtendsGlobalAdministrator(autoExtend, roles))
             {
-                return BadRequest("A relationship that includes the Global Administrator role cannot be auto-extended.");
+                return BadRequest(GlobalAdministratorRule);
             }
 
             DateTimeOffset now = c.Clock.UtcNow;
@@ -184,14 +171,14 @@ public static class RelationshipEndpoints
 
                 if (body["autoExtendDuration"] is JsonNode extendNode)
                 {
-                    if (ReadDuration(extendNode) is not TimeSpan extend || (extend != TimeSpan.Zero && extend != TimeSpan.FromDays(180)))
+                    if (!IsValidAutoExtend(extendNode, out TimeSpan extend))
                     {
-                        return BadRequest("The autoExtendDuration must be one of PT0S, P0D or P180D.");
+                        return BadRequest(AutoExtendRule);
                     }
 
-                    if (extend != TimeSpan.Zero && r.Roles.Contains(Guid.Parse(GlobalAdministrator)))
+                    if (AutoExtendsGlobalAdministrator(extend, r.Roles))
                     {
-                        return BadRequest("A relationship that includes the Global Administrator role cannot be auto-extended.");
+                        return BadRequest(GlobalAdministratorRule);
                     }
 
                     r.AutoExtendDuration = extend;
@@ -218,45 +205,31 @@ public static class RelationshipEndpoints
                 return BadRequest($"The relationship cannot be updated in status '{r.Status}'.");
             }
 
-            if (body["displayName"]?.GetValue<string>() is string name)
+            string newName = body["displayName"]?.GetValue<string>() ?? r.DisplayName;
+            if (newName.Length is 0 or > 50 || c.Relationships.Any(o => o != r && string.Equals(o.DisplayName, newName, StringComparison.OrdinalIgnoreCase)))
             {
-                if (name.Length is 0 or > 50 || c.Relationships.Any(o => o != r && string.Equals(o.DisplayName, name, StringComparison.OrdinalIgnoreCase)))
-                {
-                    return Error(409, "conflict", $"The display name '{name}' is invalid or already used.");
-                }
-
-                r.DisplayName = name;
+                return Error(409, "conflict", $"The display name '{newName}' is invalid or already used.");
             }
 
-            if (body["duration"] is JsonNode durationNode)
+            // Check everything before changing anything: a refused PATCH leaves the relationship as it was.
+            TimeSpan newDuration = r.Duration, newAutoExtend = r.AutoExtendDuration;
+            if (body["duration"] is JsonNode durationNode && !IsValidDuration(durationNode, out newDuration))
             {
-                if (ReadDuration(durationNode) is not TimeSpan duration || duration < TimeSpan.FromDays(1) || duration > MaxDuration)
-                {
-                    return BadRequest("The duration must be between P1D and P2Y (730 days).");
-                }
-
-                r.Duration = duration;
+                return BadRequest(DurationRule);
             }
 
-            if (body["autoExtendDuration"] is JsonNode extendNode2)
+            if (body["autoExtendDuration"] is JsonNode extendNode2 && !IsValidAutoExtend(extendNode2, out newAutoExtend))
             {
-                if (ReadDuration(extendNode2) is not TimeSpan extend || (extend != TimeSpan.Zero && extend != TimeSpan.FromDays(180)))
-                {
-                    return BadRequest("The autoExtendDuration must be one of PT0S, P0D or P180D.");
-                }
-
-                r.AutoExtendDuration = extend;
+                return BadRequest(AutoExtendRule);
             }
 
-            if (ReadRoles(body) is List<Guid> newRoles)
+            List<Guid> newRoles = ReadRoles(body) ?? r.Roles;
+            if (AutoExtendsGlobalAdministrator(newAutoExtend, newRoles))
             {
-                r.Roles = newRoles;
+                return BadRequest(GlobalAdministratorRule);
             }
 
-            if (r.AutoExtendDuration != TimeSpan.Zero && r.Roles.Contains(Guid.Parse(GlobalAdministrator)))
-            {
-                return BadRequest("A relationship that includes the Global Administrator role cannot be auto-extended.");
-            }
+            (r.DisplayName, r.Duration, r.AutoExtendDuration, r.Roles) = (newName, newDuration, newAutoExtend, newRoles);
 
             r.Touch(now);
             return Results.Json(ToJson(r, http));
@@ -360,18 +333,13 @@ public static class RelationshipEndpoints
         }));
     }
 
-    static IResult ListAssignments(string id, HttpContext http, SimulatedCloud cloud)
-    {
-        IReadOnlyList<FilterClause>? filter = ParseFilter(http.Request.Query["$filter"]);
-        return filter is null
-            ? BadRequest("The filter clause is not supported.")
-            : cloud.Locked(c => Authorize(http, c, write: false) ?? WithRelationship(c, id, r => Page(
+    static IResult ListAssignments(string id, HttpContext http, SimulatedCloud cloud) => Filtered(http.Request, filter =>
+        cloud.Locked(c => Authorize(http, c, write: false) ?? WithRelationship(c, id, r => Page(
                 http.Request,
                 $"{Base(http)}/$metadata#tenantRelationships/delegatedAdminRelationships('{r.Id}')/accessAssignments",
                 [.. r.AccessAssignments.Where(a => Matches(filter, p => p.ToLowerInvariant() == "status" ? a.Status : null)).Select(ToJson)],
                 100,
-                300)));
-    }
+                300))));
 
     static IResult GetAssignment(string id, string assignmentId, HttpContext http, SimulatedCloud cloud) => cloud.Locked(c => Authorize(http, c, write: false) ?? WithRelationship(c, id, r =>
         r.AccessAssignments.FirstOrDefault(a => a.Id.ToString() == assignmentId) is { } a ? Results.Json(ToJson(a)) : Error(404, "notFound", $"Access assignment '{assignmentId}' was not found.")));
@@ -473,6 +441,26 @@ public static class RelationshipEndpoints
             : ifMatch != "*" && ifMatch != etag ? Error(412, "preconditionFailed", "The resource has been modified since it was last read (ETag mismatch).")
             : null;
     }
+
+    const string DurationRule = "The duration must be between P1D and P2Y (730 days).";
+    const string AutoExtendRule = "The autoExtendDuration must be one of PT0S, P0D or P180D.";
+    const string GlobalAdministratorRule = "A relationship that includes the Global Administrator role cannot be auto-extended.";
+
+    static bool IsValidDuration(JsonNode? node, out TimeSpan duration)
+    {
+        duration = ReadDuration(node) ?? TimeSpan.Zero;
+        return duration >= TimeSpan.FromDays(1) && duration <= MaxDuration;
+    }
+
+    static bool IsValidAutoExtend(JsonNode? node, out TimeSpan autoExtend)
+    {
+        TimeSpan? read = ReadDuration(node);
+        autoExtend = read ?? TimeSpan.Zero;
+        return read == TimeSpan.Zero || read == TimeSpan.FromDays(180);
+    }
+
+    static bool AutoExtendsGlobalAdministrator(TimeSpan autoExtend, IEnumerable<Guid> roles) =>
+        autoExtend != TimeSpan.Zero && roles.Contains(Guid.Parse(GlobalAdministrator));
 
     static TimeSpan? ReadDuration(JsonNode? node)
     {
