@@ -24,9 +24,34 @@ public static class InfrastructureServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(_ => CreateTableService(configuration, DataConnectionName));
         services.AddSingleton<IOnboardingStore>(sp => new TableOnboardingStore(sp.GetRequiredService<TableServiceClient>()));
-        services.AddSingleton<MicrosoftCloudNotConfigured>();
-        services.AddSingleton<IPartnerDirectory>(sp => sp.GetRequiredService<MicrosoftCloudNotConfigured>());
-        services.AddSingleton<IGdapRelationships>(sp => sp.GetRequiredService<MicrosoftCloudNotConfigured>());
+        MicrosoftCloudOptions? cloud = configuration.GetSection(MicrosoftCloudOptions.Section).Get<MicrosoftCloudOptions>();
+        if (cloud is { ClientId: var clientId } && clientId != Guid.Empty)
+        {
+            services.AddMicrosoftCloud(cloud);
+        }
+        else
+        {
+            // Without a connection every Microsoft-facing step fails at once with a message naming the settings to add.
+            services.AddSingleton<MicrosoftCloudNotConfigured>();
+            services.AddSingleton<IPartnerDirectory>(sp => sp.GetRequiredService<MicrosoftCloudNotConfigured>());
+            services.AddSingleton<IGdapRelationships>(sp => sp.GetRequiredService<MicrosoftCloudNotConfigured>());
+            services.AddSingleton<ICustomerAccess>(sp => sp.GetRequiredService<MicrosoftCloudNotConfigured>());
+        }
+
+        return services;
+    }
+
+    /// <summary>Registers the Graph and Partner Center adapters over one connection.</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="options">Where the cloud is and how to sign in.</param>
+    /// <param name="resilience">How calls are retried; the production policy when null.</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection AddMicrosoftCloud(this IServiceCollection services, MicrosoftCloudOptions options, MicrosoftCloudResilience? resilience = null)
+    {
+        services.AddSingleton(new MicrosoftCloudConnection(options, resilience));
+        services.AddSingleton<IPartnerDirectory, GraphPartnerDirectory>();
+        services.AddSingleton<IGdapRelationships, GraphRelationships>();
+        services.AddSingleton<ICustomerAccess, CustomerTenantAccess>();
         return services;
     }
 

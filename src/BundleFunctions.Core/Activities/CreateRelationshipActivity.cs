@@ -7,18 +7,19 @@ namespace BundleFunctions.Activities;
 /// <summary>
 /// Finds or creates the customer's relationship and locks it for approval. Safe to run again: a relationship this customer
 /// already has under one of the candidate names is adopted instead of tripping Graph's uniqueness rule, and a name held by
-/// another customer (or by a dead relationship) moves us on to the next candidate.
+/// another customer (or by a dead or superseded relationship) moves us on to the next candidate.
 /// </summary>
 /// <param name="relationships">The partner's relationships.</param>
-public sealed class CreateRelationshipActivity(IGdapRelationships relationships) : TaskActivity<RelationshipRequest, RelationshipPlacement>
+public sealed class CreateRelationshipActivity(IGdapRelationships relationships) : TaskActivity<RelationshipPlacementRequest, RelationshipPlacement>
 {
     static readonly HashSet<RelationshipStatus> Usable =
         [RelationshipStatus.Created, RelationshipStatus.ApprovalPending, RelationshipStatus.Approved, RelationshipStatus.Activating, RelationshipStatus.Active];
 
     /// <inheritdoc />
-    public override async Task<RelationshipPlacement> RunAsync(TaskActivityContext context, RelationshipRequest input)
+    public override async Task<RelationshipPlacement> RunAsync(TaskActivityContext context, RelationshipPlacementRequest placement)
     {
-        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(placement);
+        RelationshipRequest input = placement.Request;
         IReadOnlyList<RelationshipSnapshot> existing = await relationships.ListAsync(CancellationToken.None);
         ILookup<string, RelationshipSnapshot> byName = existing.ToLookup(r => r.DisplayName, StringComparer.OrdinalIgnoreCase);
 
@@ -31,7 +32,8 @@ public sealed class CreateRelationshipActivity(IGdapRelationships relationships)
                 return new RelationshipPlacement(created.Id, name, Adopted: false, RelationshipStatus.ApprovalPending);
             }
 
-            RelationshipSnapshot? ours = byName[name].FirstOrDefault(r => r.CustomerTenantId == input.CustomerTenantId && Usable.Contains(r.Status));
+            RelationshipSnapshot? ours = byName[name].FirstOrDefault(r =>
+                r.CustomerTenantId == input.CustomerTenantId && Usable.Contains(r.Status) && !placement.Superseded.Contains(r.Id));
             if (ours is not null)
             {
                 if (ours.Status == RelationshipStatus.Created)
@@ -47,6 +49,11 @@ public sealed class CreateRelationshipActivity(IGdapRelationships relationships)
         throw new InvalidOperationException("Unreachable: the candidate names never run out.");
     }
 }
+
+/// <summary>Input of <see cref="CreateRelationshipActivity"/>.</summary>
+/// <param name="Request">The relationship wanted.</param>
+/// <param name="Superseded">Relationships this onboarding gave up on (e.g. missing roles): never adopted again.</param>
+public sealed record RelationshipPlacementRequest(RelationshipRequest Request, IReadOnlyList<string> Superseded);
 
 /// <summary>The relationship an onboarding uses.</summary>
 /// <param name="RelationshipId">Its ID.</param>

@@ -9,6 +9,9 @@ public static class OnboardingEvents
     /// <summary>An operator asks to retry from the failed step.</summary>
     public const string RetryRequested = nameof(RetryRequested);
 
+    /// <summary>The "quick refresh": recheck access now; from a failed consent or verification, run them again.</summary>
+    public const string RefreshRequested = nameof(RefreshRequested);
+
     /// <summary>An operator cancels the onboarding.</summary>
     public const string CancelRequested = nameof(CancelRequested);
 }
@@ -18,6 +21,6 @@ public static class OnboardingEvents
 /// <param name="Source">Who noticed: <c>webhook</c>, <c>poll</c> or <c>operator</c>.</param>
 public sealed record RelationshipApproved(string RelationshipId, string Source);
 
-/// <summary>Payload of <see cref="OnboardingEvents.RetryRequested"/> and <see cref="OnboardingEvents.CancelRequested"/>.</summary>
+/// <summary>Payload of the operator events: retry, refresh, cancel.</summary>
 /// <param name="RequestedBy">Who asked (an operator name or a system), for the audit trail.</param>
 public sealed record OperatorDecision(string RequestedBy);

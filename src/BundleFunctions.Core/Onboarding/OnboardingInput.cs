@@ -13,7 +13,21 @@ public sealed record OnboardingInput(
     OnboardingStep ResumeFrom = OnboardingStep.Validate,
     OnboardingProgress? Progress = null);
 
-/// <summary>Facts an onboarding has established so far.</summary>
+/// <summary>Facts an onboarding has established so far, carried across <c>ContinueAsNew</c>. Small, and no secret.</summary>
 /// <param name="RelationshipId">The relationship, once created or adopted.</param>
 /// <param name="Retries">How many times an operator has retried.</param>
-public sealed record OnboardingProgress(string? RelationshipId = null, int Retries = 0);
+/// <param name="RoleGroups">Role → partner group, once the groups exist.</param>
+/// <param name="RelationshipActive">Whether the relationship was already active when adopted.</param>
+/// <param name="ApprovalDeadlineUtc">When the approval request expires.</param>
+/// <param name="Superseded">Relationships given up on (missing roles): never adopted again.</param>
+/// <param name="VerifyDeadlineUtc">Until when access is rechecked.</param>
+/// <param name="VerifyInterval">The next wait between rechecks.</param>
+public sealed record OnboardingProgress(
+    string? RelationshipId = null,
+    int Retries = 0,
+    IReadOnlyList<Activities.RoleGroup>? RoleGroups = null,
+    bool RelationshipActive = false,
+    DateTime? ApprovalDeadlineUtc = null,
+    IReadOnlyList<string>? Superseded = null,
+    DateTime? VerifyDeadlineUtc = null,
+    TimeSpan? VerifyInterval = null);

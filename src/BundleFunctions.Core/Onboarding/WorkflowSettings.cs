@@ -6,21 +6,42 @@ namespace BundleFunctions.Onboarding;
 /// Every delay is here so that tests run the real workflow in seconds.
 /// </summary>
 /// <param name="GroupPrefix">Prefix of the partner groups: <c>{prefix} GDAP-{Role}</c>.</param>
-/// <param name="ApprovalDeadline">How long the customer has to approve; Microsoft expires requests after 90 days.</param>
+/// <param name="Approval">Polling for the customer's approval (the safety net behind the webhook); its timeout is the 90-day request expiry.</param>
+/// <param name="Activation">Waiting for an approved relationship to become active.</param>
+/// <param name="Assignments">Waiting for access assignments to leave <c>pending</c>.</param>
+/// <param name="Verification">Rechecking API access into the customer tenant (Microsoft propagation takes up to 48 hours).</param>
 /// <param name="OperatorDecisionTimeout">How long a failed onboarding waits for an operator's retry or cancel before it ends failed.</param>
 /// <param name="ActivityRetry">How transient failures of one call are retried.</param>
 public sealed record WorkflowSettings(
     string GroupPrefix,
-    TimeSpan ApprovalDeadline,
+    Polling Approval,
+    Polling Activation,
+    Polling Assignments,
+    Polling Verification,
     TimeSpan OperatorDecisionTimeout,
     ActivityRetrySettings ActivityRetry)
 {
     /// <summary>Production defaults.</summary>
     public static WorkflowSettings Default { get; } = new(
         GroupPrefix: Gdap.PartnerGroupName.DefaultPrefix,
-        ApprovalDeadline: TimeSpan.FromDays(90),
+        Approval: new Polling(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(30), TimeSpan.FromDays(90)),
+        Activation: new Polling(TimeSpan.FromSeconds(15), TimeSpan.FromMinutes(1), TimeSpan.FromHours(1)),
+        Assignments: new Polling(TimeSpan.FromSeconds(15), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(30)),
+        Verification: new Polling(TimeSpan.FromMinutes(1), TimeSpan.FromHours(1), TimeSpan.FromHours(48)),
         OperatorDecisionTimeout: TimeSpan.FromDays(30),
         ActivityRetry: ActivityRetrySettings.Default);
+}
+
+/// <summary>A bounded poll with exponential back-off: <paramref name="First"/>, doubling up to <paramref name="Max"/>, for at most <paramref name="Timeout"/>.</summary>
+/// <param name="First">The first wait.</param>
+/// <param name="Max">The longest wait.</param>
+/// <param name="Timeout">When to give up.</param>
+public sealed record Polling(TimeSpan First, TimeSpan Max, TimeSpan Timeout)
+{
+    /// <summary>The wait after one of <paramref name="current"/>.</summary>
+    /// <param name="current">The last wait.</param>
+    /// <returns>Twice as long, at most <see cref="Max"/>.</returns>
+    public TimeSpan After(TimeSpan current) => current * 2 < this.Max ? current * 2 : this.Max;
 }
 
 /// <summary>Retry of one activity call on transient failures (throttling, 5xx, timeouts).</summary>

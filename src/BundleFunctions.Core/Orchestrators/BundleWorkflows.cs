@@ -14,8 +14,14 @@ public static class BundleWorkflows
         ArgumentNullException.ThrowIfNull(registry);
         return registry
             .AddOrchestrator<OnboardCustomerOrchestrator>(OnboardCustomerOrchestrator.Name)
+            .AddOrchestrator<WatchRelationshipOrchestrator>(nameof(WatchRelationshipOrchestrator))
             .AddActivity<RecordProgressActivity>(nameof(RecordProgressActivity))
             .AddActivity<EnsurePartnerGroupsActivity>(nameof(EnsurePartnerGroupsActivity))
-            .AddActivity<CreateRelationshipActivity>(nameof(CreateRelationshipActivity));
+            .AddActivity<CreateRelationshipActivity>(nameof(CreateRelationshipActivity))
+            .AddActivity<GetRelationshipActivity>(nameof(GetRelationshipActivity))
+            .AddActivity<CreateAccessAssignmentsActivity>(nameof(CreateAccessAssignmentsActivity))
+            .AddActivity<GetAccessAssignmentProgressActivity>(nameof(GetAccessAssignmentProgressActivity))
+            .AddActivity<ConsentApplicationActivity>(nameof(ConsentApplicationActivity))
+            .AddActivity<VerifyAccessActivity>(nameof(VerifyAccessActivity));
     }
 }

@@ -21,6 +21,37 @@ public interface IGdapRelationships
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when Microsoft accepted the lock request.</returns>
     Task LockForApprovalAsync(RelationshipId relationshipId, CancellationToken cancellationToken);
+
+    /// <summary>Reads one relationship.</summary>
+    /// <param name="relationshipId">The relationship.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The relationship, or null when Microsoft no longer knows it.</returns>
+    Task<RelationshipSnapshot?> GetAsync(RelationshipId relationshipId, CancellationToken cancellationToken);
+
+    /// <summary>Lists the relationship's access assignments (all pages), deleted ones included.</summary>
+    /// <param name="relationshipId">The relationship.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The assignments.</returns>
+    Task<IReadOnlyList<AccessAssignmentSnapshot>> ListAccessAssignmentsAsync(RelationshipId relationshipId, CancellationToken cancellationToken);
+
+    /// <summary>Gives a partner group one role in the customer tenant.</summary>
+    /// <param name="relationshipId">An active relationship.</param>
+    /// <param name="groupId">The partner group (access container).</param>
+    /// <param name="roleTemplateId">The role.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The new assignment (status <c>pending</c>).</returns>
+    Task<AccessAssignmentSnapshot> CreateAccessAssignmentAsync(RelationshipId relationshipId, string groupId, Guid roleTemplateId, CancellationToken cancellationToken);
+}
+
+/// <summary>An access assignment as Graph reports it.</summary>
+/// <param name="Id">Its ID.</param>
+/// <param name="GroupId">The partner group it serves.</param>
+/// <param name="Status">Graph's status: <c>pending</c>, <c>active</c>, <c>deleting</c>, <c>deleted</c>, <c>error</c>.</param>
+/// <param name="RoleTemplateIds">Its roles.</param>
+public sealed record AccessAssignmentSnapshot(string Id, string GroupId, string Status, IReadOnlyList<Guid> RoleTemplateIds)
+{
+    /// <summary>Whether it grants or is about to grant access (only one such per group is allowed).</summary>
+    public bool IsLive => this.Status is "pending" or "active";
 }
 
 /// <summary>A relationship as Graph reports it.</summary>

@@ -19,15 +19,30 @@ public sealed class MicrosoftCloudConnection : IDisposable
     readonly HttpMessageHandler tokenHandler;
     readonly ConcurrentDictionary<Guid, TokenCredential> credentials = new();
     readonly ConcurrentDictionary<Guid, GraphServiceClient> graphClients = new();
+    readonly Lazy<RefreshTokenCredential> serviceAccount;
 
     /// <summary>Initializes a new instance of the <see cref="MicrosoftCloudConnection"/> class.</summary>
     /// <param name="options">Where the cloud is and how to sign in.</param>
-    public MicrosoftCloudConnection(MicrosoftCloudOptions options)
+    /// <param name="resilience">How calls are retried; the production policy when null.</param>
+    public MicrosoftCloudConnection(MicrosoftCloudOptions options, MicrosoftCloudResilience? resilience = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         this.options = options;
+        this.Resilience = resilience ?? MicrosoftCloudResilience.Default;
         this.tokenHandler = this.CreateHandler();
+        this.serviceAccount = new(() => new RefreshTokenCredential(
+            new HttpClient(new ResilienceHandler(this.Resilience) { InnerHandler = this.CreateHandler() }),
+            new Uri(this.options.AuthorityHost, $"{this.options.PartnerTenantId}/oauth2/v2.0/token"),
+            this.options.ClientId.ToString(),
+            this.options.ClientSecret,
+            this.options.ServiceAccountRefreshToken ?? throw new InvalidOperationException("MicrosoftCloud:ServiceAccountRefreshToken is not configured.")));
     }
+
+    /// <summary>How calls are retried.</summary>
+    public MicrosoftCloudResilience Resilience { get; }
+
+    /// <summary>The partner's service account signed in (App+User), for Partner Center calls that refuse app-only tokens.</summary>
+    public TokenCredential ServiceAccount => this.serviceAccount.Value;
 
     /// <summary>The options this connection was made with.</summary>
     public MicrosoftCloudOptions Options => this.options;
@@ -66,14 +81,25 @@ public sealed class MicrosoftCloudConnection : IDisposable
     /// <returns>The client (cached per tenant).</returns>
     public GraphServiceClient GraphFor(Guid tenantId) => this.graphClients.GetOrAdd(tenantId, tenant =>
     {
-        // The Graph SDK's default middleware (retry on 429/503/504 honouring Retry-After, redirects, compression) over our transport.
-        HttpClient http = GraphClientFactory.Create(finalHandler: this.CreateHandler());
+        // The Graph SDK's middleware (redirects, compression, headers) with its retry handler replaced by our one policy.
+        List<DelegatingHandler> handlers = [.. GraphClientFactory.CreateDefaultHandlers().Where(h => h is not Microsoft.Kiota.Http.HttpClientLibrary.Middleware.RetryHandler)];
+        handlers.Insert(0, new ResilienceHandler(this.Resilience));
+        HttpClient http = GraphClientFactory.Create(handlers, finalHandler: this.CreateHandler());
         AzureIdentityAuthenticationProvider auth = new(
             this.CredentialFor(tenant),
             allowedHosts: [this.options.GraphBaseUrl.Host],
             scopes: [MicrosoftCloudOptions.GraphScope]);
         return new GraphServiceClient(http, auth, this.options.GraphBaseUrl.AbsoluteUri.TrimEnd('/'));
     });
+
+    /// <summary>An HTTP client for Partner Center: its base address, our TLS trust and retry policy. The caller adds the token.</summary>
+    /// <returns>A new client; the caller owns it.</returns>
+    public HttpClient CreatePartnerCenterClient() =>
+        new(new ResilienceHandler(this.Resilience) { InnerHandler = this.CreateHandler() })
+        {
+            BaseAddress = new Uri(this.options.PartnerCenterBaseUrl.AbsoluteUri.TrimEnd('/') + "/"),
+            Timeout = TimeSpan.FromSeconds(100),
+        };
 
     /// <inheritdoc />
     public void Dispose()

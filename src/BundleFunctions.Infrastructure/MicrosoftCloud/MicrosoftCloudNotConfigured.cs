@@ -8,7 +8,7 @@ namespace BundleFunctions.Infrastructure.MicrosoftCloud;
 /// a message that names the missing settings, instead of retrying or failing somewhere deep in an HTTP stack.
 /// The onboarding then waits, failed, for an operator to fix the configuration and retry.
 /// </summary>
-public sealed class MicrosoftCloudNotConfigured : IPartnerDirectory, IGdapRelationships
+public sealed class MicrosoftCloudNotConfigured : IPartnerDirectory, IGdapRelationships, ICustomerAccess
 {
     /// <summary>The message every call fails with.</summary>
     public const string Message =
@@ -26,4 +26,19 @@ public sealed class MicrosoftCloudNotConfigured : IPartnerDirectory, IGdapRelati
 
     /// <inheritdoc />
     public Task LockForApprovalAsync(RelationshipId relationshipId, CancellationToken cancellationToken) => throw new StepFailedException(Message);
+
+    /// <inheritdoc />
+    public Task<RelationshipSnapshot?> GetAsync(RelationshipId relationshipId, CancellationToken cancellationToken) => throw new StepFailedException(Message);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<AccessAssignmentSnapshot>> ListAccessAssignmentsAsync(RelationshipId relationshipId, CancellationToken cancellationToken) => throw new StepFailedException(Message);
+
+    /// <inheritdoc />
+    public Task<AccessAssignmentSnapshot> CreateAccessAssignmentAsync(RelationshipId relationshipId, string groupId, Guid roleTemplateId, CancellationToken cancellationToken) => throw new StepFailedException(Message);
+
+    /// <inheritdoc />
+    public Task<bool> EnsureConsentAsync(Guid customerTenantId, CancellationToken cancellationToken) => throw new StepFailedException(Message);
+
+    /// <inheritdoc />
+    public Task<AccessReport> ProbeAsync(Guid customerTenantId, IReadOnlyList<Guid> requiredRoleTemplateIds, CancellationToken cancellationToken) => throw new StepFailedException(Message);
 }

@@ -25,6 +25,21 @@ public sealed class MicrosoftCloudOptions
     /// <summary>The app's client secret. Locally from local.settings.json; in Azure from Key Vault, never an app setting.</summary>
     public string? ClientSecret { get; set; }
 
+    /// <summary>The partner's service account (MFA enforced, in AdminAgents): member of every GDAP group.</summary>
+    public string? ServiceAccountUserPrincipalName { get; set; }
+
+    /// <summary>
+    /// The service account's refresh token, for the App+User calls Partner Center requires (application consent). A secret:
+    /// Key Vault in Azure, local.settings.json locally; it never enters orchestration state.
+    /// </summary>
+    public string? ServiceAccountRefreshToken { get; set; }
+
+    /// <summary>The application's display name in customer tenants.</summary>
+    public string ApplicationDisplayName { get; set; } = "BundleFunctions";
+
+    /// <summary>Delegated Graph scopes consented into each customer (comma-separated, as Partner Center takes them).</summary>
+    public string ConsentScopes { get; set; } = "Directory.Read.All,DelegatedPermissionGrant.ReadWrite.All,Application.ReadWrite.All,Policy.Read.All";
+
     /// <summary>The Entra ID authority host.</summary>
     public Uri AuthorityHost { get; set; } = new("https://login.microsoftonline.com/");
 

@@ -1,7 +1,7 @@
 using BundleFunctions.Activities;
-using BundleFunctions.Gdap;
 using BundleFunctions.Onboarding;
 using BundleFunctions.Orchestrators;
+using BundleFunctions.Ports;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 
@@ -17,6 +17,10 @@ public static class OnboardingWorkflowFunctions
     public static Task<OnboardingOutcome> OnboardCustomer([OrchestrationTrigger] TaskOrchestrationContext context, OnboardingInput input) =>
         new OnboardCustomerOrchestrator().RunAsync(context, input);
 
+    [Function(nameof(WatchRelationshipOrchestrator))]
+    public static Task<RelationshipWatchResult> WatchRelationship([OrchestrationTrigger] TaskOrchestrationContext context, RelationshipWatch input) =>
+        new WatchRelationshipOrchestrator().RunAsync(context, input);
+
     [Function(nameof(RecordProgressActivity))]
     public static Task<bool> RecordProgress([ActivityTrigger] ProgressUpdate input, FunctionContext function) =>
         FunctionActivityContext.RunAsync<RecordProgressActivity, ProgressUpdate, bool>(function, input);
@@ -26,6 +30,26 @@ public static class OnboardingWorkflowFunctions
         FunctionActivityContext.RunAsync<EnsurePartnerGroupsActivity, EnsurePartnerGroupsInput, PartnerGroupsSummary>(function, input);
 
     [Function(nameof(CreateRelationshipActivity))]
-    public static Task<RelationshipPlacement> CreateRelationship([ActivityTrigger] RelationshipRequest input, FunctionContext function) =>
-        FunctionActivityContext.RunAsync<CreateRelationshipActivity, RelationshipRequest, RelationshipPlacement>(function, input);
+    public static Task<RelationshipPlacement> CreateRelationship([ActivityTrigger] RelationshipPlacementRequest input, FunctionContext function) =>
+        FunctionActivityContext.RunAsync<CreateRelationshipActivity, RelationshipPlacementRequest, RelationshipPlacement>(function, input);
+
+    [Function(nameof(GetRelationshipActivity))]
+    public static Task<RelationshipSnapshot?> GetRelationship([ActivityTrigger] string input, FunctionContext function) =>
+        FunctionActivityContext.RunAsync<GetRelationshipActivity, string, RelationshipSnapshot?>(function, input);
+
+    [Function(nameof(CreateAccessAssignmentsActivity))]
+    public static Task<AccessAssignmentSummary> CreateAccessAssignments([ActivityTrigger] AccessAssignmentPlan input, FunctionContext function) =>
+        FunctionActivityContext.RunAsync<CreateAccessAssignmentsActivity, AccessAssignmentPlan, AccessAssignmentSummary>(function, input);
+
+    [Function(nameof(GetAccessAssignmentProgressActivity))]
+    public static Task<AccessAssignmentProgress> GetAccessAssignmentProgress([ActivityTrigger] AccessAssignmentPlan input, FunctionContext function) =>
+        FunctionActivityContext.RunAsync<GetAccessAssignmentProgressActivity, AccessAssignmentPlan, AccessAssignmentProgress>(function, input);
+
+    [Function(nameof(ConsentApplicationActivity))]
+    public static Task<bool> ConsentApplication([ActivityTrigger] Guid input, FunctionContext function) =>
+        FunctionActivityContext.RunAsync<ConsentApplicationActivity, Guid, bool>(function, input);
+
+    [Function(nameof(VerifyAccessActivity))]
+    public static Task<AccessReport> VerifyAccess([ActivityTrigger] AccessProbeRequest input, FunctionContext function) =>
+        FunctionActivityContext.RunAsync<VerifyAccessActivity, AccessProbeRequest, AccessReport>(function, input);
 }

@@ -94,6 +94,51 @@ public sealed class InMemoryRelationships : IGdapRelationships
         get { lock (this.gate) { return [.. this.relationships]; } }
     }
 
+    readonly List<AccessAssignmentSnapshot> assignments = [];
+
+    /// <summary>What the customer's Global Administrator does in the admin center: the relationship becomes active.</summary>
+    public void Approve(string relationshipId) => this.SetStatus(relationshipId, RelationshipStatus.Active);
+
+    public IReadOnlyList<AccessAssignmentSnapshot> Assignments
+    {
+        get { lock (this.gate) { return [.. this.assignments]; } }
+    }
+
+    public void SetStatus(string relationshipId, RelationshipStatus status)
+    {
+        lock (this.gate)
+        {
+            int index = this.relationships.FindIndex(r => r.Id == relationshipId);
+            this.relationships[index] = this.relationships[index] with { Status = status };
+        }
+    }
+
+    public Task<RelationshipSnapshot?> GetAsync(RelationshipId relationshipId, CancellationToken cancellationToken)
+    {
+        lock (this.gate) { return Task.FromResult(this.relationships.FirstOrDefault(r => r.Id == relationshipId.Value)); }
+    }
+
+    public Task<IReadOnlyList<AccessAssignmentSnapshot>> ListAccessAssignmentsAsync(RelationshipId relationshipId, CancellationToken cancellationToken)
+    {
+        lock (this.gate) { return Task.FromResult<IReadOnlyList<AccessAssignmentSnapshot>>([.. this.assignments]); }
+    }
+
+    /// <summary>Assignments become active at once (the Microsoft-side delay is the simulator's business).</summary>
+    public Task<AccessAssignmentSnapshot> CreateAccessAssignmentAsync(RelationshipId relationshipId, string groupId, Guid roleTemplateId, CancellationToken cancellationToken)
+    {
+        lock (this.gate)
+        {
+            if (this.assignments.Any(a => a.GroupId == groupId && a.IsLive))
+            {
+                throw new StepFailedException("An access assignment already exists for this group.");
+            }
+
+            AccessAssignmentSnapshot created = new(Guid.NewGuid().ToString(), groupId, "active", [roleTemplateId]);
+            this.assignments.Add(created);
+            return Task.FromResult(created);
+        }
+    }
+
     public void Expire(string relationshipId)
     {
         lock (this.gate)
@@ -140,4 +185,31 @@ public sealed class InMemoryRelationships : IGdapRelationships
             return Task.CompletedTask;
         }
     }
+}
+
+/// <summary>The customer side in memory: consent and a probe whose answer a test sets.</summary>
+public sealed class InMemoryCustomerAccess : ICustomerAccess
+{
+    int consents;
+
+    public int Consents => this.consents;
+
+    /// <summary>When set, consent fails with this non-transient message (e.g. a Conditional Access block).</summary>
+    public string? ConsentFailure { get; set; }
+
+    /// <summary>The report the next probes return; green by default.</summary>
+    public AccessReport Report { get; set; } = new([], []);
+
+    public Task<bool> EnsureConsentAsync(Guid customerTenantId, CancellationToken cancellationToken)
+    {
+        if (this.ConsentFailure is { } failure)
+        {
+            throw new StepFailedException(failure);
+        }
+
+        return Task.FromResult(Interlocked.Increment(ref this.consents) == 1);
+    }
+
+    public Task<AccessReport> ProbeAsync(Guid customerTenantId, IReadOnlyList<Guid> requiredRoleTemplateIds, CancellationToken cancellationToken) =>
+        Task.FromResult(this.Report);
 }

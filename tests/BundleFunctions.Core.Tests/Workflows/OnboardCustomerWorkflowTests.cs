@@ -39,34 +39,130 @@ public sealed class OnboardCustomerWorkflowTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_approval_event_for_the_relationship_completes_the_wait()
+    public async Task The_approval_event_runs_the_onboarding_to_a_green_shield()
     {
         string id = await this.host.StartAsync(WorkflowHost.InputFor(Contoso()));
         OnboardingRecord waiting = await this.WaitingForCustomer(id);
 
+        this.host.Relationships.Approve(waiting.RelationshipId!);
         await this.host.Client.RaiseEventAsync(id, OnboardingEvents.RelationshipApproved, new RelationshipApproved(waiting.RelationshipId!, "webhook"));
         OnboardingOutcome outcome = await this.host.WaitForOutcomeAsync(id);
 
         OnboardingRecord record = (await this.host.Store.GetAsync(WorkflowHost.PartnerTenantId, id, default))!;
-        Assert.Equal(OnboardingStatus.Running, outcome.Status);
+        Assert.Equal((OnboardingStatus.Succeeded, Shield.Green), (outcome.Status, outcome.Shield));
+        Assert.Equal((OnboardingStatus.Succeeded, Shield.Green), (record.Status, record.Shield));
+        Assert.All(record.Steps, s => Assert.Equal(StepStatus.Succeeded, s.Status));
         Assert.Equal("Approved by the customer (seen by webhook).", Step(record, OnboardingStep.AwaitCustomerApproval).Message);
-        Assert.Equal(StepStatus.Succeeded, Step(record, OnboardingStep.AwaitCustomerApproval).Status);
-        Assert.Equal(OnboardingStatus.Running, record.Status);
+        Assert.Equal(12, this.host.Relationships.Assignments.Count);
+        Assert.Equal(12, this.host.Relationships.Assignments.Select(a => a.GroupId).Distinct().Count());
+        Assert.All(this.host.Relationships.Assignments, a => Assert.Single(a.RoleTemplateIds));
+        Assert.Equal(1, this.host.Customers.Consents);
+    }
+
+    [Fact]
+    public async Task Polling_alone_sees_the_approval_when_no_webhook_arrives()
+    {
+        string id = await this.host.StartAsync(WorkflowHost.InputFor(Contoso()));
+        OnboardingRecord waiting = await this.WaitingForCustomer(id);
+
+        this.host.Relationships.Approve(waiting.RelationshipId!);
+        OnboardingOutcome outcome = await this.host.WaitForOutcomeAsync(id);
+
+        OnboardingRecord record = (await this.host.Store.GetAsync(WorkflowHost.PartnerTenantId, id, default))!;
+        Assert.Equal(OnboardingStatus.Succeeded, outcome.Status);
+        Assert.StartsWith("Approved by the customer (seen by polling after", Step(record, OnboardingStep.AwaitCustomerApproval).Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task An_approval_event_for_another_relationship_is_ignored()
     {
-        string id = await this.host.StartAsync(WorkflowHost.InputFor(Contoso()));
+        WorkflowSettings slowPolling = WorkflowHost.FastSettings with { Approval = WorkflowHost.FastSettings.Approval with { First = TimeSpan.FromSeconds(20), Max = TimeSpan.FromSeconds(20) } };
+        string id = await this.host.StartAsync(WorkflowHost.InputFor(Contoso(), slowPolling));
         OnboardingRecord waiting = await this.WaitingForCustomer(id);
 
         await this.host.Client.RaiseEventAsync(id, OnboardingEvents.RelationshipApproved, new RelationshipApproved("other-relationship", "webhook"));
         await Task.Delay(1000);
-        OrchestrationMetadata? still = await this.host.Client.GetInstanceAsync(id);
-        await this.host.Client.RaiseEventAsync(id, OnboardingEvents.RelationshipApproved, new RelationshipApproved(waiting.RelationshipId!, "poll"));
+        OnboardingRecord still = (await this.host.Store.GetAsync(WorkflowHost.PartnerTenantId, id, default))!;
+        this.host.Relationships.Approve(waiting.RelationshipId!);
+        await this.host.Client.RaiseEventAsync(id, OnboardingEvents.RelationshipApproved, new RelationshipApproved(waiting.RelationshipId!, "webhook"));
 
-        Assert.Equal(OrchestrationRuntimeStatus.Running, still!.RuntimeStatus);
-        Assert.Equal(OnboardingStatus.Running, (await this.host.WaitForOutcomeAsync(id)).Status);
+        Assert.Equal(OnboardingStatus.WaitingForCustomer, still.Status);
+        Assert.Equal(OnboardingStatus.Succeeded, (await this.host.WaitForOutcomeAsync(id)).Status);
+    }
+
+    [Fact]
+    public async Task An_approval_event_before_activation_waits_until_the_relationship_is_active()
+    {
+        string id = await this.host.StartAsync(WorkflowHost.InputFor(Contoso()));
+        OnboardingRecord waiting = await this.WaitingForCustomer(id);
+
+        this.host.Relationships.SetStatus(waiting.RelationshipId!, RelationshipStatus.Activating);
+        await this.host.Client.RaiseEventAsync(id, OnboardingEvents.RelationshipApproved, new RelationshipApproved(waiting.RelationshipId!, "webhook"));
+        await Task.Delay(800);
+        OnboardingRecord activating = (await this.host.Store.GetAsync(WorkflowHost.PartnerTenantId, id, default))!;
+        this.host.Relationships.Approve(waiting.RelationshipId!);
+
+        Assert.Equal(StepStatus.Running, Step(activating, OnboardingStep.AwaitCustomerApproval).Status);
+        Assert.Equal(OnboardingStatus.Succeeded, (await this.host.WaitForOutcomeAsync(id)).Status);
+    }
+
+    [Fact]
+    public async Task A_relationship_missing_roles_turns_the_shield_blue_naming_them()
+    {
+        this.host.Relationships.Seed(new RelationshipSnapshot($"{Guid.NewGuid()}-{Guid.NewGuid()}", "CPL-GDAP", Customer, RelationshipStatus.Active,
+            [.. RoleTemplate.Default.Roles.Skip(2).Select(r => r.TemplateId)]));
+        string id = await this.host.StartAsync(WorkflowHost.InputFor(Contoso()));
+
+        OnboardingRecord record = await this.host.WaitForRecordAsync(id, r => r.Status == OnboardingStatus.Failed);
+
+        Assert.Equal(Shield.Blue, record.Shield);
+        Assert.StartsWith("The relationship lacks 2 required role(s): Application Administrator, Authentication Policy Administrator.", Step(record, OnboardingStep.VerifyRelationshipRoles).Message, StringComparison.Ordinal);
+        Assert.Empty(this.host.Relationships.Assignments);
+    }
+
+    [Fact]
+    public async Task A_conditional_access_block_fails_consent_blue_and_a_refresh_after_the_fix_turns_it_green()
+    {
+        this.host.Customers.ConsentFailure = "Consent is blocked by a Conditional Access policy in the customer tenant.";
+        this.host.Relationships.Seed(new RelationshipSnapshot($"{Guid.NewGuid()}-{Guid.NewGuid()}", "CPL-GDAP", Customer, RelationshipStatus.Active, [.. RoleTemplate.Default.Roles.Select(r => r.TemplateId)]));
+        string id = await this.host.StartAsync(WorkflowHost.InputFor(Contoso()));
+        OnboardingRecord blocked = await this.host.WaitForRecordAsync(id, r => r.Status == OnboardingStatus.Failed);
+
+        this.host.Customers.ConsentFailure = null;
+        await this.host.Client.RaiseEventAsync(id, OnboardingEvents.RefreshRequested, new OperatorDecision("operator@msp.example"));
+        OnboardingOutcome outcome = await this.host.WaitForOutcomeAsync(id);
+
+        Assert.Equal((Shield.Blue, OnboardingStep.ConsentApplication), (blocked.Shield, blocked.CurrentStep));
+        Assert.Contains("Conditional Access", Step(blocked, OnboardingStep.ConsentApplication).Message, StringComparison.Ordinal);
+        Assert.Equal((OnboardingStatus.Succeeded, Shield.Green), (outcome.Status, outcome.Shield));
+    }
+
+    [Fact]
+    public async Task Verification_keeps_rechecking_while_access_propagates()
+    {
+        this.host.Customers.Report = new AccessReport([RoleCatalog.ExchangeAdministrator.TemplateId], []);
+        this.host.Relationships.Seed(new RelationshipSnapshot($"{Guid.NewGuid()}-{Guid.NewGuid()}", "CPL-GDAP", Customer, RelationshipStatus.Active, [.. RoleTemplate.Default.Roles.Select(r => r.TemplateId)]));
+        string id = await this.host.StartAsync(WorkflowHost.InputFor(Contoso()));
+
+        OnboardingRecord propagating = await this.host.WaitForRecordAsync(id, r => r.Shield == Shield.Blue && r.Status == OnboardingStatus.Running);
+        this.host.Customers.Report = new AccessReport([], []);
+        OnboardingOutcome outcome = await this.host.WaitForOutcomeAsync(id);
+
+        Assert.StartsWith("Not yet: No partner principal holds Exchange Administrator", Step(propagating, OnboardingStep.VerifyAccess).Message, StringComparison.Ordinal);
+        Assert.Equal((OnboardingStatus.Succeeded, Shield.Green), (outcome.Status, outcome.Shield));
+    }
+
+    [Fact]
+    public async Task Access_that_never_works_ends_blue_with_what_is_missing()
+    {
+        this.host.Customers.Report = new AccessReport([], ["Graph refused the smoke call in the customer tenant (403): Forbidden"]);
+        this.host.Relationships.Seed(new RelationshipSnapshot($"{Guid.NewGuid()}-{Guid.NewGuid()}", "CPL-GDAP", Customer, RelationshipStatus.Active, [.. RoleTemplate.Default.Roles.Select(r => r.TemplateId)]));
+        WorkflowSettings settings = WorkflowHost.FastSettings with { Verification = new Polling(TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2)), OperatorDecisionTimeout = TimeSpan.FromSeconds(1) };
+
+        OnboardingOutcome outcome = await this.host.WaitForOutcomeAsync(await this.host.StartAsync(WorkflowHost.InputFor(Contoso(), settings)));
+
+        Assert.Equal((OnboardingStatus.Failed, Shield.Blue, OnboardingStep.VerifyAccess), (outcome.Status, outcome.Shield, outcome.FailedStep));
+        Assert.Contains("Graph refused the smoke call", outcome.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -140,7 +236,7 @@ public sealed class OnboardCustomerWorkflowTests : IAsyncLifetime
     [Fact]
     public async Task Approval_that_never_comes_fails_at_the_deadline_and_a_retry_asks_for_a_new_relationship()
     {
-        WorkflowSettings settings = WorkflowHost.FastSettings with { ApprovalDeadline = TimeSpan.FromSeconds(2) };
+        WorkflowSettings settings = WorkflowHost.FastSettings with { Approval = new Polling(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)) };
         string id = await this.host.StartAsync(WorkflowHost.InputFor(Contoso(), settings));
 
         OnboardingRecord failed = await this.host.WaitForRecordAsync(id, r => r.Status == OnboardingStatus.Failed);
@@ -179,11 +275,11 @@ public sealed class OnboardCustomerWorkflowTests : IAsyncLifetime
     [Fact]
     public async Task An_already_active_relationship_needs_no_approval()
     {
-        this.host.Relationships.Seed(new RelationshipSnapshot($"{Guid.NewGuid()}-{Guid.NewGuid()}", "CPL-GDAP", Customer, RelationshipStatus.Active, []));
+        this.host.Relationships.Seed(new RelationshipSnapshot($"{Guid.NewGuid()}-{Guid.NewGuid()}", "CPL-GDAP", Customer, RelationshipStatus.Active, [.. RoleTemplate.Default.Roles.Select(r => r.TemplateId)]));
 
         OnboardingOutcome outcome = await this.host.WaitForOutcomeAsync(await this.host.StartAsync(WorkflowHost.InputFor(Contoso())));
 
-        Assert.Equal(OnboardingStatus.Running, outcome.Status);
+        Assert.Equal(OnboardingStatus.Succeeded, outcome.Status);
         Assert.Equal(0, this.host.Relationships.Creates);
     }
 

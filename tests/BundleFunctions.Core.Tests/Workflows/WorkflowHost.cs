@@ -18,7 +18,10 @@ public sealed class WorkflowHost : IAsyncDisposable
     /// <summary>Seconds instead of days, so the real timers run in a test.</summary>
     public static readonly WorkflowSettings FastSettings = new(
         GroupPrefix: "Acme",
-        ApprovalDeadline: TimeSpan.FromSeconds(30),
+        Approval: new Polling(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30)),
+        Activation: new Polling(TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10)),
+        Assignments: new Polling(TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10)),
+        Verification: new Polling(TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)),
         OperatorDecisionTimeout: TimeSpan.FromSeconds(30),
         ActivityRetry: new ActivityRetrySettings(MaxAttempts: 4, FirstRetryInterval: TimeSpan.FromMilliseconds(200), BackoffCoefficient: 1.5, MaxRetryInterval: TimeSpan.FromSeconds(1)));
 
@@ -34,6 +37,8 @@ public sealed class WorkflowHost : IAsyncDisposable
 
     public InMemoryRelationships Relationships => this.host.Services.GetRequiredService<InMemoryRelationships>();
 
+    public InMemoryCustomerAccess Customers => this.host.Services.GetRequiredService<InMemoryCustomerAccess>();
+
     public static async Task<WorkflowHost> StartAsync()
     {
         Environment.SetEnvironmentVariable("Logging__LogLevel__Default", "Warning");
@@ -47,7 +52,8 @@ public sealed class WorkflowHost : IAsyncDisposable
                     .AddSingleton(TimeProvider.System)
                     .AddSingleton<InMemoryOnboardingStore>().AddSingleton<IOnboardingStore>(sp => sp.GetRequiredService<InMemoryOnboardingStore>())
                     .AddSingleton<InMemoryPartnerDirectory>().AddSingleton<IPartnerDirectory>(sp => sp.GetRequiredService<InMemoryPartnerDirectory>())
-                    .AddSingleton<InMemoryRelationships>().AddSingleton<IGdapRelationships>(sp => sp.GetRequiredService<InMemoryRelationships>()),
+                    .AddSingleton<InMemoryRelationships>().AddSingleton<IGdapRelationships>(sp => sp.GetRequiredService<InMemoryRelationships>())
+                    .AddSingleton<InMemoryCustomerAccess>().AddSingleton<ICustomerAccess>(sp => sp.GetRequiredService<InMemoryCustomerAccess>()),
             });
         return new WorkflowHost(host);
     }

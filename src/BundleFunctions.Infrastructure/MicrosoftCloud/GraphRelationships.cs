@@ -1,0 +1,153 @@
+using BundleFunctions.Gdap;
+using BundleFunctions.Ports;
+using Microsoft.Graph;
+using Microsoft.Graph.Models;
+using Microsoft.Graph.Models.ODataErrors;
+using RelationshipStatus = BundleFunctions.Ports.RelationshipStatus;
+
+namespace BundleFunctions.Infrastructure.MicrosoftCloud;
+
+/// <summary>
+/// The partner's GDAP relationships through Graph. Each call builds a fresh model: the SDK's backing store serializes only
+/// values changed since the model was last sent, so a reused model would go out empty.
+/// </summary>
+/// <param name="connection">The Microsoft cloud connection.</param>
+public sealed class GraphRelationships(MicrosoftCloudConnection connection) : IGdapRelationships
+{
+    GraphServiceClient Graph => connection.GraphFor(connection.Options.PartnerTenantId);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<RelationshipSnapshot>> ListAsync(CancellationToken cancellationToken)
+    {
+        DelegatedAdminRelationshipCollectionResponse? first = await GraphErrors.Explain("Listing the partner's GDAP relationships", () =>
+            this.Graph.TenantRelationships.DelegatedAdminRelationships.GetAsync(r => r.QueryParameters.Top = 300, cancellationToken));
+        List<RelationshipSnapshot> all = [];
+        if (first is not null)
+        {
+            await PageIterator<DelegatedAdminRelationship, DelegatedAdminRelationshipCollectionResponse>
+                .CreatePageIterator(this.Graph, first, r => { all.Add(ToSnapshot(r)); return true; })
+                .IterateAsync(cancellationToken);
+        }
+
+        return all;
+    }
+
+    /// <inheritdoc />
+    public async Task<RelationshipSnapshot> CreateAsync(RelationshipRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        try
+        {
+            DelegatedAdminRelationship? created = await GraphErrors.Explain($"Creating the relationship '{request.DisplayName}'", () =>
+                this.Graph.TenantRelationships.DelegatedAdminRelationships.PostAsync(
+                    new DelegatedAdminRelationship
+                    {
+                        DisplayName = request.DisplayName,
+                        Duration = request.Duration,
+                        AutoExtendDuration = request.AutoExtendDuration,
+                        Customer = new DelegatedAdminRelationshipCustomerParticipant { TenantId = request.CustomerTenantId.ToString(), DisplayName = request.CustomerName },
+                        AccessDetails = new DelegatedAdminAccessDetails { UnifiedRoles = [.. request.RoleTemplateIds.Select(r => new UnifiedRole { RoleDefinitionId = r.ToString() })] },
+                    },
+                    cancellationToken: cancellationToken));
+            return ToSnapshot(created!);
+        }
+        catch (ODataError conflict) when (conflict.ResponseStatusCode == 409)
+        {
+            // Someone took the name between our list and our create: transient, the activity's retry lists again and adopts or renames.
+            throw new InvalidOperationException($"The relationship name '{request.DisplayName}' was taken meanwhile.", conflict);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task LockForApprovalAsync(RelationshipId relationshipId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await this.Graph.TenantRelationships.DelegatedAdminRelationships[relationshipId.Value].Requests.PostAsync(
+                new DelegatedAdminRelationshipRequest { Action = DelegatedAdminRelationshipRequestAction.LockForApproval },
+                cancellationToken: cancellationToken);
+        }
+        catch (ODataError refused) when (refused.ResponseStatusCode == 400)
+        {
+            // Refused because an earlier attempt already locked it? Then this call's job is done.
+            RelationshipSnapshot? now = await this.GetAsync(relationshipId, cancellationToken);
+            if (now?.Status is not (RelationshipStatus.ApprovalPending or RelationshipStatus.Approved or RelationshipStatus.Activating or RelationshipStatus.Active))
+            {
+                throw new StepFailedException($"Locking the relationship for approval was refused: {refused.Error?.Message}", refused);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<RelationshipSnapshot?> GetAsync(RelationshipId relationshipId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            DelegatedAdminRelationship? found = await this.Graph.TenantRelationships.DelegatedAdminRelationships[relationshipId.Value].GetAsync(cancellationToken: cancellationToken);
+            return found is null ? null : ToSnapshot(found);
+        }
+        catch (ODataError missing) when (missing.ResponseStatusCode == 404)
+        {
+            return null;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<AccessAssignmentSnapshot>> ListAccessAssignmentsAsync(RelationshipId relationshipId, CancellationToken cancellationToken)
+    {
+        DelegatedAdminAccessAssignmentCollectionResponse? first = await GraphErrors.Explain("Listing the relationship's access assignments", () =>
+            this.Graph.TenantRelationships.DelegatedAdminRelationships[relationshipId.Value].AccessAssignments.GetAsync(cancellationToken: cancellationToken));
+        List<AccessAssignmentSnapshot> all = [];
+        if (first is not null)
+        {
+            await PageIterator<DelegatedAdminAccessAssignment, DelegatedAdminAccessAssignmentCollectionResponse>
+                .CreatePageIterator(this.Graph, first, a => { all.Add(ToSnapshot(a)); return true; })
+                .IterateAsync(cancellationToken);
+        }
+
+        return all;
+    }
+
+    /// <inheritdoc />
+    public async Task<AccessAssignmentSnapshot> CreateAccessAssignmentAsync(RelationshipId relationshipId, string groupId, Guid roleTemplateId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // A group created moments ago may not be visible to the GDAP service yet ("access container does not exist").
+            DelegatedAdminAccessAssignment created = await connection.Resilience.UntilReplicatedAsync(
+                async () => (await this.Graph.TenantRelationships.DelegatedAdminRelationships[relationshipId.Value].AccessAssignments.PostAsync(
+                    new DelegatedAdminAccessAssignment
+                    {
+                        AccessContainer = new DelegatedAdminAccessContainer { AccessContainerId = groupId, AccessContainerType = DelegatedAdminAccessContainerType.SecurityGroup },
+                        AccessDetails = new DelegatedAdminAccessDetails { UnifiedRoles = [new UnifiedRole { RoleDefinitionId = roleTemplateId.ToString() }] },
+                    },
+                    cancellationToken: cancellationToken))!,
+                cancellationToken);
+            return ToSnapshot(created);
+        }
+        catch (ODataError conflict) when (conflict.ResponseStatusCode == 409)
+        {
+            // One live assignment per group: an earlier attempt made it. Return that one.
+            return (await this.ListAccessAssignmentsAsync(relationshipId, cancellationToken)).First(a => a.GroupId == groupId && a.IsLive);
+        }
+        catch (ODataError refused) when (refused.ResponseStatusCode is >= 400 and < 500 and not 429)
+        {
+            throw new StepFailedException(
+                $"Giving {RoleCatalog.NameOf(roleTemplateId)} to group {groupId} was refused by Microsoft Graph: {refused.Error?.Message} If the group was deleted, retry: the groups step recreates it.",
+                refused);
+        }
+    }
+
+    static RelationshipSnapshot ToSnapshot(DelegatedAdminRelationship r) => new(
+        r.Id!,
+        r.DisplayName ?? string.Empty,
+        Guid.TryParse(r.Customer?.TenantId, out Guid customer) ? customer : null,
+        Enum.TryParse(r.Status?.ToString(), ignoreCase: true, out RelationshipStatus status) ? status : RelationshipStatus.Unknown,
+        [.. (r.AccessDetails?.UnifiedRoles ?? []).Select(u => Guid.TryParse(u.RoleDefinitionId, out Guid id) ? id : Guid.Empty).Where(id => id != Guid.Empty)]);
+
+    static AccessAssignmentSnapshot ToSnapshot(DelegatedAdminAccessAssignment a) => new(
+        a.Id!,
+        a.AccessContainer?.AccessContainerId ?? string.Empty,
+        a.Status is { } s ? char.ToLowerInvariant(s.ToString()[0]) + s.ToString()[1..] : "unknown",
+        [.. (a.AccessDetails?.UnifiedRoles ?? []).Select(u => Guid.TryParse(u.RoleDefinitionId, out Guid id) ? id : Guid.Empty).Where(id => id != Guid.Empty)]);
+}

@@ -1,0 +1,156 @@
+using System.Net;
+using BundleFunctions.Ports;
+using Microsoft.Graph.Models.ODataErrors;
+
+namespace BundleFunctions.Infrastructure.MicrosoftCloud;
+
+/// <summary>
+/// The one place that says how calls to the Microsoft cloud are retried.
+/// <list type="bullet">
+/// <item>429 and 503: wait what <c>Retry-After</c> says (or back off), then resend: Microsoft did not process the request.</item>
+/// <item>500, 502, 504, timeouts, dropped connections: back off with jitter and resend, but only idempotent requests
+/// (a POST might have been processed; the activity's find-or-create decides on its next attempt instead).</item>
+/// <item>Any other 4xx: never resent. Adapters turn it into a <see cref="StepFailedException"/> with Microsoft's words.</item>
+/// <item>Directory replication: right after a create, a 404 on the new object is waited out (<see cref="UntilReplicatedAsync{T}"/>).</item>
+/// </list>
+/// </summary>
+public sealed class MicrosoftCloudResilience
+{
+    /// <summary>Production defaults.</summary>
+    public static MicrosoftCloudResilience Default { get; } = new();
+
+    /// <summary>Attempts per HTTP request, the first included.</summary>
+    public int MaxAttempts { get; init; } = 6;
+
+    /// <summary>The first back-off; doubles each time, with up to 50 % jitter.</summary>
+    public TimeSpan FirstBackoff { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The longest single wait, whatever <c>Retry-After</c> asks.</summary>
+    public TimeSpan MaxWait { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long a freshly created object may stay invisible before we give up on it.</summary>
+    public TimeSpan ReplicationBudget { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The wait before attempt <paramref name="attempt"/> + 1 when the server did not say.</summary>
+    public TimeSpan Backoff(int attempt)
+    {
+        double baseMs = Math.Min(this.FirstBackoff.TotalMilliseconds * Math.Pow(2, attempt - 1), this.MaxWait.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds(baseMs * (1 + (Random.Shared.NextDouble() * 0.5)));
+    }
+
+    /// <summary>Whether a response is worth resending, and after how long.</summary>
+    public (bool Retry, TimeSpan Wait) Assess(HttpRequestMessage request, HttpResponseMessage response, int attempt)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(response);
+        bool throttled = response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable;
+        bool failed = response.StatusCode is HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway or HttpStatusCode.GatewayTimeout;
+        if (attempt >= this.MaxAttempts || !(throttled || (failed && IsIdempotent(request.Method))))
+        {
+            return (false, TimeSpan.Zero);
+        }
+
+        TimeSpan? said = response.Headers.RetryAfter switch
+        {
+            { Delta: TimeSpan delta } => delta,
+            { Date: DateTimeOffset date } => date - DateTimeOffset.UtcNow,
+            _ => null,
+        };
+        TimeSpan wait = said is TimeSpan s && s > TimeSpan.Zero ? s : this.Backoff(attempt);
+        return (true, wait < this.MaxWait ? wait : this.MaxWait);
+    }
+
+    /// <summary>Whether a transport failure (no response) is worth resending.</summary>
+    public bool ShouldRetryTransport(HttpRequestMessage request, int attempt) =>
+        attempt < this.MaxAttempts && IsIdempotent(request.Method);
+
+    /// <summary>
+    /// Runs <paramref name="action"/> until the object it touches is visible: a 404 (or Graph's "access container does not
+    /// exist") right after a create is directory replication, not a missing object. Other failures pass through.
+    /// </summary>
+    public async Task<T> UntilReplicatedAsync<T>(Func<Task<T>> action, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        DateTime giveUp = DateTime.UtcNow + this.ReplicationBudget;
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await action();
+            }
+            catch (ODataError error) when (IsReplicationLag(error) && DateTime.UtcNow < giveUp)
+            {
+                await Task.Delay(this.Backoff(attempt), cancellationToken);
+            }
+        }
+    }
+
+    static bool IsReplicationLag(ODataError error) =>
+        error.ResponseStatusCode == 404
+        || (error.ResponseStatusCode == 400 && error.Error?.Message?.Contains("access container does not exist", StringComparison.OrdinalIgnoreCase) == true);
+
+    static bool IsIdempotent(HttpMethod method) =>
+        method == HttpMethod.Get || method == HttpMethod.Head || method == HttpMethod.Put || method == HttpMethod.Delete || method == HttpMethod.Options;
+}
+
+/// <summary>Applies <see cref="MicrosoftCloudResilience"/> to every request of a client (Graph, Partner Center, token).</summary>
+/// <param name="policy">The policy.</param>
+public sealed class ResilienceHandler(MicrosoftCloudResilience policy) : DelegatingHandler
+{
+    /// <inheritdoc />
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+
+        // A request can be sent once only: keep the body so each attempt sends a copy.
+        byte[]? body = request.Content is null ? null : await request.Content.ReadAsByteArrayAsync(cancellationToken);
+        for (int attempt = 1; ; attempt++)
+        {
+            using HttpRequestMessage copy = Copy(request, body);
+            HttpResponseMessage response;
+            try
+            {
+                response = await base.SendAsync(copy, cancellationToken);
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested && policy.ShouldRetryTransport(request, attempt))
+            {
+                await Task.Delay(policy.Backoff(attempt), cancellationToken);
+                continue;
+            }
+
+            (bool retry, TimeSpan wait) = policy.Assess(request, response, attempt);
+            if (!retry)
+            {
+                return response;
+            }
+
+            response.Dispose();
+            await Task.Delay(wait, cancellationToken);
+        }
+    }
+
+    static HttpRequestMessage Copy(HttpRequestMessage request, byte[]? body)
+    {
+        HttpRequestMessage copy = new(request.Method, request.RequestUri) { Version = request.Version, VersionPolicy = request.VersionPolicy };
+        foreach (KeyValuePair<string, IEnumerable<string>> header in request.Headers)
+        {
+            copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+
+        foreach (KeyValuePair<string, object?> option in request.Options)
+        {
+            ((IDictionary<string, object?>)copy.Options)[option.Key] = option.Value;
+        }
+
+        if (body is not null)
+        {
+            copy.Content = new ByteArrayContent(body);
+            foreach (KeyValuePair<string, IEnumerable<string>> header in request.Content!.Headers)
+            {
+                copy.Content.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+        }
+
+        return copy;
+    }
+}

@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Azure.Core;
+using BundleFunctions.Ports;
+
+namespace BundleFunctions.Infrastructure.MicrosoftCloud;
+
+/// <summary>
+/// A user's tokens from a refresh token (the OAuth 2.0 refresh-token grant), cached per scope until five minutes before
+/// expiry. Entra rotates refresh tokens: the newest one received is used for the next request.
+/// </summary>
+public sealed class RefreshTokenCredential(HttpClient http, Uri tokenEndpoint, string clientId, string? clientSecret, string refreshToken) : TokenCredential
+{
+    readonly ConcurrentDictionary<string, AccessToken> cache = new();
+    readonly SemaphoreSlim gate = new(1, 1);
+    string currentRefreshToken = refreshToken;
+
+    /// <inheritdoc />
+    public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+        this.GetTokenAsync(requestContext, cancellationToken).AsTask().GetAwaiter().GetResult();
+
+    /// <inheritdoc />
+    public override async ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken)
+    {
+        string scope = string.Join(' ', requestContext.Scopes);
+        if (this.cache.TryGetValue(scope, out AccessToken cached) && cached.ExpiresOn > DateTimeOffset.UtcNow.AddMinutes(5))
+        {
+            return cached;
+        }
+
+        await this.gate.WaitAsync(cancellationToken);
+        try
+        {
+            Dictionary<string, string> form = new()
+            {
+                ["grant_type"] = "refresh_token",
+                ["client_id"] = clientId,
+                ["refresh_token"] = this.currentRefreshToken,
+                ["scope"] = scope,
+            };
+            if (clientSecret is not null)
+            {
+                form["client_secret"] = clientSecret;
+            }
+
+            using HttpResponseMessage response = await http.PostAsync(tokenEndpoint, new FormUrlEncodedContent(form), cancellationToken);
+            JsonObject body = await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken) ?? [];
+            if (!response.IsSuccessStatusCode || body["access_token"] is null)
+            {
+                // The description carries the AADSTS code (e.g. 53003 Conditional Access, 70000 expired refresh token): what an operator needs.
+                throw new StepFailedException($"The service account could not sign in: {body["error_description"]?.GetValue<string>() ?? response.StatusCode.ToString()}");
+            }
+
+            this.currentRefreshToken = body["refresh_token"]?.GetValue<string>() ?? this.currentRefreshToken;
+            AccessToken token = new(body["access_token"]!.GetValue<string>(), DateTimeOffset.UtcNow.AddSeconds(body["expires_in"]?.GetValue<int>() ?? 3600));
+            this.cache[scope] = token;
+            return token;
+        }
+        finally
+        {
+            this.gate.Release();
+        }
+    }
+}
