@@ -19,6 +19,8 @@ public sealed record OnboardingInput(
 /// <param name="RoleGroups">Role → partner group, once the groups exist.</param>
 /// <param name="RelationshipActive">Whether the relationship was already active when adopted.</param>
 /// <param name="ApprovalDeadlineUtc">When the approval request expires.</param>
+/// <param name="ApprovalPollInterval">The next wait between approval polls.</param>
+/// <param name="ApprovalPolls">Approval polls made so far.</param>
 /// <param name="Superseded">Relationships given up on (missing roles): never adopted again.</param>
 /// <param name="VerifyDeadlineUtc">Until when access is rechecked.</param>
 /// <param name="VerifyInterval">The next wait between rechecks.</param>
@@ -28,6 +30,8 @@ public sealed record OnboardingProgress(
     IReadOnlyList<Activities.RoleGroup>? RoleGroups = null,
     bool RelationshipActive = false,
     DateTime? ApprovalDeadlineUtc = null,
+    TimeSpan? ApprovalPollInterval = null,
+    int ApprovalPolls = 0,
     IReadOnlyList<string>? Superseded = null,
     DateTime? VerifyDeadlineUtc = null,
     TimeSpan? VerifyInterval = null);

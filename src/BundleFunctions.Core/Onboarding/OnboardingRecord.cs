@@ -84,15 +84,16 @@ public sealed record OnboardingRecord(
             UpdatedAt = at,
         };
         string summary = what.Count > 0 ? string.Join(", ", what) : "note";
-        return (next, new AuditLine(at, summary, update.Message));
+        return (next, new AuditLine(at, summary, update.Message, update.Actor ?? ProgressUpdate.System));
     }
 }
 
-/// <summary>One line of an onboarding's audit trail: what changed, when, and the detail.</summary>
+/// <summary>One line of an onboarding's audit trail: when, what changed, the result in words, and who caused it. Never a secret.</summary>
 /// <param name="At">When.</param>
 /// <param name="What">The change, e.g. <c>EnsurePartnerGroups Running</c>.</param>
 /// <param name="Message">The detail, if any.</param>
-public sealed record AuditLine(DateTimeOffset At, string What, string? Message);
+/// <param name="Actor">Who: an operator, or <see cref="ProgressUpdate.System"/>.</param>
+public sealed record AuditLine(DateTimeOffset At, string What, string? Message, string Actor = ProgressUpdate.System);
 
 /// <summary>One step of an onboarding.</summary>
 /// <param name="Step">Which step.</param>

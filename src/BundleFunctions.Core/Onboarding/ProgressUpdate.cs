@@ -13,6 +13,7 @@ namespace BundleFunctions.Onboarding;
 /// <param name="RelationshipId">The relationship, once known.</param>
 /// <param name="InvitationUrl">The approval link, once known.</param>
 /// <param name="AttemptKey">Identifies the attempt (orchestrator-chosen), so a re-delivered "running" is not counted twice.</param>
+/// <param name="Actor">Who caused the change: an operator for retries and cancels, else the product itself.</param>
 public sealed record ProgressUpdate(
     OnboardingSubject Subject,
     OnboardingStep? Step = null,
@@ -22,4 +23,9 @@ public sealed record ProgressUpdate(
     Shield? Shield = null,
     string? RelationshipId = null,
     Uri? InvitationUrl = null,
-    string? AttemptKey = null);
+    string? AttemptKey = null,
+    string? Actor = null)
+{
+    /// <summary>The actor of changes the workflow makes on its own.</summary>
+    public const string System = "BundleFunctions";
+}

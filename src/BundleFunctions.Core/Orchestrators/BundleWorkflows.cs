@@ -14,7 +14,6 @@ public static class BundleWorkflows
         ArgumentNullException.ThrowIfNull(registry);
         return registry
             .AddOrchestrator<OnboardCustomerOrchestrator>(OnboardCustomerOrchestrator.Name)
-            .AddOrchestrator<WatchRelationshipOrchestrator>(nameof(WatchRelationshipOrchestrator))
             .AddActivity<RecordProgressActivity>(nameof(RecordProgressActivity))
             .AddActivity<EnsurePartnerGroupsActivity>(nameof(EnsurePartnerGroupsActivity))
             .AddActivity<CreateRelationshipActivity>(nameof(CreateRelationshipActivity))

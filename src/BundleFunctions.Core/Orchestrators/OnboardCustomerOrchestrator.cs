@@ -28,8 +28,8 @@ public sealed class OnboardCustomerOrchestrator : TaskOrchestrator<OnboardingInp
     /// <summary>The state of one execution; lives only between two awaits of the replay.</summary>
     sealed class Run(TaskOrchestrationContext context, OnboardingInput input)
     {
-        // Stray approval events (another relationship's) are ignored; bounded so the wait cannot loop forever.
-        const int MaxStrayEvents = 20;
+        // Polls (and stray events) per execution before continuing as new: keeps each history short.
+        const int PollsPerExecution = 10;
 
         readonly TaskOptions activityOptions = RetryOptions(input.Settings.ActivityRetry);
         readonly RelationshipRequest relationship = input.Request.ToRelationshipRequest();
@@ -144,7 +144,14 @@ public sealed class OnboardCustomerOrchestrator : TaskOrchestrator<OnboardingInp
             await this.StartStepAsync(OnboardingStep.CreateRelationship);
             RelationshipPlacement placement = await context.CallActivityAsync<RelationshipPlacement>(
                 nameof(CreateRelationshipActivity), new RelationshipPlacementRequest(this.relationship, this.progress.Superseded ?? []), this.activityOptions);
-            this.progress = this.progress with { RelationshipId = placement.RelationshipId, ApprovalDeadlineUtc = null, RelationshipActive = placement.Status == RelationshipStatus.Active };
+            this.progress = this.progress with
+            {
+                RelationshipId = placement.RelationshipId,
+                RelationshipActive = placement.Status == RelationshipStatus.Active,
+                ApprovalDeadlineUtc = null,
+                ApprovalPollInterval = null,
+                ApprovalPolls = 0,
+            };
             await this.CompleteStepAsync(placement.Describe(), relationshipId: placement.RelationshipId);
             return null;
         }
@@ -158,8 +165,10 @@ public sealed class OnboardCustomerOrchestrator : TaskOrchestrator<OnboardingInp
         }
 
         /// <summary>
-        /// The webhook's event races a polling watcher; whichever sees the relationship first wins. An approval event is a
-        /// hint: the relationship must then become active (activation takes seconds to minutes) before the step is done.
+        /// The webhook's event races polling; whichever sees the relationship first wins. Polls back off (e.g. 1 min doubling
+        /// to 30 min) on durable timers, and every <see cref="PollsPerExecution"/> polls the instance continues as new, so a
+        /// customer who takes 90 days costs a short history. An approval event is a hint: the relationship must then become
+        /// active (seconds to minutes) before the step is done.
         /// </summary>
         async Task<StepFailure?> AwaitCustomerApprovalAsync()
         {
@@ -172,41 +181,24 @@ public sealed class OnboardCustomerOrchestrator : TaskOrchestrator<OnboardingInp
             }
 
             DateTime deadline = this.progress.ApprovalDeadlineUtc ?? context.CurrentUtcDateTime + this.Settings.Approval.Timeout;
+            TimeSpan interval = this.progress.ApprovalPollInterval ?? this.Settings.Approval.First;
+            if (this.progress.ApprovalDeadlineUtc is null)
+            {
+                await this.StartStepAsync(OnboardingStep.AwaitCustomerApproval, OnboardingStatus.WaitingForCustomer);
+            }
+
             this.progress = this.progress with { ApprovalDeadlineUtc = deadline };
-            await this.StartStepAsync(OnboardingStep.AwaitCustomerApproval, OnboardingStatus.WaitingForCustomer);
             context.SetCustomStatus(new OnboardingCustomStatus(this.step, OnboardingStatus.WaitingForCustomer, WaitingFor: "customer approval", DeadlineUtc: deadline));
 
-            string watcherId = $"{context.InstanceId}:watch:{this.progress.Retries}";
-            Task<RelationshipWatchResult> watch = context.CallSubOrchestratorAsync<RelationshipWatchResult>(
-                nameof(WatchRelationshipOrchestrator),
-                new RelationshipWatch(relationshipId, this.Settings.Approval.First, this.Settings.Approval, deadline),
-                new SubOrchestrationOptions { InstanceId = watcherId });
-
-            for (int stray = 0; stray <= MaxStrayEvents; stray++)
+            for (int round = 0; round < PollsPerExecution; round++)
             {
+                DateTime next = context.CurrentUtcDateTime + interval < deadline ? context.CurrentUtcDateTime + interval : deadline;
                 using CancellationTokenSource cancelWaits = new();
                 Task<RelationshipApproved> approved = context.WaitForExternalEvent<RelationshipApproved>(OnboardingEvents.RelationshipApproved, cancelWaits.Token);
                 Task<OperatorDecision> cancelled = context.WaitForExternalEvent<OperatorDecision>(OnboardingEvents.CancelRequested, cancelWaits.Token);
-                Task winner = await Task.WhenAny(approved, cancelled, watch);
+                Task poll = context.CreateTimer(next, cancelWaits.Token);
+                Task winner = await Task.WhenAny(approved, cancelled, poll);
                 cancelWaits.Cancel();
-
-                if (winner == watch)
-                {
-                    RelationshipWatchResult seen = watch.Result;
-                    if (seen.Status == RelationshipStatus.Active)
-                    {
-                        await this.CompleteStepAsync($"Approved by the customer (seen by polling after {seen.Polls} checks).", OnboardingStatus.Running);
-                        return null;
-                    }
-
-                    return seen.TimedOut
-                        ? new StepFailure($"The approval request expired: the customer did not approve within {this.Settings.Approval.Timeout.TotalDays:0.##} days. Retry to send a new request, or cancel.", OnboardingStep.CreateRelationship, Shield.None)
-                        : new StepFailure($"The relationship ended before it was approved (status {seen.Status}). Retry to send a new request, or cancel.", OnboardingStep.CreateRelationship, Shield.None);
-                }
-
-                // The event won: stop the watcher and let it finish, so no message of it outlives this execution.
-                context.SendEvent(watcherId, WatchRelationshipOrchestrator.StopEvent, true);
-                await watch;
 
                 if (winner == cancelled)
                 {
@@ -214,19 +206,44 @@ public sealed class OnboardCustomerOrchestrator : TaskOrchestrator<OnboardingInp
                     return null;
                 }
 
-                if (string.Equals(approved.Result.RelationshipId, relationshipId, StringComparison.OrdinalIgnoreCase))
+                if (winner == approved)
                 {
-                    return await this.AwaitActivationAsync(relationshipId, approved.Result.Source);
+                    if (string.Equals(approved.Result.RelationshipId, relationshipId, StringComparison.OrdinalIgnoreCase))
+                    {
+                        return await this.AwaitActivationAsync(relationshipId, approved.Result.Source);
+                    }
+
+                    continue; // another relationship's event: keep waiting
                 }
 
-                watch = context.CallSubOrchestratorAsync<RelationshipWatchResult>(
-                    nameof(WatchRelationshipOrchestrator),
-                    new RelationshipWatch(relationshipId, this.Settings.Approval.First, this.Settings.Approval, deadline),
-                    new SubOrchestrationOptions { InstanceId = $"{watcherId}:{stray + 1}" });
-                watcherId = $"{watcherId}:{stray + 1}";
+                int polls = this.progress.ApprovalPolls + 1;
+                this.progress = this.progress with { ApprovalPolls = polls };
+                RelationshipSnapshot? seen = await context.CallActivityAsync<RelationshipSnapshot?>(nameof(GetRelationshipActivity), relationshipId, this.activityOptions);
+                switch (seen?.Status)
+                {
+                    case RelationshipStatus.Active:
+                        await this.CompleteStepAsync($"Approved by the customer (seen by polling after {polls} checks).", OnboardingStatus.Running);
+                        return null;
+                    case RelationshipStatus.Approved or RelationshipStatus.Activating:
+                        return await this.AwaitActivationAsync(relationshipId, "polling");
+                    case RelationshipStatus.ApprovalPending or RelationshipStatus.Created when context.CurrentUtcDateTime >= deadline:
+                        return new StepFailure(
+                            $"The approval request expired: the customer did not approve within {this.Settings.Approval.Timeout.TotalDays:0.##} days. Retry to send a new request, or cancel.",
+                            OnboardingStep.CreateRelationship,
+                            Shield.None);
+                    case RelationshipStatus.ApprovalPending or RelationshipStatus.Created:
+                        interval = this.Settings.Approval.After(interval);
+                        break;
+                    default:
+                        return new StepFailure(
+                            $"The relationship ended before it was approved (status {seen?.Status.ToString() ?? "gone"}). Retry to send a new request, or cancel.",
+                            OnboardingStep.CreateRelationship,
+                            Shield.None);
+                }
             }
 
-            return new StepFailure($"Gave up after {MaxStrayEvents} approval events for other relationships; retry to wait again.", OnboardingStep.AwaitCustomerApproval, Shield.None);
+            this.ContinueAsNew(OnboardingStep.AwaitCustomerApproval, this.progress with { ApprovalPollInterval = interval });
+            return null;
         }
 
         async Task<StepFailure?> AwaitActivationAsync(string relationshipId, string source)
@@ -418,7 +435,7 @@ public sealed class OnboardCustomerOrchestrator : TaskOrchestrator<OnboardingInp
             }
 
             OperatorDecision decision = winner == retry ? retry.Result : refresh.Result;
-            await this.RecordAsync(new ProgressUpdate(input.Subject, Status: OnboardingStatus.Running, Message: $"Retry from {failure.ResumeAt} requested by {decision.RequestedBy}."));
+            await this.RecordAsync(new ProgressUpdate(input.Subject, Status: OnboardingStatus.Running, Message: $"Retry from {failure.ResumeAt} requested by {decision.RequestedBy}.", Actor: decision.RequestedBy));
             this.ContinueAsNew(failure.ResumeAt, this.progress with { Retries = this.progress.Retries + 1, VerifyDeadlineUtc = null, VerifyInterval = null });
             return this.ended!;
         }
@@ -426,7 +443,7 @@ public sealed class OnboardCustomerOrchestrator : TaskOrchestrator<OnboardingInp
         async Task<OnboardingOutcome> CancelAsync(OperatorDecision decision)
         {
             string message = $"Cancelled by {decision.RequestedBy} at step {this.step}.";
-            await this.RecordAsync(new ProgressUpdate(input.Subject, Status: OnboardingStatus.Cancelled, Message: message));
+            await this.RecordAsync(new ProgressUpdate(input.Subject, Status: OnboardingStatus.Cancelled, Message: message, Actor: decision.RequestedBy));
             context.SetCustomStatus(new OnboardingCustomStatus(this.step, OnboardingStatus.Cancelled, WaitingFor: null, DeadlineUtc: null));
             return new OnboardingOutcome(OnboardingStatus.Cancelled, Shield.None, message);
         }

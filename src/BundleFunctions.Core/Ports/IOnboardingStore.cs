@@ -22,6 +22,13 @@ public interface IOnboardingStore
     /// <returns>The onboarding, or null when there is none.</returns>
     Task<OnboardingRecord?> GetAsync(Guid partnerTenantId, string onboardingId, CancellationToken cancellationToken);
 
+    /// <summary>Finds the onboarding that owns a relationship (how a Partner Center event finds its onboarding).</summary>
+    /// <param name="partnerTenantId">The partner tenant.</param>
+    /// <param name="relationshipId">The GDAP relationship ID.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The onboarding ID, or null when no onboarding owns the relationship.</returns>
+    Task<string?> FindByRelationshipAsync(Guid partnerTenantId, string relationshipId, CancellationToken cancellationToken);
+
     /// <summary>Reads an onboarding's audit trail, oldest first.</summary>
     /// <param name="partnerTenantId">The partner tenant.</param>
     /// <param name="onboardingId">The onboarding ID.</param>

@@ -11,6 +11,8 @@ namespace BundleFunctions.Infrastructure.Storage;
 /// Onboardings in Azure Table Storage. One partition per partner tenant holds, side by side, each onboarding's row
 /// (row key = onboarding ID) and its audit lines (row key = <c>{onboarding ID}|audit|{ticks}|{unique}</c>), so a change and its
 /// audit line are written in one entity-group transaction: there is never a change without its audit line, or the reverse.
+/// The same partition holds the relationship index (row key = <c>rel|{relationship ID}</c> → onboarding ID), written in the
+/// transaction that first records the relationship, so a Partner Center event always finds its onboarding.
 /// Concurrent writers are serialized with the row's ETag; a writer that loses re-reads and re-applies its change.
 /// </summary>
 public sealed class TableOnboardingStore : IOnboardingStore
@@ -60,9 +62,19 @@ public sealed class TableOnboardingStore : IOnboardingStore
             TableTransactionAction write = stored.HasValue
                 ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, stored.Value!.ETag)
                 : new TableTransactionAction(TableTransactionActionType.Add, row);
+            List<TableTransactionAction> actions = [write, new(TableTransactionActionType.Add, ToEntity(next.Subject, audit))];
+            if (next.RelationshipId is { } relationship && relationship != current.RelationshipId)
+            {
+                actions.Add(new(TableTransactionActionType.UpsertReplace, new TableEntity(partition, RelationshipIndexKey(relationship))
+                {
+                    ["Kind"] = "relationshipIndex",
+                    ["OnboardingId"] = next.Subject.OnboardingId,
+                }));
+            }
+
             try
             {
-                await this.table.SubmitTransactionAsync([write, new(TableTransactionActionType.Add, ToEntity(next.Subject, audit))], cancellationToken);
+                await this.table.SubmitTransactionAsync(actions, cancellationToken);
                 return next;
             }
             catch (TableTransactionFailedException conflict) when (conflict.Status is 409 or 412 && attempt < MaxConflictRetries)
@@ -84,6 +96,15 @@ public sealed class TableOnboardingStore : IOnboardingStore
     }
 
     /// <inheritdoc />
+    public async Task<string?> FindByRelationshipAsync(Guid partnerTenantId, string relationshipId, CancellationToken cancellationToken)
+    {
+        await this.created.Value;
+        NullableResponse<TableEntity> index = await this.table.GetEntityIfExistsAsync<TableEntity>(
+            PartitionOf(partnerTenantId), RelationshipIndexKey(relationshipId), cancellationToken: cancellationToken);
+        return index.HasValue ? index.Value!.GetString("OnboardingId") : null;
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<AuditLine>> GetAuditTrailAsync(Guid partnerTenantId, string onboardingId, CancellationToken cancellationToken)
     {
         await this.created.Value;
@@ -94,13 +115,15 @@ public sealed class TableOnboardingStore : IOnboardingStore
             e => e.PartitionKey == PartitionOf(partnerTenantId) && e.RowKey.CompareTo(from) >= 0 && e.RowKey.CompareTo(to) < 0,
             cancellationToken: cancellationToken))
         {
-            lines.Add(new AuditLine(entity.GetDateTimeOffset("At")!.Value, entity.GetString("What"), entity.GetString("Message")));
+            lines.Add(new AuditLine(entity.GetDateTimeOffset("At")!.Value, entity.GetString("What"), entity.GetString("Message"), entity.GetString("Actor") ?? ProgressUpdate.System));
         }
 
         return lines;
     }
 
     static string PartitionOf(Guid partnerTenantId) => partnerTenantId.ToString("N");
+
+    static string RelationshipIndexKey(string relationshipId) => "rel|" + relationshipId;
 
     static string? Clip(string? message) =>
         message is { Length: > MaxMessageLength } ? message[..(MaxMessageLength - 1)] + "…" : message;
@@ -128,6 +151,7 @@ public sealed class TableOnboardingStore : IOnboardingStore
             ["At"] = line.At,
             ["What"] = line.What,
             ["Message"] = line.Message,
+            ["Actor"] = line.Actor,
         };
 
     static OnboardingRecord ToRecord(TableEntity entity) => new(

@@ -34,6 +34,7 @@ public static class DurableSidecar
             StorageAccountClientProvider = new StorageAccountClientProvider(storage),
             MaxQueuePollingInterval = options.MaxQueuePollingInterval,
             LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
+            CustomMessageTypeBinder = new ProtobufMapTypeBinder(),
         }));
         services.AddSingleton<IOrchestrationService>(sp => sp.GetRequiredService<AzureStorageOrchestrationService>());
         services.AddSingleton<IOrchestrationServiceClient>(sp => sp.GetRequiredService<AzureStorageOrchestrationService>());

@@ -17,10 +17,6 @@ public static class OnboardingWorkflowFunctions
     public static Task<OnboardingOutcome> OnboardCustomer([OrchestrationTrigger] TaskOrchestrationContext context, OnboardingInput input) =>
         new OnboardCustomerOrchestrator().RunAsync(context, input);
 
-    [Function(nameof(WatchRelationshipOrchestrator))]
-    public static Task<RelationshipWatchResult> WatchRelationship([OrchestrationTrigger] TaskOrchestrationContext context, RelationshipWatch input) =>
-        new WatchRelationshipOrchestrator().RunAsync(context, input);
-
     [Function(nameof(RecordProgressActivity))]
     public static Task<bool> RecordProgress([ActivityTrigger] ProgressUpdate input, FunctionContext function) =>
         FunctionActivityContext.RunAsync<RecordProgressActivity, ProgressUpdate, bool>(function, input);

@@ -36,6 +36,14 @@ public sealed class InMemoryOnboardingStore : IOnboardingStore
         }
     }
 
+    public Task<string?> FindByRelationshipAsync(Guid partnerTenantId, string relationshipId, CancellationToken cancellationToken)
+    {
+        lock (this.gate)
+        {
+            return Task.FromResult(this.records.Values.FirstOrDefault(r => r.Subject.PartnerTenantId == partnerTenantId && r.RelationshipId == relationshipId)?.Subject.OnboardingId);
+        }
+    }
+
     public Task<IReadOnlyList<AuditLine>> GetAuditTrailAsync(Guid partnerTenantId, string onboardingId, CancellationToken cancellationToken)
     {
         lock (this.gate)

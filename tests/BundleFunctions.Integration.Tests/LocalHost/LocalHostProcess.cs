@@ -28,7 +28,7 @@ public sealed class LocalHostProcess : IDisposable
     }
 
     /// <summary>Starts the built LocalHost on free loopback ports with the given task hub, and waits until it answers.</summary>
-    public static async Task<LocalHostProcess> StartAsync(string taskHubName, int? apiPort = null, int? sidecarPort = null)
+    public static async Task<LocalHostProcess> StartAsync(string taskHubName, IReadOnlyDictionary<string, string>? settings = null)
     {
         Azurite.EnsureRunning();
         string dll = LocalHostAssembly();
@@ -39,8 +39,8 @@ public sealed class LocalHostProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        int api = apiPort ?? FreePort();
-        int sidecar = sidecarPort ?? FreePort();
+        int api = FreePort();
+        int sidecar = FreePort();
         start.Environment["LocalHost__ApiPort"] = api.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["LocalHost__SidecarPort"] = sidecar.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["LocalHost__TaskHubName"] = taskHubName;
@@ -48,6 +48,10 @@ public sealed class LocalHostProcess : IDisposable
         start.Environment["BundleData"] = Azurite.ConnectionString;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["DOTNET_ENVIRONMENT"] = "Development";
+        foreach ((string name, string value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
 
         LocalHostProcess host = new(Process.Start(start)!, api, sidecar);
         host.process.OutputDataReceived += (_, e) => host.Append(e.Data);

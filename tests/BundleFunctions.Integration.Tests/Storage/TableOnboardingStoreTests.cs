@@ -25,7 +25,7 @@ public sealed class TableOnboardingStoreTests
         Assert.Equal((OnboardingStatus.Running, T0, T0), (record.Status, record.CreatedAt, record.UpdatedAt));
         Assert.Equal(1, record.Steps.Single(s => s.Step == OnboardingStep.Validate).Attempts);
         AuditLine line = Assert.Single(await this.store.GetAuditTrailAsync(this.partner, subject.OnboardingId, default));
-        Assert.Equal(new AuditLine(T0, "Validate Running, onboarding Running", null), line);
+        Assert.Equal(new AuditLine(T0, "Validate Running, onboarding Running", null, ProgressUpdate.System), line);
     }
 
     [Fact]
@@ -105,6 +105,31 @@ public sealed class TableOnboardingStoreTests
         string message = (await this.store.GetAsync(this.partner, subject.OnboardingId, default))!.Steps[0].Message!;
         Assert.Equal(4000, message.Length);
         Assert.EndsWith("…", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_relationship_index_finds_the_onboarding_that_owns_a_relationship()
+    {
+        OnboardingSubject subject = this.NewSubject();
+        string relationship = $"{Guid.NewGuid()}-{Guid.NewGuid()}";
+
+        await this.store.ApplyAsync(new ProgressUpdate(subject, OnboardingStep.CreateRelationship, StepStatus.Succeeded, "created", RelationshipId: relationship), T0, default);
+
+        Assert.Equal(subject.OnboardingId, await this.store.FindByRelationshipAsync(this.partner, relationship, default));
+        Assert.Null(await this.store.FindByRelationshipAsync(this.partner, $"{Guid.NewGuid()}-{Guid.NewGuid()}", default));
+        Assert.Null(await this.store.FindByRelationshipAsync(Guid.NewGuid(), relationship, default));
+    }
+
+    [Fact]
+    public async Task The_audit_trail_says_who_caused_each_change()
+    {
+        OnboardingSubject subject = this.NewSubject();
+
+        await this.store.ApplyAsync(new ProgressUpdate(subject, OnboardingStep.Validate, StepStatus.Running, AttemptKey: "a"), T0, default);
+        await this.store.ApplyAsync(new ProgressUpdate(subject, Status: OnboardingStatus.Cancelled, Message: "Cancelled", Actor: "ops@msp.example"), T0.AddSeconds(1), default);
+
+        IReadOnlyList<AuditLine> trail = await this.store.GetAuditTrailAsync(this.partner, subject.OnboardingId, default);
+        Assert.Equal([ProgressUpdate.System, "ops@msp.example"], trail.Select(l => l.Actor));
     }
 
     [Fact]

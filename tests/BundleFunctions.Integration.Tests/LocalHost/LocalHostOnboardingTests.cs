@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using BundleFunctions.Infrastructure.MicrosoftCloud;
+using BundleFunctions.Infrastructure.Storage;
+using BundleFunctions.Integration.Tests.Onboarding;
+using BundleFunctions.Onboarding;
+using BundleFunctions.Orchestrators;
+using Grpc.Net.Client;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+using MicrosoftCloudSimulator.Hosting;
+using Xunit.Abstractions;
+
+namespace BundleFunctions.Integration.Tests.LocalHost;
+
+/// <summary>The LocalHost process, configured like a developer would configure it, onboarding a customer of the simulator.</summary>
+public sealed class LocalHostOnboardingTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task The_localhost_onboards_a_customer_to_a_green_shield_on_the_azure_storage_provider()
+    {
+        await using Simulator simulator = await Simulator.StartAsync(["--Simulator:Port=0"], o =>
+        {
+            o.ApprovedToActivating = TimeSpan.FromMilliseconds(100);
+            o.ActivatingToActive = TimeSpan.FromMilliseconds(100);
+            o.AssignmentActivation = TimeSpan.FromMilliseconds(300);
+        });
+        MicrosoftCloudOptions cloud = OnboardingStack.CloudOptions(simulator);
+        Dictionary<string, string> settings = new()
+        {
+            ["MicrosoftCloud__PartnerTenantId"] = cloud.PartnerTenantId.ToString(),
+            ["MicrosoftCloud__ClientId"] = cloud.ClientId.ToString(),
+            ["MicrosoftCloud__ClientSecret"] = cloud.ClientSecret!,
+            ["MicrosoftCloud__ServiceAccountUserPrincipalName"] = cloud.ServiceAccountUserPrincipalName!,
+            ["MicrosoftCloud__ServiceAccountRefreshToken"] = cloud.ServiceAccountRefreshToken!,
+            ["MicrosoftCloud__AuthorityHost"] = cloud.AuthorityHost.AbsoluteUri,
+            ["MicrosoftCloud__GraphBaseUrl"] = cloud.GraphBaseUrl.AbsoluteUri,
+            ["MicrosoftCloud__PartnerCenterBaseUrl"] = cloud.PartnerCenterBaseUrl.AbsoluteUri,
+            ["MicrosoftCloud__PinnedCertificateThumbprint"] = cloud.PinnedCertificateThumbprint!,
+        };
+        using LocalHostProcess host = await LocalHostProcess.StartAsync("e2e" + Guid.NewGuid().ToString("N")[..12], settings);
+        using GrpcChannel channel = GrpcChannel.ForAddress($"http://127.0.0.1:{host.SidecarPort}");
+        ServiceCollection services = new();
+        services.AddLogging();
+        services.AddDurableTaskClient(b => b.UseGrpc(channel));
+        await using ServiceProvider provider = services.BuildServiceProvider();
+        DurableTaskClient client = provider.GetRequiredService<DurableTaskClient>();
+        TableOnboardingStore store = new(Azurite.Tables());
+        Guid partner = OnboardingStack.PartnerTenantId;
+
+        // A fresh customer row per run: the onboarding ID is per partner+customer, and the Fabrikam row may exist from earlier runs.
+        OnboardingInput input = OnboardingStack.InputFor(OnboardingStack.Fabrikam, "Fabrikam Pharma Ltd") with
+        {
+            Subject = new OnboardingSubject($"onb-e2e-{Guid.NewGuid():N}", partner, OnboardingStack.Fabrikam, "Fabrikam Pharma Ltd", null),
+        };
+        Stopwatch total = Stopwatch.StartNew();
+        await client.ScheduleNewOrchestrationInstanceAsync(OnboardCustomerOrchestrator.Name, input, new StartOrchestrationOptions { InstanceId = input.Subject.OnboardingId });
+        OnboardingRecord waiting = await WaitAsync(() => store.GetAsync(partner, input.Subject.OnboardingId, default), r => r?.Status == OnboardingStatus.WaitingForCustomer, host);
+        using HttpClient sim = new(new MicrosoftCloudConnection(cloud).CreateHandler()) { BaseAddress = simulator.BaseAddress };
+        (await sim.PostAsync($"_sim/relationships/{waiting.RelationshipId}/approve", System.Net.Http.Json.JsonContent.Create(new { customerTenantId = OnboardingStack.Fabrikam }))).EnsureSuccessStatusCode();
+        using CancellationTokenSource limit = new(TimeSpan.FromSeconds(120));
+        OrchestrationMetadata done;
+        try
+        {
+            done = await client.WaitForInstanceCompletionAsync(input.Subject.OnboardingId, getInputsAndOutputs: true, limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            OrchestrationMetadata? now = await client.GetInstanceAsync(input.Subject.OnboardingId, getInputsAndOutputs: true);
+            OnboardingRecord? record = await store.GetAsync(partner, input.Subject.OnboardingId, default);
+            throw new TimeoutException($"Onboarding: {now?.RuntimeStatus} {now?.SerializedCustomStatus} {now?.FailureDetails}; record: {record?.Status} {record?.CurrentStep}\n{host.Output}");
+        }
+        output.WriteLine($"LocalHost onboarding, start to green: {total.Elapsed.TotalSeconds:0.0} s");
+
+        OnboardingOutcome outcome = done.ReadOutputAs<OnboardingOutcome>()!;
+        Assert.Equal((OnboardingStatus.Succeeded, Shield.Green), (outcome.Status, outcome.Shield));
+        JsonObject state = (await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<JsonObject>(sim, "_sim/state"))!;
+        Assert.Equal(12, state["relationships"]![0]!["accessAssignments"]!.AsArray().Count(a => a!["status"]!.GetValue<string>() == "active"));
+        Assert.Single(state["consents"]!.AsArray());
+    }
+
+    static async Task<OnboardingRecord> WaitAsync(Func<Task<OnboardingRecord?>> read, Func<OnboardingRecord?, bool> condition, LocalHostProcess host)
+    {
+        Stopwatch waited = Stopwatch.StartNew();
+        while (true)
+        {
+            OnboardingRecord? record = await read();
+            if (condition(record))
+            {
+                return record!;
+            }
+
+            if (waited.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                throw new TimeoutException($"Not reached: {record?.Status} at {record?.CurrentStep}: {record?.Steps.FirstOrDefault(s => s.Step == record.CurrentStep)?.Message}\n{host.Output}");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+}

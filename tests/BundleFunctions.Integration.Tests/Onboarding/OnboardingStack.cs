@@ -1,0 +1,157 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using BundleFunctions.Infrastructure;
+using BundleFunctions.Infrastructure.MicrosoftCloud;
+using BundleFunctions.Infrastructure.Storage;
+using BundleFunctions.Onboarding;
+using BundleFunctions.Orchestrators;
+using BundleFunctions.Ports;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using MicrosoftCloudSimulator.Hosting;
+
+namespace BundleFunctions.Integration.Tests.Onboarding;
+
+/// <summary>
+/// The real onboarding on one test's own stack: the orchestrator and activities on DurableTaskTestHost, the production
+/// Microsoft cloud adapters against a fresh simulator, the Table store on Azurite. Nothing Microsoft-facing is mocked.
+/// </summary>
+public sealed class OnboardingStack : IAsyncDisposable
+{
+    public static readonly Guid PartnerTenantId = Guid.Parse("7f5b1c2e-0000-4a6b-9c1d-5e2f3a4b5c6d");
+    public static readonly Guid Fabrikam = Guid.Parse("c0000001-0000-4000-8000-000000000001");
+    public static readonly Guid Northwind = Guid.Parse("c0000002-0000-4000-8000-000000000002");
+    public const string ClientSecret = "sim-only-client-secret";
+    public const string RefreshToken = "sim-refresh-token-svc-bundle";
+
+    public static readonly WorkflowSettings FastSettings = new(
+        GroupPrefix: "Acme",
+        Approval: new Polling(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60)),
+        Activation: new Polling(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(20)),
+        Assignments: new Polling(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(20)),
+        Verification: new Polling(TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(20)),
+        OperatorDecisionTimeout: TimeSpan.FromSeconds(60),
+        ActivityRetry: new ActivityRetrySettings(8, TimeSpan.FromMilliseconds(200), 1.5, TimeSpan.FromSeconds(1)));
+
+    readonly DurableTaskTestHost host;
+
+    OnboardingStack(Simulator simulator, DurableTaskTestHost host, HttpClient http)
+    {
+        this.Simulator = simulator;
+        this.host = host;
+        this.Http = http;
+    }
+
+    public Simulator Simulator { get; }
+
+    /// <summary>Plain HTTP to the simulator's test hooks, trusting only its certificate.</summary>
+    public HttpClient Http { get; }
+
+    public DurableTaskClient Client => this.host.Client;
+
+    public IOnboardingStore Store => this.host.Services.GetRequiredService<IOnboardingStore>();
+
+    public static MicrosoftCloudOptions CloudOptions(Simulator simulator) => new()
+    {
+        PartnerTenantId = PartnerTenantId,
+        ClientId = Guid.Parse("b7a1c3e5-3333-4a6b-9c1d-000000000001"),
+        ClientSecret = ClientSecret,
+        ServiceAccountUserPrincipalName = "svc-bundle@contosomsp.onmicrosoft.com",
+        ServiceAccountRefreshToken = RefreshToken,
+        AuthorityHost = simulator.BaseAddress,
+        GraphBaseUrl = new Uri(simulator.BaseAddress, "v1.0"),
+        PartnerCenterBaseUrl = new Uri(simulator.BaseAddress, "partnercenter"),
+        PinnedCertificateThumbprint = simulator.Thumbprint,
+    };
+
+    public static async Task<OnboardingStack> StartAsync()
+    {
+        Environment.SetEnvironmentVariable("Logging__LogLevel__Default", "Warning");
+        Simulator simulator = await Simulator.StartAsync(["--Simulator:Port=0"], o =>
+        {
+            o.ApprovedToActivating = TimeSpan.FromMilliseconds(100);
+            o.ActivatingToActive = TimeSpan.FromMilliseconds(100);
+            o.AssignmentActivation = TimeSpan.FromMilliseconds(300);
+            o.TickInterval = TimeSpan.FromMilliseconds(20);
+        });
+        MicrosoftCloudOptions cloud = CloudOptions(simulator);
+        MicrosoftCloudResilience fast = new() { FirstBackoff = TimeSpan.FromMilliseconds(50), MaxWait = TimeSpan.FromSeconds(1), MaxAttempts = 8 };
+        DurableTaskTestHost host = await DurableTaskTestHost.StartAsync(
+            tasks => tasks.AddBundleWorkflows(),
+            new DurableTaskTestHostOptions
+            {
+                Port = FreePort(),
+                ConfigureServices = services => services
+                    .AddSingleton(TimeProvider.System)
+                    .AddSingleton<IOnboardingStore>(new TableOnboardingStore(Azurite.Tables(), "OnboardingsE2E"))
+                    .AddMicrosoftCloud(cloud, fast),
+            });
+        HttpClient http = new(new MicrosoftCloudConnection(cloud).CreateHandler()) { BaseAddress = simulator.BaseAddress };
+        return new OnboardingStack(simulator, host, http);
+    }
+
+    public static OnboardingInput InputFor(Guid customer, string name, WorkflowSettings? settings = null) => new(
+        new OnboardingSubject(OnboardingId.For(PartnerTenantId, customer), PartnerTenantId, customer, name, "PSA-1001"),
+        new OnboardingRequest(customer, name),
+        settings ?? FastSettings);
+
+    public async Task<string> StartAsync(OnboardingInput input) =>
+        await this.Client.ScheduleNewOrchestrationInstanceAsync(OnboardCustomerOrchestrator.Name, input, new StartOrchestrationOptions { InstanceId = input.Subject.OnboardingId });
+
+    public async Task<OnboardingRecord> WaitForRecordAsync(string id, Func<OnboardingRecord, bool> condition, int seconds = 60)
+    {
+        DateTime until = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            OnboardingRecord? record = await this.Store.GetAsync(PartnerTenantId, id, default);
+            if (record is not null && condition(record))
+            {
+                return record;
+            }
+
+            if (DateTime.UtcNow > until)
+            {
+                OrchestrationMetadata? instance = await this.Client.GetInstanceAsync(id, getInputsAndOutputs: true);
+                throw new TimeoutException($"Not reached in {seconds} s. Record: {record?.Status}/{record?.CurrentStep}: {record?.Steps.FirstOrDefault(s => s.Step == record.CurrentStep)?.Message}. Instance: {instance?.RuntimeStatus} {instance?.FailureDetails} {instance?.SerializedCustomStatus}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    public async Task<OnboardingOutcome> WaitForOutcomeAsync(string id, int seconds = 90)
+    {
+        using CancellationTokenSource limit = new(TimeSpan.FromSeconds(seconds));
+        OrchestrationMetadata done = await this.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, limit.Token);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        return done.ReadOutputAs<OnboardingOutcome>()!;
+    }
+
+    /// <summary>The customer's Global Administrator approves in the admin center (the simulator plays them).</summary>
+    public async Task ApproveAsync(string relationshipId, Guid customer) =>
+        (await this.Http.PostAsJsonAsync($"_sim/relationships/{relationshipId}/approve", new { customerTenantId = customer })).EnsureSuccessStatusCode();
+
+    public async Task<JsonObject> StateAsync() => (await this.Http.GetFromJsonAsync<JsonObject>("_sim/state"))!;
+
+    public async Task<JsonObject> StatsAsync() => (await this.Http.GetFromJsonAsync<JsonObject>("_sim/stats"))!;
+
+    public async Task SetFaultsAsync(object faults) => (await this.Http.PostAsJsonAsync("_sim/faults", faults)).EnsureSuccessStatusCode();
+
+    public async ValueTask DisposeAsync()
+    {
+        await this.host.DisposeAsync();
+        this.Http.Dispose();
+        await this.Simulator.DisposeAsync();
+    }
+
+    static int FreePort()
+    {
+        using TcpListener listener = new(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
