@@ -20,9 +20,18 @@ install() {
 
 running() { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
 
+# An Azurite started some other way (another clone, by hand) answers with "Server: Azurite-Blob/…".
+azurite_answers() {
+  (exec 3<>/dev/tcp/127.0.0.1/10000 && printf 'HEAD / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3 && timeout 2 cat <&3) 2>/dev/null | grep -qi '^Server: Azurite'
+}
+
 start() {
   install
   if running; then echo "azurite: already running (pid $(cat "$pidfile"))"; return 0; fi
+  if azurite_answers && port_open 10001 && port_open 10002; then
+    echo "azurite: reusing the Azurite already listening on 127.0.0.1:10000-10002 (not started here, so not stopped here)"
+    return 0
+  fi
   for p in "${ports[@]}"; do
     if port_open "$p"; then echo "azurite: port $p is taken by another process; stop it first" >&2; exit 1; fi
   done
