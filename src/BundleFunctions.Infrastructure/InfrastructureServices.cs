@@ -24,6 +24,7 @@ public static class InfrastructureServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(_ => CreateTableService(configuration, DataConnectionName));
         services.AddSingleton<IOnboardingStore>(sp => new TableOnboardingStore(sp.GetRequiredService<TableServiceClient>()));
+        services.AddSingleton<IWebhookInbox>(sp => new TableWebhookInbox(sp.GetRequiredService<TableServiceClient>()));
         MicrosoftCloudOptions? cloud = configuration.GetSection(MicrosoftCloudOptions.Section).Get<MicrosoftCloudOptions>();
         if (cloud is { ClientId: var clientId } && clientId != Guid.Empty)
         {

@@ -1,3 +1,4 @@
+using BundleFunctions.Api;
 using BundleFunctions.Infrastructure;
 using BundleFunctions.LocalHost.Durable;
 using BundleFunctions.Orchestrators;
@@ -8,9 +9,10 @@ builder.Configuration.AddFunctionsLocalSettings().AddEnvironmentVariables();
 builder.WebHost.ListenOnLoopback(builder.Configuration);
 builder.Services.AddBundleInfrastructure(builder.Configuration);
 builder.Services.AddDurableSidecar(builder.Configuration, tasks => tasks.AddBundleWorkflows());
+builder.Services.AddBundleApi(builder.Configuration);
 
 WebApplication app = builder.Build();
 await DurableSidecar.EnsureTaskHubAsync(app.Services);
 app.MapGrpcService<Microsoft.DurableTask.Testing.Sidecar.Grpc.TaskHubGrpcServer>();
-app.MapGet("/api/health", () => Results.Ok(new { status = "ok" }));
+app.MapBundleApi();
 await app.RunAsync();

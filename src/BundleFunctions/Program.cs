@@ -1,3 +1,4 @@
+using BundleFunctions.Api;
 using BundleFunctions.Infrastructure;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
@@ -6,4 +7,5 @@ using Microsoft.Extensions.Hosting;
 FunctionsApplicationBuilder builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.Services.AddBundleInfrastructure(builder.Configuration);
+builder.Services.AddBundleApi(builder.Configuration);
 builder.Build().Run();

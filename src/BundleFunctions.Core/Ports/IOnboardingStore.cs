@@ -22,6 +22,12 @@ public interface IOnboardingStore
     /// <returns>The onboarding, or null when there is none.</returns>
     Task<OnboardingRecord?> GetAsync(Guid partnerTenantId, string onboardingId, CancellationToken cancellationToken);
 
+    /// <summary>Lists a partner's onboardings, newest change first.</summary>
+    /// <param name="partnerTenantId">The partner tenant.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The onboardings.</returns>
+    Task<IReadOnlyList<OnboardingRecord>> ListAsync(Guid partnerTenantId, CancellationToken cancellationToken);
+
     /// <summary>Finds the onboarding that owns a relationship (how a Partner Center event finds its onboarding).</summary>
     /// <param name="partnerTenantId">The partner tenant.</param>
     /// <param name="relationshipId">The GDAP relationship ID.</param>

@@ -96,6 +96,20 @@ public sealed class TableOnboardingStore : IOnboardingStore
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<OnboardingRecord>> ListAsync(Guid partnerTenantId, CancellationToken cancellationToken)
+    {
+        await this.created.Value;
+        List<OnboardingRecord> records = [];
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {PartitionOf(partnerTenantId)} and Kind eq {"onboarding"}");
+        await foreach (TableEntity entity in this.table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            records.Add(ToRecord(entity));
+        }
+
+        return [.. records.OrderByDescending(r => r.UpdatedAt)];
+    }
+
+    /// <inheritdoc />
     public async Task<string?> FindByRelationshipAsync(Guid partnerTenantId, string relationshipId, CancellationToken cancellationToken)
     {
         await this.created.Value;

@@ -14,7 +14,7 @@ public static class StateDump
         {
             r.Id, r.DisplayName, r.Status, duration = System.Xml.XmlConvert.ToString(r.Duration), autoExtendDuration = System.Xml.XmlConvert.ToString(r.AutoExtendDuration),
             r.CustomerTenantId, roles = r.Roles, r.CreatedDateTime, r.ActivatedDateTime, r.EndDateTime,
-            accessAssignments = r.AccessAssignments.Select(a => new { a.Id, a.GroupId, a.Status, roles = a.Roles }),
+            accessAssignments = r.AccessAssignments.Select(a => new { a.Id, a.GroupId, a.Status, roles = a.Roles, a.CreatedDateTime }),
             requests = r.Requests.Select(q => new { q.Id, q.Action, q.Status }),
         }),
         consents = cloud.Consents.Select(c => new { c.CustomerTenantId, c.ApplicationId, c.DisplayName, grants = c.Grants.Select(g => new { enterpriseApplicationId = g.EnterpriseApplicationId, scope = g.Scope }) }),

@@ -36,6 +36,14 @@ public sealed class InMemoryOnboardingStore : IOnboardingStore
         }
     }
 
+    public Task<IReadOnlyList<OnboardingRecord>> ListAsync(Guid partnerTenantId, CancellationToken cancellationToken)
+    {
+        lock (this.gate)
+        {
+            return Task.FromResult<IReadOnlyList<OnboardingRecord>>([.. this.records.Values.Where(r => r.Subject.PartnerTenantId == partnerTenantId)]);
+        }
+    }
+
     public Task<string?> FindByRelationshipAsync(Guid partnerTenantId, string relationshipId, CancellationToken cancellationToken)
     {
         lock (this.gate)

@@ -108,6 +108,19 @@ public sealed class TableOnboardingStoreTests
     }
 
     [Fact]
+    public async Task Listing_returns_the_partners_onboardings_without_audit_or_index_rows()
+    {
+        OnboardingSubject first = this.NewSubject();
+        OnboardingSubject second = this.NewSubject();
+        await this.store.ApplyAsync(new ProgressUpdate(first, Message: "one", RelationshipId: "a-b"), T0, default);
+        await this.store.ApplyAsync(new ProgressUpdate(second, Message: "two"), T0.AddSeconds(1), default);
+
+        IReadOnlyList<OnboardingRecord> listed = await this.store.ListAsync(this.partner, default);
+
+        Assert.Equal([second.OnboardingId, first.OnboardingId], listed.Select(r => r.Subject.OnboardingId));
+    }
+
+    [Fact]
     public async Task The_relationship_index_finds_the_onboarding_that_owns_a_relationship()
     {
         OnboardingSubject subject = this.NewSubject();

@@ -1,0 +1,65 @@
+using BundleFunctions.Onboarding;
+
+namespace BundleFunctions.Api;
+
+/// <summary>Settings of the public surface (section <c>Api</c>) and the workflow timings new onboardings get (section <c>Workflow</c>).</summary>
+public sealed class ApiOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Api";
+
+    /// <summary>The key callers send in <c>x-functions-key</c> (LocalHost; in Azure the Functions host checks its own keys).</summary>
+    public string? FunctionKey { get; set; }
+
+    /// <summary>The largest request body accepted.</summary>
+    public int MaxBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Hosts Partner Center may serve its signing certificate from (https only).</summary>
+    public List<string> WebhookCertificateHosts { get; set; } = ["3psostorageacct.blob.core.windows.net"];
+
+    /// <summary>What the signing certificate's issuer must contain.</summary>
+    public string WebhookCertificateIssuer { get; set; } = "O=Microsoft Corporation";
+
+    /// <summary>The suggested wait between status polls, in seconds (<c>Retry-After</c> of a 202).</summary>
+    public int RetryAfterSeconds { get; set; } = 5;
+}
+
+/// <summary>Workflow timings from configuration (section <c>Workflow</c>); defaults are production's.</summary>
+public sealed class WorkflowOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Workflow";
+
+    /// <summary>Prefix of the partner groups.</summary>
+    public string GroupPrefix { get; set; } = WorkflowSettings.Default.GroupPrefix;
+
+    /// <summary>First approval poll.</summary>
+    public TimeSpan ApprovalFirstPoll { get; set; } = WorkflowSettings.Default.Approval.First;
+
+    /// <summary>Longest approval poll interval.</summary>
+    public TimeSpan ApprovalMaxPoll { get; set; } = WorkflowSettings.Default.Approval.Max;
+
+    /// <summary>How long a customer has to approve.</summary>
+    public TimeSpan ApprovalTimeout { get; set; } = WorkflowSettings.Default.Approval.Timeout;
+
+    /// <summary>First recheck of a pending activation, assignment or access check.</summary>
+    public TimeSpan FollowUpFirstPoll { get; set; } = WorkflowSettings.Default.Activation.First;
+
+    /// <summary>How long access is rechecked before the shield stays blue.</summary>
+    public TimeSpan VerificationTimeout { get; set; } = WorkflowSettings.Default.Verification.Timeout;
+
+    /// <summary>The settings an onboarding started now runs with.</summary>
+    /// <returns>The settings.</returns>
+    public WorkflowSettings ToSettings()
+    {
+        WorkflowSettings d = WorkflowSettings.Default;
+        return d with
+        {
+            GroupPrefix = this.GroupPrefix,
+            Approval = new Polling(this.ApprovalFirstPoll, this.ApprovalMaxPoll, this.ApprovalTimeout),
+            Activation = d.Activation with { First = this.FollowUpFirstPoll },
+            Assignments = d.Assignments with { First = this.FollowUpFirstPoll },
+            Verification = d.Verification with { First = this.FollowUpFirstPoll, Timeout = this.VerificationTimeout },
+        };
+    }
+}

@@ -1,0 +1,263 @@
+using System.Text.Json;
+using BundleFunctions.Gdap;
+using BundleFunctions.Onboarding;
+using BundleFunctions.Orchestrators;
+using BundleFunctions.Ports;
+using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+
+namespace BundleFunctions.Api;
+
+/// <summary>
+/// <c>/api/onboardings</c>: start, read, list, cancel, retry, refresh (architecture §5). Bad input is a 400 problem listing
+/// every violation, and nothing is started; the instance ID is derived from partner + customer, so a second start for a
+/// customer being onboarded is a 409 naming the running one.
+/// </summary>
+/// <param name="client">The Durable Task client.</param>
+/// <param name="store">The onboarding store.</param>
+/// <param name="api">API settings.</param>
+/// <param name="workflow">Timings for new onboardings.</param>
+/// <param name="partnerTenantId">The partner tenant this deployment serves.</param>
+/// <param name="time">The clock.</param>
+public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore store, ApiOptions api, WorkflowOptions workflow, PartnerTenant partnerTenantId, TimeProvider time)
+{
+    static readonly OrchestrationRuntimeStatus[] Live = [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Suspended];
+
+    Guid Partner => partnerTenantId.Id;
+
+    /// <summary><c>POST /api/onboardings</c>.</summary>
+    public async Task<IResult> StartAsync(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        (StartOnboardingBody? body, IResult? bad) = await ReadBodyAsync<StartOnboardingBody>(request, api.MaxBodyBytes);
+        if (bad is not null)
+        {
+            return bad;
+        }
+
+        (OnboardingRequest? onboarding, Dictionary<string, string[]> errors) = body!.ToRequest();
+        if (onboarding is not null)
+        {
+            // A field that could not even be read already has its message; the rules speak for the others.
+            foreach (IGrouping<string, RuleViolation> field in onboarding.Validate().GroupBy(v => v.Field).Where(f => !errors.ContainsKey(f.Key)))
+            {
+                errors[field.Key] = [.. field.Select(v => v.Message)];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return Results.ValidationProblem(errors, title: "The onboarding request breaks the GDAP rules; nothing was started.");
+        }
+
+        string id = OnboardingId.For(this.Partner, onboarding!.CustomerTenantId);
+        OrchestrationMetadata? existing = await client.GetInstanceAsync(id, request.HttpContext.RequestAborted);
+        if (existing is not null && Live.Contains(existing.RuntimeStatus))
+        {
+            return Conflict(id);
+        }
+
+        OnboardingSubject subject = new(id, this.Partner, onboarding.CustomerTenantId, onboarding.CustomerName, onboarding.OrganizationId);
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(
+                OnboardCustomerOrchestrator.Name,
+                new OnboardingInput(subject, onboarding, workflow.ToSettings()),
+                new StartOrchestrationOptions { InstanceId = id }.WithDedupeStatuses(Live),
+                request.HttpContext.RequestAborted);
+        }
+        catch (Grpc.Core.RpcException race) when (race.StatusCode == Grpc.Core.StatusCode.AlreadyExists)
+        {
+            // Two starts raced past the check above: the deterministic ID lets only one through.
+            return Conflict(id);
+        }
+
+        OnboardingRecord queued = await store.GetAsync(this.Partner, id, default) is { Status: not OnboardingStatus.Succeeded and not OnboardingStatus.Failed and not OnboardingStatus.Cancelled } current
+            ? current
+            : OnboardingRecord.New(subject, time.GetUtcNow());
+        request.HttpContext.Response.Headers.Location = $"/api/onboardings/{id}";
+        request.HttpContext.Response.Headers.RetryAfter = api.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return ApiJson.Json(OnboardingStatusDocument.From(queued), StatusCodes.Status202Accepted);
+    }
+
+    /// <summary><c>GET /api/onboardings/{id}</c>. Just after a start the first row is not written yet: the instance answers "queued".</summary>
+    public async Task<IResult> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        if (!IsOurs(id))
+        {
+            return NotFound(id);
+        }
+
+        if (await store.GetAsync(this.Partner, id, cancellationToken) is { } record)
+        {
+            return ApiJson.Json(OnboardingStatusDocument.From(record));
+        }
+
+        OrchestrationMetadata? instance = await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken);
+        return instance?.ReadInputAs<OnboardingInput>() is { } input
+            ? ApiJson.Json(OnboardingStatusDocument.From(OnboardingRecord.New(input.Subject, instance.CreatedAt)))
+            : NotFound(id);
+    }
+
+    /// <summary><c>GET /api/onboardings?status=&amp;customerTenantId=</c>.</summary>
+    public async Task<IResult> ListAsync(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        OnboardingStatus? status = null;
+        if (request.Query["status"].FirstOrDefault() is { Length: > 0 } wanted)
+        {
+            if (!Enum.TryParse(wanted, ignoreCase: true, out OnboardingStatus parsed) || int.TryParse(wanted, out _))
+            {
+                return ApiJson.Problem(400, "Unknown status.", $"status must be one of: {string.Join(", ", Enum.GetNames<OnboardingStatus>().Select(JsonNamingPolicy.CamelCase.ConvertName))}.");
+            }
+
+            status = parsed;
+        }
+
+        Guid? customer = null;
+        if (request.Query["customerTenantId"].FirstOrDefault() is { Length: > 0 } tenant)
+        {
+            if (!Guid.TryParse(tenant, out Guid parsed))
+            {
+                return ApiJson.Problem(400, "customerTenantId must be a GUID.");
+            }
+
+            customer = parsed;
+        }
+
+        IReadOnlyList<OnboardingRecord> all = await store.ListAsync(this.Partner, request.HttpContext.RequestAborted);
+        return ApiJson.Json(all
+            .Where(r => status is null || r.Status == status)
+            .Where(r => customer is null || r.Subject.CustomerTenantId == customer)
+            .Select(OnboardingStatusDocument.From)
+            .ToArray());
+    }
+
+    /// <summary><c>POST /api/onboardings/{id}/cancel|retry|refresh</c>: raises the operator's decision on the running onboarding.</summary>
+    public async Task<IResult> DecideAsync(string id, string eventName, HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!IsOurs(id))
+        {
+            return NotFound(id);
+        }
+
+        OrchestrationMetadata? instance = await client.GetInstanceAsync(id, request.HttpContext.RequestAborted);
+        if (instance is null)
+        {
+            return NotFound(id);
+        }
+
+        if (!Live.Contains(instance.RuntimeStatus))
+        {
+            return ApiJson.Problem(409, "The onboarding has ended.", "Start a new onboarding for this customer instead (POST /api/onboardings).", new Dictionary<string, object?> { ["id"] = id });
+        }
+
+        string by = request.Headers["x-requested-by"].FirstOrDefault() is { Length: > 0 and <= 128 } who ? who : "api";
+        await client.RaiseEventAsync(id, eventName, new OperatorDecision(by), request.HttpContext.RequestAborted);
+        request.HttpContext.Response.Headers.Location = $"/api/onboardings/{id}";
+        return await store.GetAsync(this.Partner, id, default) is { } record
+            ? ApiJson.Json(OnboardingStatusDocument.From(record), StatusCodes.Status202Accepted)
+            : Results.Accepted($"/api/onboardings/{id}");
+    }
+
+    /// <summary>Reads a JSON body of at most <paramref name="maxBytes"/>; a problem result when it is too large or not JSON.</summary>
+    public static async Task<(T? Body, IResult? Problem)> ReadBodyAsync<T>(HttpRequest request, int maxBytes)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.ContentLength > maxBytes)
+        {
+            return (null, ApiJson.Problem(413, "The request body is too large.", $"At most {maxBytes} bytes are accepted."));
+        }
+
+        byte[]? bytes = await ReadAtMostAsync(request.Body, maxBytes, request.HttpContext.RequestAborted);
+        if (bytes is null)
+        {
+            return (null, ApiJson.Problem(413, "The request body is too large.", $"At most {maxBytes} bytes are accepted."));
+        }
+
+        try
+        {
+            T? body = JsonSerializer.Deserialize<T>(bytes, ApiJson.Options);
+            return body is null ? (null, ApiJson.Problem(400, "The request body is empty.")) : (body, null);
+        }
+        catch (JsonException malformed)
+        {
+            return (null, ApiJson.Problem(400, "The request body is not valid JSON.", malformed.Message));
+        }
+    }
+
+    /// <summary>The whole body, or null when it exceeds <paramref name="maxBytes"/>.</summary>
+    public static async Task<byte[]?> ReadAtMostAsync(Stream body, int maxBytes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        using MemoryStream buffer = new();
+        byte[] chunk = new byte[8192];
+        int read;
+        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    bool IsOurs(string id) => OnboardingId.TryParse(id, out Guid partner, out _) && partner == this.Partner;
+
+    static IResult NotFound(string id) => ApiJson.Problem(404, "No such onboarding.", $"There is no onboarding '{id}'.");
+
+    static IResult Conflict(string id) => ApiJson.Problem(
+        409, "This customer is already being onboarded.", $"Onboarding '{id}' is in progress; follow it at /api/onboardings/{id}.", new Dictionary<string, object?> { ["id"] = id });
+}
+
+/// <summary>The partner tenant this deployment serves (from <c>MicrosoftCloud:PartnerTenantId</c>).</summary>
+/// <param name="Id">The tenant ID.</param>
+public sealed record PartnerTenant(Guid Id);
+
+/// <summary>The body of <c>POST /api/onboardings</c>, read leniently so every problem can be reported, not just the first.</summary>
+public sealed record StartOnboardingBody(
+    string? CustomerTenantId,
+    string? CustomerName,
+    string? CustomerDomain = null,
+    string? OrganizationId = null,
+    string? RelationshipName = null,
+    int? DurationDays = null,
+    bool? AutoExtend = null,
+    IReadOnlyList<string>? Roles = null)
+{
+    /// <summary>The domain request, and the problems found reading it.</summary>
+    public (OnboardingRequest? Request, Dictionary<string, string[]> Errors) ToRequest()
+    {
+        Dictionary<string, string[]> errors = [];
+        if (!Guid.TryParse(this.CustomerTenantId, out Guid tenant) || tenant == Guid.Empty)
+        {
+            errors["customerTenantId"] = [$"The customer tenant ID must be a GUID; '{this.CustomerTenantId}' is not one."];
+        }
+
+        List<Guid>? roles = null;
+        if (this.Roles is not null)
+        {
+            roles = [];
+            foreach (string role in this.Roles)
+            {
+                if (Guid.TryParse(role, out Guid id))
+                {
+                    roles.Add(id);
+                }
+                else
+                {
+                    errors["roles"] = [.. errors.GetValueOrDefault("roles", []), $"'{role}' is not a role template ID (a GUID)."];
+                }
+            }
+        }
+
+        return (new OnboardingRequest(tenant, this.CustomerName ?? string.Empty, this.CustomerDomain, this.OrganizationId, this.RelationshipName, this.DurationDays, this.AutoExtend, roles), errors);
+    }
+}

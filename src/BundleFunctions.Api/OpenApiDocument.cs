@@ -1,0 +1,60 @@
+using System.Text.Json.Nodes;
+
+namespace BundleFunctions.Api;
+
+/// <summary>The OpenAPI 3.0 description of the public surface, served at <c>/api/openapi.json</c> (a test keeps it in step with the routes).</summary>
+public static class OpenApiDocument
+{
+    /// <summary>The document.</summary>
+    public static JsonObject Value => new()
+    {
+        ["openapi"] = "3.0.3",
+        ["info"] = new JsonObject { ["title"] = "BundleFunctions", ["version"] = "1.0", ["description"] = "GDAP onboarding of Microsoft 365 customers for an MSP." },
+        ["components"] = new JsonObject
+        {
+            ["securitySchemes"] = new JsonObject { ["functionKey"] = new JsonObject { ["type"] = "apiKey", ["in"] = "header", ["name"] = "x-functions-key" } },
+            ["schemas"] = new JsonObject
+            {
+                ["StartOnboarding"] = Schema(("customerTenantId", "string"), ("customerName", "string"), ("customerDomain", "string"), ("organizationId", "string"),
+                    ("relationshipName", "string"), ("durationDays", "integer"), ("autoExtend", "boolean"), ("roles", "array")),
+                ["OnboardingStatus"] = Schema(("id", "string"), ("customerTenantId", "string"), ("customerName", "string"), ("status", "string"), ("shield", "string"),
+                    ("relationshipId", "string"), ("invitationUrl", "string"), ("currentStep", "string"), ("steps", "array"), ("createdAt", "string"), ("updatedAt", "string")),
+            },
+        },
+        ["paths"] = new JsonObject
+        {
+            ["/api/onboardings"] = new JsonObject
+            {
+                ["post"] = Operation("Start an onboarding", keyed: true, "202", "400", "401", "409", "413"),
+                ["get"] = Operation("List onboardings (filters: status, customerTenantId)", keyed: true, "200", "400", "401"),
+            },
+            ["/api/onboardings/{id}"] = new JsonObject { ["get"] = Operation("Read an onboarding", keyed: true, "200", "401", "404") },
+            ["/api/onboardings/{id}/cancel"] = new JsonObject { ["post"] = Operation("Cancel", keyed: true, "202", "401", "404", "409") },
+            ["/api/onboardings/{id}/retry"] = new JsonObject { ["post"] = Operation("Retry from the failed step", keyed: true, "202", "401", "404", "409") },
+            ["/api/onboardings/{id}/refresh"] = new JsonObject { ["post"] = Operation("Quick refresh: recheck access now", keyed: true, "202", "401", "404", "409") },
+            ["/api/webhooks/partner-center"] = new JsonObject { ["post"] = Operation("Partner Center event delivery (authenticated by its signature)", keyed: false, "200", "400", "401", "413") },
+            ["/api/health"] = new JsonObject { ["get"] = Operation("Liveness", keyed: false, "200") },
+        },
+    };
+
+    static JsonObject Operation(string summary, bool keyed, params string[] statuses)
+    {
+        JsonObject operation = new()
+        {
+            ["summary"] = summary,
+            ["responses"] = new JsonObject(statuses.Select(s => KeyValuePair.Create(s, (JsonNode?)new JsonObject { ["description"] = s[0] is '2' ? "Success" : "Problem details (RFC 7807)" }))),
+        };
+        if (keyed)
+        {
+            operation["security"] = new JsonArray(new JsonObject { ["functionKey"] = new JsonArray() });
+        }
+
+        return operation;
+    }
+
+    static JsonObject Schema(params (string Name, string Type)[] properties) => new()
+    {
+        ["type"] = "object",
+        ["properties"] = new JsonObject(properties.Select(p => KeyValuePair.Create(p.Name, (JsonNode?)new JsonObject { ["type"] = p.Type }))),
+    };
+}

@@ -1,0 +1,62 @@
+using BundleFunctions.Api;
+using BundleFunctions.Onboarding;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BundleFunctions.Functions;
+
+/// <summary>
+/// The public HTTP surface as Functions: each trigger hands the request to the same handler the LocalHost maps.
+/// Keys are the Functions host's (<see cref="AuthorizationLevel.Function"/>); the webhook is anonymous because Partner
+/// Center's signature authenticates it, and keys in URLs leak into provider dashboards.
+/// </summary>
+public static class PublicApiFunctions
+{
+    [Function("StartOnboarding")]
+    public static Task<IActionResult> Start([HttpTrigger(AuthorizationLevel.Function, "post", Route = "onboardings")] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext function) =>
+        RunAsync(request, Api(function, client).StartAsync(request));
+
+    [Function("ListOnboardings")]
+    public static Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "onboardings")] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext function) =>
+        RunAsync(request, Api(function, client).ListAsync(request));
+
+    [Function("GetOnboarding")]
+    public static Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "onboardings/{id}")] HttpRequest request, string id, [DurableClient] DurableTaskClient client, FunctionContext function) =>
+        RunAsync(request, Api(function, client).GetAsync(id, request.HttpContext.RequestAborted));
+
+    [Function("CancelOnboarding")]
+    public static Task<IActionResult> Cancel([HttpTrigger(AuthorizationLevel.Function, "post", Route = "onboardings/{id}/cancel")] HttpRequest request, string id, [DurableClient] DurableTaskClient client, FunctionContext function) =>
+        RunAsync(request, Api(function, client).DecideAsync(id, OnboardingEvents.CancelRequested, request));
+
+    [Function("RetryOnboarding")]
+    public static Task<IActionResult> Retry([HttpTrigger(AuthorizationLevel.Function, "post", Route = "onboardings/{id}/retry")] HttpRequest request, string id, [DurableClient] DurableTaskClient client, FunctionContext function) =>
+        RunAsync(request, Api(function, client).DecideAsync(id, OnboardingEvents.RetryRequested, request));
+
+    [Function("RefreshOnboarding")]
+    public static Task<IActionResult> Refresh([HttpTrigger(AuthorizationLevel.Function, "post", Route = "onboardings/{id}/refresh")] HttpRequest request, string id, [DurableClient] DurableTaskClient client, FunctionContext function) =>
+        RunAsync(request, Api(function, client).DecideAsync(id, OnboardingEvents.RefreshRequested, request));
+
+    [Function("PartnerCenterWebhook")]
+    public static Task<IActionResult> Webhook([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/partner-center")] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext function) =>
+        RunAsync(request, ActivatorUtilities.CreateInstance<PartnerCenterWebhook>(function.InstanceServices, client).ReceiveAsync(request));
+
+    [Function("Health")]
+    public static Task<IActionResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request) =>
+        RunAsync(request, Task.FromResult(ApiJson.Json(new { status = "ok" })));
+
+    [Function("OpenApi")]
+    public static Task<IActionResult> OpenApi([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi.json")] HttpRequest request) =>
+        RunAsync(request, Task.FromResult(ApiJson.Json(OpenApiDocument.Value)));
+
+    static OnboardingApi Api(FunctionContext function, DurableTaskClient client) => ActivatorUtilities.CreateInstance<OnboardingApi>(function.InstanceServices, client);
+
+    /// <summary>Writes the handler's result to the response (headers included), so both hosts answer byte for byte alike.</summary>
+    static async Task<IActionResult> RunAsync(HttpRequest request, Task<IResult> handler)
+    {
+        await (await handler).ExecuteAsync(request.HttpContext);
+        return new EmptyResult();
+    }
+}

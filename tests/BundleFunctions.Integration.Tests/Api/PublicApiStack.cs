@@ -1,0 +1,90 @@
+using System.Net.Http.Json;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json.Nodes;
+using BundleFunctions.Infrastructure.MicrosoftCloud;
+using BundleFunctions.Integration.Tests.LocalHost;
+using BundleFunctions.Integration.Tests.Onboarding;
+using MicrosoftCloudSimulator.Hosting;
+
+namespace BundleFunctions.Integration.Tests.Api;
+
+/// <summary>A simulator and a LocalHost wired to it like a developer would wire them, shared by the API specifications.</summary>
+public sealed class PublicApiStack : IAsyncLifetime
+{
+    public const string FunctionKey = "test-function-key-0123456789";
+
+    public Simulator Simulator { get; private set; } = null!;
+
+    public LocalHostProcess Host { get; private set; } = null!;
+
+    /// <summary>HTTP to the LocalHost's API, with the function key.</summary>
+    public HttpClient Api { get; private set; } = null!;
+
+    /// <summary>HTTP to the simulator, trusting only its certificate.</summary>
+    public HttpClient Sim { get; private set; } = null!;
+
+    public Uri WebhookUrl => new($"http://127.0.0.1:{this.Host.ApiPort}/api/webhooks/partner-center");
+
+    public async Task InitializeAsync()
+    {
+        this.Simulator = await Simulator.StartAsync(["--Simulator:Port=0"], o =>
+        {
+            o.ApprovedToActivating = TimeSpan.FromMilliseconds(100);
+            o.ActivatingToActive = TimeSpan.FromMilliseconds(100);
+            o.AssignmentActivation = TimeSpan.FromMilliseconds(300);
+        });
+        MicrosoftCloudOptions cloud = OnboardingStack.CloudOptions(this.Simulator);
+        this.Sim = new HttpClient(new MicrosoftCloudConnection(cloud).CreateHandler()) { BaseAddress = this.Simulator.BaseAddress };
+        using X509Certificate2 signing = X509CertificateLoader.LoadCertificate(await this.Sim.GetByteArrayAsync("_sim/certificates/pcnotifications-dispatch.microsoft.com.cer"));
+
+        this.Host = await LocalHostProcess.StartAsync("api" + Guid.NewGuid().ToString("N")[..12], new Dictionary<string, string>
+        {
+            ["MicrosoftCloud__PartnerTenantId"] = cloud.PartnerTenantId.ToString(),
+            ["MicrosoftCloud__ClientId"] = cloud.ClientId.ToString(),
+            ["MicrosoftCloud__ClientSecret"] = cloud.ClientSecret!,
+            ["MicrosoftCloud__ServiceAccountUserPrincipalName"] = cloud.ServiceAccountUserPrincipalName!,
+            ["MicrosoftCloud__ServiceAccountRefreshToken"] = cloud.ServiceAccountRefreshToken!,
+            ["MicrosoftCloud__AuthorityHost"] = cloud.AuthorityHost.AbsoluteUri,
+            ["MicrosoftCloud__GraphBaseUrl"] = cloud.GraphBaseUrl.AbsoluteUri,
+            ["MicrosoftCloud__PartnerCenterBaseUrl"] = cloud.PartnerCenterBaseUrl.AbsoluteUri,
+            ["MicrosoftCloud__PinnedCertificateThumbprint"] = cloud.PinnedCertificateThumbprint!,
+            ["Api__FunctionKey"] = FunctionKey,
+            ["Api__WebhookCertificateHosts__0"] = this.Simulator.BaseAddress.Authority,
+            ["Api__WebhookTrustAnchorThumbprint"] = signing.Thumbprint,
+            ["Workflow__GroupPrefix"] = "Acme",
+            ["Workflow__ApprovalFirstPoll"] = "00:10:00", // no poll during a test: only the webhook can report the approval
+            ["Workflow__ApprovalMaxPoll"] = "00:30:00",
+            ["Workflow__FollowUpFirstPoll"] = "00:00:00.200",
+        });
+        this.Api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{this.Host.ApiPort}/") };
+        this.Api.DefaultRequestHeaders.Add("x-functions-key", FunctionKey);
+    }
+
+    public async Task DisposeAsync()
+    {
+        this.Api.Dispose();
+        this.Host.Dispose();
+        this.Sim.Dispose();
+        await this.Simulator.DisposeAsync();
+    }
+
+    public async Task<JsonObject> SimStatsAsync() => (await this.Sim.GetFromJsonAsync<JsonObject>("_sim/stats"))!;
+
+    /// <summary>Registers the LocalHost's receiver with the simulated Partner Center, as an operator would.</summary>
+    public async Task RegisterWebhookAsync(Uri url, params string[] events)
+    {
+        using MicrosoftCloudConnection connection = new(OnboardingStack.CloudOptions(this.Simulator));
+        Azure.Core.AccessToken token = await connection.ServiceAccount.GetTokenAsync(new Azure.Core.TokenRequestContext([MicrosoftCloudOptions.PartnerCenterScope]), default);
+        foreach (HttpMethod method in new[] { HttpMethod.Post, HttpMethod.Put })
+        {
+            using HttpRequestMessage request = new(method, "partnercenter/webhooks/v1/registration") { Content = JsonContent.Create(new { WebhookUrl = url, WebhookEvents = events }) };
+            request.Headers.Authorization = new("Bearer", token.Token);
+            if ((await this.Sim.SendAsync(request)).IsSuccessStatusCode)
+            {
+                return;
+            }
+        }
+
+        throw new InvalidOperationException("The webhook could not be registered.");
+    }
+}

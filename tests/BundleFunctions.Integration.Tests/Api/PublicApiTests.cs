@@ -1,0 +1,251 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Xunit.Abstractions;
+
+namespace BundleFunctions.Integration.Tests.Api;
+
+public sealed class PublicApiTests(PublicApiStack stack, ITestOutputHelper output) : IClassFixture<PublicApiStack>
+{
+    const string Tailspin = "c0000003-0000-4000-8000-000000000003";
+    const string Woodgrove = "c0000004-0000-4000-8000-000000000004";
+    const string Fabrikam = "c0000001-0000-4000-8000-000000000001";
+
+    static async Task<JsonObject> JsonOf(HttpResponseMessage response) => (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+
+    async Task<JsonObject> FollowAsync(Uri location, Func<JsonObject, bool> until, int seconds = 60)
+    {
+        DateTime limit = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            JsonObject document = await JsonOf(await stack.Api.GetAsync(location));
+            if (until(document) || DateTime.UtcNow > limit)
+            {
+                return document;
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    [Fact]
+    public async Task An_onboarding_started_over_http_reaches_green_on_the_signed_webhook_alone()
+    {
+        await stack.RegisterWebhookAsync(stack.WebhookUrl, "granular-admin-relationship-approved", "granular-admin-relationship-activated");
+
+        HttpResponseMessage started = await stack.Api.PostAsJsonAsync("api/onboardings", new { customerTenantId = Tailspin, customerName = "Tailspin Toys", organizationId = "PSA-77" });
+        JsonObject waiting = await this.FollowAsync(started.Headers.Location!, d => d["status"]!.GetValue<string>() is "waitingForCustomer" or "failed");
+        DateTimeOffset approvedAt = DateTimeOffset.UtcNow;
+        (await stack.Sim.PostAsJsonAsync($"_sim/relationships/{waiting["relationshipId"]}/approve", new { customerTenantId = Tailspin })).EnsureSuccessStatusCode();
+        JsonObject done = await this.FollowAsync(started.Headers.Location!, d => d["status"]!.GetValue<string>() is "succeeded" or "failed");
+
+        JsonObject state = (await stack.Sim.GetFromJsonAsync<JsonObject>("_sim/state"))!;
+        DateTimeOffset firstAssignment = state["relationships"]!.AsArray().Single(r => r!["id"]!.GetValue<string>() == waiting["relationshipId"]!.GetValue<string>())!["accessAssignments"]!
+            .AsArray().Min(a => a!["createdDateTime"]!.GetValue<DateTimeOffset>());
+        output.WriteLine($"Customer approval to first access assignment: {(firstAssignment - approvedAt).TotalSeconds:0.00} s (approval polling was 10 minutes away)");
+
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        Assert.Equal("5", started.Headers.RetryAfter!.ToString());
+        Assert.Matches("^/api/onboardings/onb-[0-9a-f]{32}-[0-9a-f]{32}$", started.Headers.Location!.OriginalString);
+        Assert.StartsWith("https://admin.microsoft.com/AdminPortal/Home#/partners/invitation/granularAdminRelationships/", waiting["invitationUrl"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(("succeeded", "green", "PSA-77"), (done["status"]!.GetValue<string>(), done["shield"]!.GetValue<string>(), done["organizationId"]!.GetValue<string>()));
+        Assert.Equal("Approved by the customer (seen by webhook).", done["steps"]!.AsArray().Single(s => s!["name"]!.GetValue<string>() == "awaitCustomerApproval")!["message"]!.GetValue<string>());
+        Assert.InRange((firstAssignment - approvedAt).TotalSeconds, 0, 60);
+    }
+
+    [Fact]
+    public async Task A_second_start_for_a_customer_being_onboarded_is_409_with_the_running_id()
+    {
+        HttpResponseMessage first = await stack.Api.PostAsJsonAsync("api/onboardings", new { customerTenantId = Woodgrove, customerName = "Woodgrove Bank" });
+        HttpResponseMessage second = await stack.Api.PostAsJsonAsync("api/onboardings", new { customerTenantId = Woodgrove, customerName = "Woodgrove Bank" });
+
+        JsonObject problem = await JsonOf(second);
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        Assert.Equal("application/problem+json", second.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(first.Headers.Location!.OriginalString.Split('/')[^1], problem["id"]!.GetValue<string>());
+    }
+
+    public static TheoryData<string, string, string> InvalidStarts() => new()
+    {
+        { "bad tenant id", $$"""{"customerTenantId":"not-a-guid","customerName":"X"}""", "customerTenantId" },
+        { "name over 50", $$"""{"customerTenantId":"{{Fabrikam}}","customerName":"X","relationshipName":"{{new string('n', 51)}}"}""", "relationshipName" },
+        { "duration 0", $$"""{"customerTenantId":"{{Fabrikam}}","customerName":"X","durationDays":0}""", "durationDays" },
+        { "duration 731", $$"""{"customerTenantId":"{{Fabrikam}}","customerName":"X","durationDays":731}""", "durationDays" },
+        { "GA with auto-extend", $$"""{"customerTenantId":"{{Fabrikam}}","customerName":"X","autoExtend":true,"roles":["62e90394-69f5-4237-9190-012177145e10"]}""", "autoExtend" },
+        { "unknown role", $$"""{"customerTenantId":"{{Fabrikam}}","customerName":"X","roles":["11111111-2222-3333-4444-555555555555"]}""", "roles" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidStarts))]
+    public async Task An_invalid_start_is_a_400_problem_naming_the_field_and_nothing_reaches_microsoft(string why, string body, string field)
+    {
+        await stack.Sim.DeleteAsync("_sim/stats");
+
+        HttpResponseMessage response = await stack.Api.PostAsync("api/onboardings", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        JsonObject problem = await JsonOf(response);
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, why);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.NotNull(problem["errors"]![field]);
+        Assert.Equal(0, (await stack.SimStatsAsync())["total"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Every_violation_is_reported_at_once()
+    {
+        HttpResponseMessage response = await stack.Api.PostAsync("api/onboardings", new StringContent(
+            $$"""{"customerTenantId":"{{Fabrikam}}","customerName":"","durationDays":0,"relationshipName":"{{new string('n', 51)}}"}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(["customerName", "durationDays", "relationshipName"], (await JsonOf(response))["errors"]!.AsObject().Select(e => e.Key).Order());
+    }
+
+    [Theory]
+    [InlineData("{not json", HttpStatusCode.BadRequest)]
+    [InlineData("", HttpStatusCode.BadRequest)]
+    public async Task A_malformed_body_is_a_400_problem(string body, HttpStatusCode expected)
+    {
+        await stack.Sim.DeleteAsync("_sim/stats");
+
+        HttpResponseMessage response = await stack.Api.PostAsync("api/onboardings", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal(0, (await stack.SimStatsAsync())["total"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task An_oversized_body_is_refused_with_413()
+    {
+        string huge = $$"""{"customerTenantId":"{{Fabrikam}}","customerName":"{{new string('x', 70_000)}}"}""";
+
+        HttpResponseMessage response = await stack.Api.PostAsync("api/onboardings", new StringContent(huge, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("wrong-key")]
+    public async Task A_missing_or_wrong_key_is_401(string? key)
+    {
+        using HttpClient anonymous = new() { BaseAddress = stack.Api.BaseAddress };
+        if (key is not null)
+        {
+            anonymous.DefaultRequestHeaders.Add("x-functions-key", key);
+        }
+
+        HttpResponseMessage start = await anonymous.PostAsJsonAsync("api/onboardings", new { customerTenantId = Fabrikam, customerName = "Fabrikam" });
+        HttpResponseMessage list = await anonymous.GetAsync("api/onboardings");
+
+        Assert.Equal((HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized), (start.StatusCode, list.StatusCode));
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("api/health")).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_unknown_onboarding_is_404_and_an_unknown_status_filter_is_400()
+    {
+        Assert.Equal(HttpStatusCode.NotFound, (await stack.Api.GetAsync($"api/onboardings/onb-{Guid.NewGuid():N}-{Guid.NewGuid():N}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await stack.Api.PostAsync($"api/onboardings/onb-{Guid.NewGuid():N}-{Guid.NewGuid():N}/cancel", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await stack.Api.GetAsync("api/onboardings?status=sleeping")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_exactly_the_routes_that_answer()
+    {
+        JsonObject document = (await stack.Api.GetFromJsonAsync<JsonObject>("api/openapi.json"))!;
+        string sample = $"onb-{Guid.NewGuid():N}-{Guid.NewGuid():N}";
+
+        foreach ((string path, JsonNode? operations) in document["paths"]!.AsObject())
+        {
+            foreach ((string method, _) in operations!.AsObject())
+            {
+                using HttpRequestMessage request = new(new HttpMethod(method.ToUpperInvariant()), path.TrimStart('/').Replace("{id}", sample, StringComparison.Ordinal));
+                HttpStatusCode status = (await stack.Api.SendAsync(request)).StatusCode;
+                Assert.True(status != HttpStatusCode.MethodNotAllowed && (status != HttpStatusCode.NotFound || path.Contains("{id}", StringComparison.Ordinal)), $"{method} {path} answered {status}");
+            }
+        }
+
+        Assert.Equal(7, document["paths"]!.AsObject().Count);
+    }
+
+    [Fact]
+    public async Task Forged_tampered_replayed_and_foreign_certificate_webhooks_change_nothing()
+    {
+        ReceivedWebhook genuine = await this.CaptureGenuineDeliveryAsync();
+        await stack.RegisterWebhookAsync(stack.WebhookUrl, "test-created", "granular-admin-relationship-approved");
+
+        HttpStatusCode first = await this.DeliverAsync(genuine.Body, genuine.Headers);
+        JsonObject replay = await JsonOf(await this.SendAsync(genuine.Body, genuine.Headers));
+        byte[] tampered = [.. genuine.Body];
+        tampered[^5] ^= 1;
+        HttpStatusCode tamperedStatus = await this.DeliverAsync(tampered, genuine.Headers);
+        HttpStatusCode unsigned = await this.DeliverAsync(genuine.Body, genuine.Headers.Where(h => h.Key != "Authorization").ToDictionary());
+        HttpStatusCode forged = await this.DeliverAsync(genuine.Body, new Dictionary<string, string>(genuine.Headers) { ["Authorization"] = "Signature " + Convert.ToBase64String(new byte[256]) });
+        HttpStatusCode foreignHost = await this.DeliverAsync(genuine.Body, new Dictionary<string, string>(genuine.Headers) { ["X-MS-Certificate-Url"] = "https://evil.example/cert/pcnotifications.cer" });
+        HttpStatusCode plainHttp = await this.DeliverAsync(genuine.Body, new Dictionary<string, string>(genuine.Headers) { ["X-MS-Certificate-Url"] = genuine.Headers["X-MS-Certificate-Url"].Replace("https://", "http://", StringComparison.Ordinal) });
+
+        Assert.Equal(HttpStatusCode.OK, first);
+        Assert.Equal("duplicate", replay["status"]!.GetValue<string>());
+        Assert.Equal(
+            (HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized),
+            (tamperedStatus, unsigned, forged, foreignHost, plainHttp));
+    }
+
+    async Task<HttpStatusCode> DeliverAsync(byte[] body, IReadOnlyDictionary<string, string> headers) => (await this.SendAsync(body, headers)).StatusCode;
+
+    async Task<HttpResponseMessage> SendAsync(byte[] body, IReadOnlyDictionary<string, string> headers)
+    {
+        using HttpClient partnerCenter = new();
+        HttpRequestMessage request = new(HttpMethod.Post, stack.WebhookUrl) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        foreach (string name in new[] { "Authorization", "X-MS-Certificate-Url", "X-MS-Signature-Algorithm" }.Where(headers.ContainsKey))
+        {
+            request.Headers.TryAddWithoutValidation(name, headers[name]);
+        }
+
+        return await partnerCenter.SendAsync(request);
+    }
+
+    /// <summary>A real delivery, signed by the simulator's Partner Center, captured on the way.</summary>
+    async Task<ReceivedWebhook> CaptureGenuineDeliveryAsync()
+    {
+        ConcurrentQueue<ReceivedWebhook> captured = new();
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        await using WebApplication capture = builder.Build();
+        capture.MapPost("/capture", async (HttpRequest request) =>
+        {
+            using MemoryStream body = new();
+            await request.Body.CopyToAsync(body);
+            captured.Enqueue(new ReceivedWebhook(request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), body.ToArray()));
+            return Results.Ok();
+        });
+        await capture.StartAsync();
+        await stack.RegisterWebhookAsync(new Uri(capture.Urls.Single() + "/capture"), "test-created");
+        await this.SendValidationEventAsync();
+        DateTime until = DateTime.UtcNow.AddSeconds(10);
+        while (captured.IsEmpty && DateTime.UtcNow < until)
+        {
+            await Task.Delay(50);
+        }
+
+        return captured.TryDequeue(out ReceivedWebhook? webhook) ? webhook : throw new TimeoutException("No delivery was captured.");
+    }
+
+    async Task SendValidationEventAsync()
+    {
+        using BundleFunctions.Infrastructure.MicrosoftCloud.MicrosoftCloudConnection connection = new(Onboarding.OnboardingStack.CloudOptions(stack.Simulator));
+        Azure.Core.AccessToken token = await connection.ServiceAccount.GetTokenAsync(new Azure.Core.TokenRequestContext([BundleFunctions.Infrastructure.MicrosoftCloud.MicrosoftCloudOptions.PartnerCenterScope]), default);
+        using HttpRequestMessage request = new(HttpMethod.Post, "partnercenter/webhooks/v1/registration/validationEvents");
+        request.Headers.Authorization = new("Bearer", token.Token);
+        (await stack.Sim.SendAsync(request)).EnsureSuccessStatusCode();
+    }
+
+    public sealed record ReceivedWebhook(IReadOnlyDictionary<string, string> Headers, byte[] Body);
+}
