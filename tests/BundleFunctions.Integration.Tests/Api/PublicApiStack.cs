@@ -27,27 +27,14 @@ public sealed class PublicApiStack : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        this.Simulator = await Simulator.StartAsync(["--Simulator:Port=0"], o =>
-        {
-            o.ApprovedToActivating = TimeSpan.FromMilliseconds(100);
-            o.ActivatingToActive = TimeSpan.FromMilliseconds(100);
-            o.AssignmentActivation = TimeSpan.FromMilliseconds(300);
-        });
+        this.Simulator = await OnboardingStack.StartSimulatorAsync();
         MicrosoftCloudOptions cloud = OnboardingStack.CloudOptions(this.Simulator);
         this.Sim = new HttpClient(new MicrosoftCloudConnection(cloud).CreateHandler()) { BaseAddress = this.Simulator.BaseAddress };
         using X509Certificate2 signing = X509CertificateLoader.LoadCertificate(await this.Sim.GetByteArrayAsync("_sim/certificates/pcnotifications-dispatch.microsoft.com.cer"));
 
-        this.Host = await LocalHostProcess.StartAsync("api" + Guid.NewGuid().ToString("N")[..12], new Dictionary<string, string>
+        Dictionary<string, string> settings = OnboardingStack.LocalHostSettings(this.Simulator);
+        foreach ((string name, string value) in new Dictionary<string, string>
         {
-            ["MicrosoftCloud__PartnerTenantId"] = cloud.PartnerTenantId.ToString(),
-            ["MicrosoftCloud__ClientId"] = cloud.ClientId.ToString(),
-            ["MicrosoftCloud__ClientSecret"] = cloud.ClientSecret!,
-            ["MicrosoftCloud__ServiceAccountUserPrincipalName"] = cloud.ServiceAccountUserPrincipalName!,
-            ["MicrosoftCloud__ServiceAccountRefreshToken"] = cloud.ServiceAccountRefreshToken!,
-            ["MicrosoftCloud__AuthorityHost"] = cloud.AuthorityHost.AbsoluteUri,
-            ["MicrosoftCloud__GraphBaseUrl"] = cloud.GraphBaseUrl.AbsoluteUri,
-            ["MicrosoftCloud__PartnerCenterBaseUrl"] = cloud.PartnerCenterBaseUrl.AbsoluteUri,
-            ["MicrosoftCloud__PinnedCertificateThumbprint"] = cloud.PinnedCertificateThumbprint!,
             ["Api__FunctionKey"] = FunctionKey,
             ["Api__WebhookCertificateHosts__0"] = this.Simulator.BaseAddress.Authority,
             ["Api__WebhookTrustAnchorThumbprint"] = signing.Thumbprint,
@@ -55,7 +42,12 @@ public sealed class PublicApiStack : IAsyncLifetime
             ["Workflow__ApprovalFirstPoll"] = "00:10:00", // no poll during a test: only the webhook can report the approval
             ["Workflow__ApprovalMaxPoll"] = "00:30:00",
             ["Workflow__FollowUpFirstPoll"] = "00:00:00.200",
-        });
+        })
+        {
+            settings[name] = value;
+        }
+
+        this.Host = await LocalHostProcess.StartAsync("api" + Guid.NewGuid().ToString("N")[..12], settings);
         this.Api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{this.Host.ApiPort}/") };
         this.Api.DefaultRequestHeaders.Add("x-functions-key", FunctionKey);
     }

@@ -20,25 +20,9 @@ public sealed class LocalHostOnboardingTests(ITestOutputHelper output)
     [Fact]
     public async Task The_localhost_onboards_a_customer_to_a_green_shield_on_the_azure_storage_provider()
     {
-        await using Simulator simulator = await Simulator.StartAsync(["--Simulator:Port=0"], o =>
-        {
-            o.ApprovedToActivating = TimeSpan.FromMilliseconds(100);
-            o.ActivatingToActive = TimeSpan.FromMilliseconds(100);
-            o.AssignmentActivation = TimeSpan.FromMilliseconds(300);
-        });
+        await using Simulator simulator = await OnboardingStack.StartSimulatorAsync();
         MicrosoftCloudOptions cloud = OnboardingStack.CloudOptions(simulator);
-        Dictionary<string, string> settings = new()
-        {
-            ["MicrosoftCloud__PartnerTenantId"] = cloud.PartnerTenantId.ToString(),
-            ["MicrosoftCloud__ClientId"] = cloud.ClientId.ToString(),
-            ["MicrosoftCloud__ClientSecret"] = cloud.ClientSecret!,
-            ["MicrosoftCloud__ServiceAccountUserPrincipalName"] = cloud.ServiceAccountUserPrincipalName!,
-            ["MicrosoftCloud__ServiceAccountRefreshToken"] = cloud.ServiceAccountRefreshToken!,
-            ["MicrosoftCloud__AuthorityHost"] = cloud.AuthorityHost.AbsoluteUri,
-            ["MicrosoftCloud__GraphBaseUrl"] = cloud.GraphBaseUrl.AbsoluteUri,
-            ["MicrosoftCloud__PartnerCenterBaseUrl"] = cloud.PartnerCenterBaseUrl.AbsoluteUri,
-            ["MicrosoftCloud__PinnedCertificateThumbprint"] = cloud.PinnedCertificateThumbprint!,
-        };
+        Dictionary<string, string> settings = OnboardingStack.LocalHostSettings(simulator);
         using LocalHostProcess host = await LocalHostProcess.StartAsync("e2e" + Guid.NewGuid().ToString("N")[..12], settings);
         using GrpcChannel channel = GrpcChannel.ForAddress($"http://127.0.0.1:{host.SidecarPort}");
         ServiceCollection services = new();

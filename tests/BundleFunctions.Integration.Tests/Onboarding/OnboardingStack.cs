@@ -68,16 +68,37 @@ public sealed class OnboardingStack : IAsyncDisposable
         PinnedCertificateThumbprint = simulator.Thumbprint,
     };
 
+    /// <summary>A simulator on a free port whose customers approve, activate and assign within a second.</summary>
+    public static Task<Simulator> StartSimulatorAsync() => Simulator.StartAsync(["--Simulator:Port=0"], o =>
+    {
+        o.ApprovedToActivating = TimeSpan.FromMilliseconds(100);
+        o.ActivatingToActive = TimeSpan.FromMilliseconds(100);
+        o.AssignmentActivation = TimeSpan.FromMilliseconds(300);
+        o.TickInterval = TimeSpan.FromMilliseconds(20);
+    });
+
+    /// <summary>The LocalHost settings (environment variables) that point it at <paramref name="simulator"/>, as local.settings.json would.</summary>
+    public static Dictionary<string, string> LocalHostSettings(Simulator simulator)
+    {
+        MicrosoftCloudOptions cloud = CloudOptions(simulator);
+        return new()
+        {
+            ["MicrosoftCloud__PartnerTenantId"] = cloud.PartnerTenantId.ToString(),
+            ["MicrosoftCloud__ClientId"] = cloud.ClientId.ToString(),
+            ["MicrosoftCloud__ClientSecret"] = cloud.ClientSecret!,
+            ["MicrosoftCloud__ServiceAccountUserPrincipalName"] = cloud.ServiceAccountUserPrincipalName!,
+            ["MicrosoftCloud__ServiceAccountRefreshToken"] = cloud.ServiceAccountRefreshToken!,
+            ["MicrosoftCloud__AuthorityHost"] = cloud.AuthorityHost.AbsoluteUri,
+            ["MicrosoftCloud__GraphBaseUrl"] = cloud.GraphBaseUrl.AbsoluteUri,
+            ["MicrosoftCloud__PartnerCenterBaseUrl"] = cloud.PartnerCenterBaseUrl.AbsoluteUri,
+            ["MicrosoftCloud__PinnedCertificateThumbprint"] = cloud.PinnedCertificateThumbprint!,
+        };
+    }
+
     public static async Task<OnboardingStack> StartAsync()
     {
         Environment.SetEnvironmentVariable("Logging__LogLevel__Default", "Warning");
-        Simulator simulator = await Simulator.StartAsync(["--Simulator:Port=0"], o =>
-        {
-            o.ApprovedToActivating = TimeSpan.FromMilliseconds(100);
-            o.ActivatingToActive = TimeSpan.FromMilliseconds(100);
-            o.AssignmentActivation = TimeSpan.FromMilliseconds(300);
-            o.TickInterval = TimeSpan.FromMilliseconds(20);
-        });
+        Simulator simulator = await StartSimulatorAsync();
         MicrosoftCloudOptions cloud = CloudOptions(simulator);
         MicrosoftCloudResilience fast = new() { FirstBackoff = TimeSpan.FromMilliseconds(50), MaxWait = TimeSpan.FromSeconds(1), MaxAttempts = 8 };
         DurableTaskTestHost host = await DurableTaskTestHost.StartAsync(
