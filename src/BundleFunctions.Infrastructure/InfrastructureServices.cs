@@ -1,5 +1,8 @@
 using Azure.Data.Tables;
 using Azure.Identity;
+using Azure.Messaging.ServiceBus;
+using Azure.Storage.Queues;
+using BundleFunctions.Infrastructure.Events;
 using BundleFunctions.Infrastructure.MicrosoftCloud;
 using BundleFunctions.Infrastructure.Storage;
 using BundleFunctions.Ports;
@@ -25,6 +28,8 @@ public static class InfrastructureServices
         services.AddSingleton(_ => CreateTableService(configuration, DataConnectionName));
         services.AddSingleton<IOnboardingStore>(sp => new TableOnboardingStore(sp.GetRequiredService<TableServiceClient>()));
         services.AddSingleton<IWebhookInbox>(sp => new TableWebhookInbox(sp.GetRequiredService<TableServiceClient>()));
+        services.AddSingleton(_ => CreateEventPublisher(configuration));
+        services.AddSingleton(sp => new OutboxDispatcher(sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<IEventPublisher>()));
         MicrosoftCloudOptions? cloud = configuration.GetSection(MicrosoftCloudOptions.Section).Get<MicrosoftCloudOptions>();
         if (cloud is { ClientId: var clientId } && clientId != Guid.Empty)
         {
@@ -40,6 +45,25 @@ public static class InfrastructureServices
         }
 
         return services;
+    }
+
+    /// <summary>
+    /// Where events go: the Service Bus topic <c>Events:TopicName</c> when <c>ServiceBusConnection__fullyQualifiedNamespace</c> is set
+    /// (Azure, managed identity), else the storage queue <c>Events:QueueName</c> in the data account (Azurite locally).
+    /// </summary>
+    public static IEventPublisher CreateEventPublisher(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        IConfigurationSection serviceBus = configuration.GetSection("ServiceBusConnection");
+        if (serviceBus["fullyQualifiedNamespace"] is { Length: > 0 } ns)
+        {
+            ServiceBusClient client = new(ns, new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = serviceBus["clientId"] }));
+            return new ServiceBusEventPublisher(client.CreateSender(configuration["Events:TopicName"] ?? "onboarding-events"));
+        }
+
+        string connection = configuration[DataConnectionName] ?? throw new InvalidOperationException(
+            $"Events need either ServiceBusConnection__fullyQualifiedNamespace or a '{DataConnectionName}' connection string for the local queue.");
+        return new StorageQueueEventPublisher(new QueueClient(connection, configuration["Events:QueueName"] ?? "onboarding-events"));
     }
 
     /// <summary>Registers the Graph and Partner Center adapters over one connection.</summary>

@@ -10,6 +10,7 @@ builder.WebHost.ListenOnLoopback(builder.Configuration);
 builder.Services.AddBundleInfrastructure(builder.Configuration);
 builder.Services.AddDurableSidecar(builder.Configuration, tasks => tasks.AddBundleWorkflows());
 builder.Services.AddBundleApi(builder.Configuration);
+builder.Services.AddHostedService<BundleFunctions.LocalHost.Events.OutboxPump>();
 
 WebApplication app = builder.Build();
 await DurableSidecar.EnsureTaskHubAsync(app.Services);

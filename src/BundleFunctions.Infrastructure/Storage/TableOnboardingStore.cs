@@ -11,6 +11,8 @@ namespace BundleFunctions.Infrastructure.Storage;
 /// Onboardings in Azure Table Storage. One partition per partner tenant holds, side by side, each onboarding's row
 /// (row key = onboarding ID) and its audit lines (row key = <c>{onboarding ID}|audit|{ticks}|{unique}</c>), so a change and its
 /// audit line are written in one entity-group transaction: there is never a change without its audit line, or the reverse.
+/// The change's outbound events go into the same transaction as outbox rows (row key = <c>outbox|{ticks}|{unique}</c>), for
+/// <see cref="Events.OutboxDispatcher"/> to publish: an event is never lost and never published for a change that failed.
 /// The same partition holds the relationship index (row key = <c>rel|{relationship ID}</c> → onboarding ID), written in the
 /// transaction that first records the relationship, so a Partner Center event always finds its onboarding.
 /// Concurrent writers are serialized with the row's ETag; a writer that loses re-reads and re-applies its change.
@@ -63,6 +65,8 @@ public sealed class TableOnboardingStore : IOnboardingStore
                 ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, stored.Value!.ETag)
                 : new TableTransactionAction(TableTransactionActionType.Add, row);
             List<TableTransactionAction> actions = [write, new(TableTransactionActionType.Add, ToEntity(next.Subject, audit))];
+            actions.AddRange(OutboundEvents.Between(stored.HasValue ? current : null, next, at)
+                .Select((e, sequence) => new TableTransactionAction(TableTransactionActionType.Add, Events.OutboxDispatcher.ToOutboxEntity(partition, e, sequence))));
             if (next.RelationshipId is { } relationship && relationship != current.RelationshipId)
             {
                 actions.Add(new(TableTransactionActionType.UpsertReplace, new TableEntity(partition, RelationshipIndexKey(relationship))
