@@ -42,6 +42,7 @@ public static class ApiServices
         keyed.MapPost("/onboardings/{id}/cancel", (string id, HttpRequest r, OnboardingApi a) => a.DecideAsync(id, OnboardingEvents.CancelRequested, r));
         keyed.MapPost("/onboardings/{id}/retry", (string id, HttpRequest r, OnboardingApi a) => a.DecideAsync(id, OnboardingEvents.RetryRequested, r));
         keyed.MapPost("/onboardings/{id}/refresh", (string id, HttpRequest r, OnboardingApi a) => a.DecideAsync(id, OnboardingEvents.RefreshRequested, r));
+        keyed.MapPost("/webhooks/partner-center/registration", (HttpRequest r, IServiceProvider services) => WebhookRegistrationApi.RegisterAsync(r, services));
         app.MapPost("/api/webhooks/partner-center", (HttpRequest r, PartnerCenterWebhook w) => w.ReceiveAsync(r));
         app.MapGet("/api/health", () => ApiJson.Json(new { status = "ok" }));
         app.MapGet("/api/openapi.json", () => ApiJson.Json(OpenApiDocument.Value));

@@ -77,6 +77,7 @@ public static class InfrastructureServices
         services.AddSingleton<IPartnerDirectory, GraphPartnerDirectory>();
         services.AddSingleton<IGdapRelationships, GraphRelationships>();
         services.AddSingleton<ICustomerAccess, CustomerTenantAccess>();
+        services.AddSingleton<PartnerCenterWebhookRegistration>();
         return services;
     }
 

@@ -43,6 +43,10 @@ public static class PublicApiFunctions
     public static Task<IActionResult> Webhook([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/partner-center")] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext function) =>
         RunAsync(request, ActivatorUtilities.CreateInstance<PartnerCenterWebhook>(function.InstanceServices, client).ReceiveAsync(request));
 
+    [Function("RegisterPartnerCenterWebhook")]
+    public static Task<IActionResult> RegisterWebhook([HttpTrigger(AuthorizationLevel.Function, "post", Route = "webhooks/partner-center/registration")] HttpRequest request, FunctionContext function) =>
+        RunAsync(request, WebhookRegistrationApi.RegisterAsync(request, function.InstanceServices));
+
     [Function("Health")]
     public static Task<IActionResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request) =>
         RunAsync(request, Task.FromResult(ApiJson.Json(new { status = "ok" })));

@@ -171,7 +171,22 @@ public sealed class PublicApiTests(PublicApiStack stack, ITestOutputHelper outpu
             }
         }
 
-        Assert.Equal(7, document["paths"]!.AsObject().Count);
+        Assert.Equal(8, document["paths"]!.AsObject().Count);
+    }
+
+    [Fact]
+    public async Task The_registration_endpoint_registers_the_receiver_with_partner_center_and_updates_it_on_a_rerun()
+    {
+        HttpResponseMessage first = await stack.Api.PostAsJsonAsync("api/webhooks/partner-center/registration", new { webhookUrl = stack.WebhookUrl });
+        HttpResponseMessage again = await stack.Api.PostAsJsonAsync("api/webhooks/partner-center/registration", new { webhookUrl = stack.WebhookUrl });
+        HttpResponseMessage wrong = await stack.Api.PostAsJsonAsync("api/webhooks/partner-center/registration", new { webhookUrl = "ftp://nowhere" });
+
+        JsonObject state = (await stack.Sim.GetFromJsonAsync<JsonObject>("_sim/state"))!;
+        Assert.Contains(first.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.OK });
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        Assert.Equal(stack.WebhookUrl.AbsoluteUri, state["webhook"]!["webhookUrl"]!.GetValue<string>());
+        Assert.Contains("granular-admin-relationship-approved", state["webhook"]!["webhookEvents"]!.AsArray().Select(e => e!.GetValue<string>()));
     }
 
     [Fact]
