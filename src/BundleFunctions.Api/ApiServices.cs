@@ -25,6 +25,8 @@ public static class ApiServices
             configuration[$"{ApiOptions.Section}:WebhookTrustAnchorThumbprint"]));
         services.AddSingleton<OnboardingApi>();
         services.AddSingleton<PartnerCenterWebhook>();
+        services.AddSingleton(configuration.GetSection(JobOptions.Section).Get<JobOptions>() ?? new());
+        services.AddSingleton<ScheduledJobs>();
         return services;
     }
 

@@ -11,6 +11,7 @@ builder.Services.AddBundleInfrastructure(builder.Configuration);
 builder.Services.AddDurableSidecar(builder.Configuration, tasks => tasks.AddBundleWorkflows());
 builder.Services.AddBundleApi(builder.Configuration);
 builder.Services.AddHostedService<BundleFunctions.LocalHost.Events.OutboxPump>();
+builder.Services.AddHostedService<BundleFunctions.LocalHost.Events.JobScheduler>();
 
 WebApplication app = builder.Build();
 await DurableSidecar.EnsureTaskHubAsync(app.Services);

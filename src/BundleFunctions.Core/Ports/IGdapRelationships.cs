@@ -22,6 +22,12 @@ public interface IGdapRelationships
     /// <returns>A task that completes when Microsoft accepted the lock request.</returns>
     Task LockForApprovalAsync(RelationshipId relationshipId, CancellationToken cancellationToken);
 
+    /// <summary>Turns on auto-extend (180 days) on an active relationship; Microsoft refuses it when Global Administrator is granted.</summary>
+    /// <param name="relationshipId">The relationship.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when Microsoft accepted the change.</returns>
+    Task EnableAutoExtendAsync(RelationshipId relationshipId, CancellationToken cancellationToken);
+
     /// <summary>Reads one relationship.</summary>
     /// <param name="relationshipId">The relationship.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -60,12 +66,16 @@ public sealed record AccessAssignmentSnapshot(string Id, string GroupId, string 
 /// <param name="CustomerTenantId">The customer, when Graph names one.</param>
 /// <param name="Status">Its lifecycle status.</param>
 /// <param name="RoleTemplateIds">The roles it grants.</param>
+/// <param name="EndDateTime">When it ends (set once active).</param>
+/// <param name="AutoExtendDuration">How long it renews itself by; zero when it does not.</param>
 public sealed record RelationshipSnapshot(
     string Id,
     string DisplayName,
     Guid? CustomerTenantId,
     RelationshipStatus Status,
-    IReadOnlyList<Guid> RoleTemplateIds);
+    IReadOnlyList<Guid> RoleTemplateIds,
+    DateTimeOffset? EndDateTime = null,
+    TimeSpan AutoExtendDuration = default);
 
 /// <summary>Graph's <c>delegatedAdminRelationshipStatus</c>.</summary>
 public enum RelationshipStatus

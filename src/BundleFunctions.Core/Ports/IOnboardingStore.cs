@@ -15,6 +15,13 @@ public interface IOnboardingStore
     /// <returns>The onboarding after the change.</returns>
     Task<OnboardingRecord> ApplyAsync(ProgressUpdate update, DateTimeOffset at, CancellationToken cancellationToken);
 
+    /// <summary>Queues an event that no state change implies (e.g. a relationship nearing its end) in the outbox.</summary>
+    /// <param name="partnerTenantId">The partner tenant.</param>
+    /// <param name="outbound">The event.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the event is stored.</returns>
+    Task PublishAsync(Guid partnerTenantId, OutboundEvent outbound, CancellationToken cancellationToken);
+
     /// <summary>Reads one onboarding.</summary>
     /// <param name="partnerTenantId">The partner tenant.</param>
     /// <param name="onboardingId">The onboarding ID.</param>

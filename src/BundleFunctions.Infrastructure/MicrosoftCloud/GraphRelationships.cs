@@ -79,6 +79,17 @@ public sealed class GraphRelationships(MicrosoftCloudConnection connection) : IG
     }
 
     /// <inheritdoc />
+    public async Task EnableAutoExtendAsync(RelationshipId relationshipId, CancellationToken cancellationToken)
+    {
+        // PATCH needs the current ETag; a fresh model carries only the one changed value.
+        DelegatedAdminRelationship current = (await this.Graph.TenantRelationships.DelegatedAdminRelationships[relationshipId.Value].GetAsync(cancellationToken: cancellationToken))!;
+        await GraphErrors.Explain($"Turning on auto-extend for {relationshipId}", () => this.Graph.TenantRelationships.DelegatedAdminRelationships[relationshipId.Value].PatchAsync(
+            new DelegatedAdminRelationship { AutoExtendDuration = RelationshipRules.AutoExtendPeriod },
+            r => r.Headers.Add("If-Match", current.AdditionalData["@odata.etag"].ToString()!),
+            cancellationToken));
+    }
+
+    /// <inheritdoc />
     public async Task<RelationshipSnapshot?> GetAsync(RelationshipId relationshipId, CancellationToken cancellationToken)
     {
         try
@@ -143,7 +154,9 @@ public sealed class GraphRelationships(MicrosoftCloudConnection connection) : IG
         r.DisplayName ?? string.Empty,
         Guid.TryParse(r.Customer?.TenantId, out Guid customer) ? customer : null,
         Enum.TryParse(r.Status?.ToString(), ignoreCase: true, out RelationshipStatus status) ? status : RelationshipStatus.Unknown,
-        [.. (r.AccessDetails?.UnifiedRoles ?? []).Select(u => Guid.TryParse(u.RoleDefinitionId, out Guid id) ? id : Guid.Empty).Where(id => id != Guid.Empty)]);
+        [.. (r.AccessDetails?.UnifiedRoles ?? []).Select(u => Guid.TryParse(u.RoleDefinitionId, out Guid id) ? id : Guid.Empty).Where(id => id != Guid.Empty)],
+        r.EndDateTime,
+        r.AutoExtendDuration ?? TimeSpan.Zero);
 
     static AccessAssignmentSnapshot ToSnapshot(DelegatedAdminAccessAssignment a) => new(
         a.Id!,

@@ -28,6 +28,9 @@ public sealed class MicrosoftCloudNotConfigured : IPartnerDirectory, IGdapRelati
     public Task LockForApprovalAsync(RelationshipId relationshipId, CancellationToken cancellationToken) => throw new StepFailedException(Message);
 
     /// <inheritdoc />
+    public Task EnableAutoExtendAsync(RelationshipId relationshipId, CancellationToken cancellationToken) => throw new StepFailedException(Message);
+
+    /// <inheritdoc />
     public Task<RelationshipSnapshot?> GetAsync(RelationshipId relationshipId, CancellationToken cancellationToken) => throw new StepFailedException(Message);
 
     /// <inheritdoc />

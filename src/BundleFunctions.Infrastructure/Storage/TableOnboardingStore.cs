@@ -91,6 +91,13 @@ public sealed class TableOnboardingStore : IOnboardingStore
     }
 
     /// <inheritdoc />
+    public async Task PublishAsync(Guid partnerTenantId, OutboundEvent outbound, CancellationToken cancellationToken)
+    {
+        await this.created.Value;
+        await this.table.AddEntityAsync(Events.OutboxDispatcher.ToOutboxEntity(PartitionOf(partnerTenantId), outbound, 0), cancellationToken);
+    }
+
+    /// <inheritdoc />
     public async Task<OnboardingRecord?> GetAsync(Guid partnerTenantId, string onboardingId, CancellationToken cancellationToken)
     {
         await this.created.Value;

@@ -28,6 +28,14 @@ public sealed class InMemoryOnboardingStore : IOnboardingStore
         }
     }
 
+    public List<OutboundEvent> Published { get; } = [];
+
+    public Task PublishAsync(Guid partnerTenantId, OutboundEvent outbound, CancellationToken cancellationToken)
+    {
+        lock (this.gate) { this.Published.Add(outbound); }
+        return Task.CompletedTask;
+    }
+
     public Task<OnboardingRecord?> GetAsync(Guid partnerTenantId, string onboardingId, CancellationToken cancellationToken)
     {
         lock (this.gate)
@@ -128,6 +136,8 @@ public sealed class InMemoryRelationships : IGdapRelationships
             this.relationships[index] = this.relationships[index] with { Status = status };
         }
     }
+
+    public Task EnableAutoExtendAsync(RelationshipId relationshipId, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task<RelationshipSnapshot?> GetAsync(RelationshipId relationshipId, CancellationToken cancellationToken)
     {

@@ -56,6 +56,28 @@ public sealed class LocalHostDurabilityTests(ITestOutputHelper output)
             trail.Select(l => l.What));
     }
 
+    [Fact]
+    public async Task The_purge_job_removes_finished_history_older_than_the_retention_and_keeps_the_onboarding_row()
+    {
+        using LocalHostProcess host = await LocalHostProcess.StartAsync("purge" + Guid.NewGuid().ToString("N")[..12]);
+        await using ClientScope client = ClientScope.For(host);
+        Guid partner = Guid.NewGuid();
+        OnboardingRequest invalid = new(Guid.NewGuid(), "Purged Ltd", DurationDays: 0); // ends at Validate, at once
+        OnboardingInput input = new(new OnboardingSubject(OnboardingId.For(partner, invalid.CustomerTenantId), partner, invalid.CustomerTenantId, invalid.CustomerName, null), invalid, WorkflowSettings.Default);
+        await client.Durable.ScheduleNewOrchestrationInstanceAsync(OnboardCustomerOrchestrator.Name, input, new StartOrchestrationOptions { InstanceId = input.Subject.OnboardingId });
+        using CancellationTokenSource limit = new(TimeSpan.FromSeconds(60));
+        await client.Durable.WaitForInstanceCompletionAsync(input.Subject.OnboardingId, limit.Token);
+        MicrosoftCloudNotConfigured cloud = new();
+
+        int kept = await new BundleFunctions.Api.ScheduledJobs(client.Durable, this.store, cloud, cloud, new BundleFunctions.Api.PartnerTenant(partner), TimeProvider.System, new BundleFunctions.Api.JobOptions { HistoryRetention = TimeSpan.FromDays(1) }).PurgeHistoryAsync(default);
+        int purged = await new BundleFunctions.Api.ScheduledJobs(client.Durable, this.store, cloud, cloud, new BundleFunctions.Api.PartnerTenant(partner), TimeProvider.System, new BundleFunctions.Api.JobOptions { HistoryRetention = TimeSpan.FromSeconds(-5) }).PurgeHistoryAsync(default);
+
+        Assert.Equal(0, kept);
+        Assert.True(purged >= 1);
+        Assert.Null(await client.Durable.GetInstanceAsync(input.Subject.OnboardingId));
+        Assert.Equal(OnboardingStatus.Failed, (await this.store.GetAsync(partner, input.Subject.OnboardingId, default))!.Status);
+    }
+
     static async Task WaitUntilAsync(Func<Task<bool>> condition, LocalHostProcess host)
     {
         Stopwatch waited = Stopwatch.StartNew();

@@ -48,12 +48,18 @@ public sealed class OnboardingStack : IAsyncDisposable
 
     public Simulator Simulator { get; }
 
+    /// <summary>The stack's own onboardings table.</summary>
+    public string TableName { get; private init; } = string.Empty;
+
     /// <summary>Plain HTTP to the simulator's test hooks, trusting only its certificate.</summary>
     public HttpClient Http { get; }
 
     public DurableTaskClient Client => this.host.Client;
 
     public IOnboardingStore Store => this.host.Services.GetRequiredService<IOnboardingStore>();
+
+    /// <summary>The worker's services: the production adapters the activities use.</summary>
+    public IServiceProvider Services => this.host.Services;
 
     public static MicrosoftCloudOptions CloudOptions(Simulator simulator) => new()
     {
@@ -100,6 +106,7 @@ public sealed class OnboardingStack : IAsyncDisposable
         Environment.SetEnvironmentVariable("Logging__LogLevel__Default", "Warning");
         Simulator simulator = await StartSimulatorAsync();
         MicrosoftCloudOptions cloud = CloudOptions(simulator);
+        string tableName = "Onb" + Guid.NewGuid().ToString("N")[..16]; // each stack its own table: jobs read whole partitions
         MicrosoftCloudResilience fast = new() { FirstBackoff = TimeSpan.FromMilliseconds(50), MaxWait = TimeSpan.FromSeconds(1), MaxAttempts = 8 };
         DurableTaskTestHost host = await DurableTaskTestHost.StartAsync(
             tasks => tasks.AddBundleWorkflows(),
@@ -108,11 +115,11 @@ public sealed class OnboardingStack : IAsyncDisposable
                 Port = FreePort(),
                 ConfigureServices = services => services
                     .AddSingleton(TimeProvider.System)
-                    .AddSingleton<IOnboardingStore>(new TableOnboardingStore(Azurite.Tables(), "OnboardingsE2E"))
+                    .AddSingleton<IOnboardingStore>(new TableOnboardingStore(Azurite.Tables(), tableName))
                     .AddMicrosoftCloud(cloud, fast),
             });
         HttpClient http = new(new MicrosoftCloudConnection(cloud).CreateHandler()) { BaseAddress = simulator.BaseAddress };
-        return new OnboardingStack(simulator, host, http);
+        return new OnboardingStack(simulator, host, http) { TableName = tableName };
     }
 
     public static OnboardingInput InputFor(Guid customer, string name, WorkflowSettings? settings = null) => new(
@@ -155,6 +162,18 @@ public sealed class OnboardingStack : IAsyncDisposable
     /// <summary>The customer's Global Administrator approves in the admin center (the simulator plays them).</summary>
     public async Task ApproveAsync(string relationshipId, Guid customer) =>
         (await this.Http.PostAsJsonAsync($"_sim/relationships/{relationshipId}/approve", new { customerTenantId = customer })).EnsureSuccessStatusCode();
+
+    /// <summary>The partner terminates a relationship, and waits until Microsoft says it is terminated.</summary>
+    public async Task TerminateAsync(string relationshipId)
+    {
+        Microsoft.Graph.GraphServiceClient graph = this.Services.GetRequiredService<MicrosoftCloudConnection>().GraphFor(PartnerTenantId);
+        await graph.TenantRelationships.DelegatedAdminRelationships[relationshipId].Requests.PostAsync(
+            new Microsoft.Graph.Models.DelegatedAdminRelationshipRequest { Action = Microsoft.Graph.Models.DelegatedAdminRelationshipRequestAction.Terminate });
+        for (int i = 0; i < 100 && (await graph.TenantRelationships.DelegatedAdminRelationships[relationshipId].GetAsync())!.Status != Microsoft.Graph.Models.DelegatedAdminRelationshipStatus.Terminated; i++)
+        {
+            await Task.Delay(50);
+        }
+    }
 
     public async Task<JsonObject> StateAsync() => (await this.Http.GetFromJsonAsync<JsonObject>("_sim/state"))!;
 

@@ -1,0 +1,46 @@
+using BundleFunctions.Api;
+using Cronos;
+
+namespace BundleFunctions.LocalHost.Events;
+
+/// <summary>Runs <see cref="ScheduledJobs"/> on the LocalHost on the CRON schedules the Functions timer triggers use.</summary>
+/// <param name="services">Resolves the jobs (they need the Durable client, which starts with the host).</param>
+/// <param name="log">Where job results and failures are reported.</param>
+public sealed class JobScheduler(IServiceProvider services, ILogger<JobScheduler> log) : BackgroundService
+{
+    /// <inheritdoc />
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        (string Name, string Cron, Func<ScheduledJobs, CancellationToken, Task<int>> Run)[] jobs =
+        [
+            ("approval safety net", ScheduledJobs.ApprovalSafetyNetSchedule, (j, ct) => j.ApprovalSafetyNetAsync(ct)),
+            ("expiry watch", ScheduledJobs.ExpiryWatchSchedule, (j, ct) => j.ExpiryWatchAsync(ct)),
+            ("access recheck", ScheduledJobs.AccessRecheckSchedule, (j, ct) => j.AccessRecheckAsync(ct)),
+            ("history purge", ScheduledJobs.PurgeSchedule, (j, ct) => j.PurgeHistoryAsync(ct)),
+        ];
+        return Task.WhenAll(jobs.Select(job => this.RunOnScheduleAsync(job.Name, CronExpression.Parse(job.Cron, CronFormat.IncludeSeconds), job.Run, stoppingToken)));
+    }
+
+    async Task RunOnScheduleAsync(string name, CronExpression schedule, Func<ScheduledJobs, CancellationToken, Task<int>> run, CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            DateTimeOffset? next = schedule.GetNextOccurrence(DateTimeOffset.UtcNow, TimeZoneInfo.Utc);
+            if (next is null)
+            {
+                return;
+            }
+
+            await Task.Delay(next.Value - DateTimeOffset.UtcNow, stoppingToken);
+            try
+            {
+                int done = await run(services.GetRequiredService<ScheduledJobs>(), stoppingToken);
+                log.LogInformation("Scheduled {Job}: {Count} acted on.", name, done);
+            }
+            catch (Exception failure) when (failure is not OperationCanceledException)
+            {
+                log.LogWarning(failure, "Scheduled {Job} failed; it runs again at its next occurrence.", name);
+            }
+        }
+    }
+}
