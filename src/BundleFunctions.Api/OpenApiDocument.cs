@@ -35,6 +35,7 @@ public static class OpenApiDocument
             ["/api/webhooks/partner-center/registration"] = new JsonObject { ["post"] = Operation("Register (or update) this receiver with Partner Center for the GDAP events", keyed: true, "200", "201", "400", "401", "502", "503") },
             ["/api/webhooks/partner-center"] = new JsonObject { ["post"] = Operation("Partner Center event delivery (authenticated by its signature)", keyed: false, "200", "400", "401", "413") },
             ["/api/health"] = new JsonObject { ["get"] = Operation("Liveness", keyed: false, "200") },
+            ["/api/openapi.json"] = new JsonObject { ["get"] = Operation("This document", keyed: false, "200") },
         },
     };
 

@@ -171,7 +171,7 @@ public sealed class PublicApiTests(PublicApiStack stack, ITestOutputHelper outpu
             }
         }
 
-        Assert.Equal(8, document["paths"]!.AsObject().Count);
+        Assert.Equal(9, document["paths"]!.AsObject().Count);
     }
 
     [Fact]

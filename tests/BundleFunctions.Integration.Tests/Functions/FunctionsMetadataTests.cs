@@ -32,6 +32,23 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
+    public void Every_documented_route_is_an_http_trigger_of_the_functions_app_with_the_documented_auth()
+    {
+        using JsonDocument metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(FunctionsOutput(), "functions.metadata")));
+        HashSet<string> triggers = [.. metadata.RootElement.EnumerateArray()
+            .SelectMany(f => f.GetProperty("bindings").EnumerateArray())
+            .Where(b => b.GetProperty("type").GetString() == "httpTrigger")
+            .SelectMany(b => b.GetProperty("methods").EnumerateArray().Select(m =>
+                $"{m.GetString()!.ToUpperInvariant()} /api/{b.GetProperty("route").GetString()} {(b.GetProperty("authLevel").GetString() == "Function" ? "keyed" : "open")}"))];
+
+        System.Text.Json.Nodes.JsonObject document = BundleFunctions.Api.OpenApiDocument.Value;
+        HashSet<string> documented = [.. document["paths"]!.AsObject().SelectMany(path => path.Value!.AsObject().Select(op =>
+            $"{op.Key.ToUpperInvariant()} {path.Key} {(op.Value!["security"] is null ? "open" : "keyed")}"))];
+
+        Assert.Equal(documented.Order(), triggers.Order());
+    }
+
+    [Fact]
     public void The_published_host_json_names_the_task_hub_from_an_app_setting()
     {
         using JsonDocument host = JsonDocument.Parse(File.ReadAllText(Path.Combine(FunctionsOutput(), "host.json")));
