@@ -59,6 +59,13 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
         }
 
         OnboardingSubject subject = new(id, this.Partner, onboarding.CustomerTenantId, onboarding.CustomerName, onboarding.OrganizationId);
+        if (await store.GetAsync(this.Partner, id, request.HttpContext.RequestAborted) is { Status: OnboardingStatus.Succeeded or OnboardingStatus.Failed or OnboardingStatus.Cancelled })
+        {
+            // A new run for a customer onboarded before: its status must describe this run, not the last one.
+            string by = request.Headers["x-requested-by"].FirstOrDefault() is { Length: > 0 and <= 128 } who ? who : "api";
+            await store.ApplyAsync(new ProgressUpdate(subject, Message: "A new onboarding run was started.", Actor: by, Restart: true), time.GetUtcNow(), request.HttpContext.RequestAborted);
+        }
+
         try
         {
             await client.ScheduleNewOrchestrationInstanceAsync(
@@ -73,9 +80,7 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
             return Conflict(id);
         }
 
-        OnboardingRecord queued = await store.GetAsync(this.Partner, id, default) is { Status: not OnboardingStatus.Succeeded and not OnboardingStatus.Failed and not OnboardingStatus.Cancelled } current
-            ? current
-            : OnboardingRecord.New(subject, time.GetUtcNow());
+        OnboardingRecord queued = await store.GetAsync(this.Partner, id, default) ?? OnboardingRecord.New(subject, time.GetUtcNow());
         request.HttpContext.Response.Headers.Location = $"/api/onboardings/{id}";
         request.HttpContext.Response.Headers.RetryAfter = api.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return ApiJson.Json(OnboardingStatusDocument.From(queued), StatusCodes.Status202Accepted);

@@ -38,6 +38,13 @@ public sealed record OnboardingRecord(
     public (OnboardingRecord Record, AuditLine? Audit) Apply(ProgressUpdate update, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(update);
+        if (update.Restart)
+        {
+            OnboardingRecord fresh = New(this.Subject with { OrganizationId = update.Subject.OrganizationId, CustomerName = update.Subject.CustomerName }, this.CreatedAt)
+                with { Shield = this.Shield, UpdatedAt = at };
+            return (fresh, new AuditLine(at, "onboarding restarted", update.Message, update.Actor ?? ProgressUpdate.System));
+        }
+
         List<StepRecord> steps = [.. this.Steps];
         List<string> what = [];
 

@@ -14,6 +14,7 @@ namespace BundleFunctions.Onboarding;
 /// <param name="InvitationUrl">The approval link, once known.</param>
 /// <param name="AttemptKey">Identifies the attempt (orchestrator-chosen), so a re-delivered "running" is not counted twice.</param>
 /// <param name="Actor">Who caused the change: an operator for retries and cancels, else the product itself.</param>
+/// <param name="Restart">A new run of an ended onboarding: every step back to pending, status queued (the shield stays until rechecked).</param>
 public sealed record ProgressUpdate(
     OnboardingSubject Subject,
     OnboardingStep? Step = null,
@@ -24,7 +25,8 @@ public sealed record ProgressUpdate(
     string? RelationshipId = null,
     Uri? InvitationUrl = null,
     string? AttemptKey = null,
-    string? Actor = null)
+    string? Actor = null,
+    bool Restart = false)
 {
     /// <summary>The actor of changes the workflow makes on its own.</summary>
     public const string System = "BundleFunctions";

@@ -25,6 +25,9 @@ public sealed class Simulator : IAsyncDisposable
     /// <summary>Thumbprint of the HTTPS certificate; clients pin it.</summary>
     public string Thumbprint => this.Services.GetRequiredService<SimulatorCertificates>().HttpsThumbprint;
 
+    /// <summary>Thumbprint of the Partner Center webhook-signing certificate (a receiver's trust anchor in development).</summary>
+    public string WebhookSigningThumbprint => this.Services.GetRequiredService<SimulatorCertificates>().WebhookSigning.Thumbprint;
+
     public IServiceProvider Services => this.app.Services;
 
     public SimulatedCloud Cloud => this.Services.GetRequiredService<SimulatedCloud>();
@@ -40,6 +43,11 @@ public sealed class Simulator : IAsyncDisposable
         configure?.Invoke(options);
 
         SimulatorCertificates certificates = new();
+        if (options.CertificateFile is { Length: > 0 } pemFile)
+        {
+            await File.WriteAllTextAsync(pemFile, certificates.Https.ExportCertificatePem());
+        }
+
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(certificates);
         builder.Services.AddSingleton(TimeProvider.System);

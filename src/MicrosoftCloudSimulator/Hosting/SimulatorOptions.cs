@@ -9,6 +9,9 @@ public sealed class SimulatorOptions
     /// <summary>HTTPS port on 127.0.0.1; 0 picks a free one.</summary>
     public int Port { get; set; } = 7443;
 
+    /// <summary>When set, the HTTPS certificate is written here as PEM at start, for clients that trust a CA file (curl, Node).</summary>
+    public string? CertificateFile { get; set; }
+
     /// <summary>The seed file: partner tenant, customers, apps.</summary>
     public string SeedFile { get; set; } = "seed.json";
 

@@ -69,6 +69,19 @@ public sealed class OnboardingRecordTests
     }
 
     [Fact]
+    public void A_restart_begins_a_new_run_and_keeps_only_the_customers_shield()
+    {
+        OnboardingRecord ended = OnboardingRecord.New(Subject, T0)
+            .Apply(new ProgressUpdate(Subject, OnboardingStep.VerifyAccess, StepStatus.Succeeded, Status: OnboardingStatus.Succeeded, Shield: Shield.Green, RelationshipId: "a-b"), T0).Record;
+
+        (OnboardingRecord restarted, AuditLine? audit) = ended.Apply(new ProgressUpdate(Subject, Actor: "jane", Restart: true), T0.AddDays(1));
+
+        Assert.Equal((OnboardingStatus.Queued, Shield.Green, (string?)null, T0), (restarted.Status, restarted.Shield, restarted.RelationshipId, restarted.CreatedAt));
+        Assert.All(restarted.Steps, s => Assert.Equal((StepStatus.Pending, 0), (s.Status, s.Attempts)));
+        Assert.Equal(("onboarding restarted", "jane"), (audit!.What, audit.Actor));
+    }
+
+    [Fact]
     public void A_note_without_a_step_is_audited_as_a_note()
     {
         (_, AuditLine? audit) = OnboardingRecord.New(Subject, T0).Apply(new ProgressUpdate(Subject, Message: "retry requested"), T0);

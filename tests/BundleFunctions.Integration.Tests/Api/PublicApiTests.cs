@@ -72,6 +72,24 @@ public sealed class PublicApiTests(PublicApiStack stack, ITestOutputHelper outpu
         Assert.Equal(first.Headers.Location!.OriginalString.Split('/')[^1], problem["id"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task Starting_again_after_an_onboarding_ended_reports_the_new_run_not_the_old_one()
+    {
+        HttpResponseMessage first = await stack.Api.PostAsJsonAsync("api/onboardings", new { customerTenantId = Fabrikam, customerName = "Fabrikam Pharma Ltd" });
+        await this.FollowAsync(first.Headers.Location!, d => d["status"]!.GetValue<string>() == "waitingForCustomer");
+        (await stack.Api.PostAsync(first.Headers.Location + "/cancel", null)).EnsureSuccessStatusCode();
+        await this.FollowAsync(first.Headers.Location!, d => d["status"]!.GetValue<string>() == "cancelled");
+
+        HttpResponseMessage again = await stack.Api.PostAsJsonAsync("api/onboardings", new { customerTenantId = Fabrikam, customerName = "Fabrikam Pharma Ltd" });
+        JsonObject fresh = await JsonOf(again);
+        JsonObject running = await this.FollowAsync(again.Headers.Location!, d => d["status"]!.GetValue<string>() == "waitingForCustomer");
+
+        Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+        Assert.Equal("queued", fresh["status"]!.GetValue<string>());
+        Assert.Equal(1, running["steps"]!.AsArray().Single(s => s!["name"]!.GetValue<string>() == "validate")!["attempts"]!.GetValue<int>());
+        (await stack.Api.PostAsync(again.Headers.Location + "/cancel", null)).EnsureSuccessStatusCode();
+    }
+
     public static TheoryData<string, string, string> InvalidStarts() => new()
     {
         { "bad tenant id", $$"""{"customerTenantId":"not-a-guid","customerName":"X"}""", "customerTenantId" },
