@@ -62,7 +62,7 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
         if (await store.GetAsync(this.Partner, id, request.HttpContext.RequestAborted) is { Status: OnboardingStatus.Succeeded or OnboardingStatus.Failed or OnboardingStatus.Cancelled })
         {
             // A new run for a customer onboarded before: its status must describe this run, not the last one.
-            string by = request.Headers["x-requested-by"].FirstOrDefault() is { Length: > 0 and <= 128 } who ? who : "api";
+            string by = RequestedBy(request);
             await store.ApplyAsync(new ProgressUpdate(subject, Message: "A new onboarding run was started.", Actor: by, Restart: true), time.GetUtcNow(), request.HttpContext.RequestAborted);
         }
 
@@ -159,7 +159,7 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
             return ApiJson.Problem(409, "The onboarding has ended.", "Start a new onboarding for this customer instead (POST /api/onboardings).", new Dictionary<string, object?> { ["id"] = id });
         }
 
-        string by = request.Headers["x-requested-by"].FirstOrDefault() is { Length: > 0 and <= 128 } who ? who : "api";
+        string by = RequestedBy(request);
         await client.RaiseEventAsync(id, eventName, new OperatorDecision(by), request.HttpContext.RequestAborted);
         request.HttpContext.Response.Headers.Location = $"/api/onboardings/{id}";
         return await store.GetAsync(this.Partner, id, default) is { } record
@@ -213,6 +213,10 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
 
         return buffer.ToArray();
     }
+
+    /// <summary>Who asked, for the audit trail: the caller's <c>x-requested-by</c> (at most 128 characters), else "api".</summary>
+    static string RequestedBy(HttpRequest request) =>
+        request.Headers["x-requested-by"].FirstOrDefault() is { Length: > 0 and <= 128 } who ? who : "api";
 
     bool IsOurs(string id) => OnboardingId.TryParse(id, out Guid partner, out _) && partner == this.Partner;
 

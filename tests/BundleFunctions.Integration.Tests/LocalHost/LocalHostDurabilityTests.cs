@@ -4,10 +4,8 @@ using BundleFunctions.Infrastructure.Storage;
 using BundleFunctions.Onboarding;
 using BundleFunctions.Orchestrators;
 using BundleFunctions.Ports;
-using Grpc.Net.Client;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace BundleFunctions.Integration.Tests.LocalHost;
@@ -31,7 +29,7 @@ public sealed class LocalHostDurabilityTests(ITestOutputHelper output)
         // First host: with no Microsoft cloud configured, the groups step fails and the onboarding waits for an operator.
         using (LocalHostProcess first = await LocalHostProcess.StartAsync(taskHub))
         {
-            await using ClientScope client = ClientScope.For(first);
+            await using LocalHostClient client = first.ConnectClient();
             await client.Durable.ScheduleNewOrchestrationInstanceAsync(OnboardCustomerOrchestrator.Name, input, new StartOrchestrationOptions { InstanceId = id });
             await WaitUntilAsync(async () => (await client.Durable.GetInstanceAsync(id, getInputsAndOutputs: true))?.SerializedCustomStatus?.Contains("operator retry or cancel", StringComparison.Ordinal) == true, first);
             first.KillHard();
@@ -40,7 +38,7 @@ public sealed class LocalHostDurabilityTests(ITestOutputHelper output)
         // Second host, new process, same task hub: the waiting instance is still there and reacts to the cancel.
         Stopwatch sinceRestart = Stopwatch.StartNew();
         using LocalHostProcess second = await LocalHostProcess.StartAsync(taskHub);
-        await using ClientScope again = ClientScope.For(second);
+        await using LocalHostClient again = second.ConnectClient();
         await again.Durable.RaiseEventAsync(id, OnboardingEvents.CancelRequested, new OperatorDecision("durability-test"));
         using CancellationTokenSource limit = new(TimeSpan.FromMinutes(2));
         OrchestrationMetadata done = await again.Durable.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, limit.Token);
@@ -60,7 +58,7 @@ public sealed class LocalHostDurabilityTests(ITestOutputHelper output)
     public async Task The_purge_job_removes_finished_history_older_than_the_retention_and_keeps_the_onboarding_row()
     {
         using LocalHostProcess host = await LocalHostProcess.StartAsync("purge" + Guid.NewGuid().ToString("N")[..12]);
-        await using ClientScope client = ClientScope.For(host);
+        await using LocalHostClient client = host.ConnectClient();
         Guid partner = Guid.NewGuid();
         OnboardingRequest invalid = new(Guid.NewGuid(), "Purged Ltd", DurationDays: 0); // ends at Validate, at once
         OnboardingInput input = new(new OnboardingSubject(OnboardingId.For(partner, invalid.CustomerTenantId), partner, invalid.CustomerTenantId, invalid.CustomerName, null), invalid, WorkflowSettings.Default);
@@ -89,28 +87,6 @@ public sealed class LocalHostDurabilityTests(ITestOutputHelper output)
             }
 
             await Task.Delay(200);
-        }
-    }
-
-    /// <summary>A Durable Task client connected to a LocalHost's sidecar over gRPC, as any external caller would be.</summary>
-    sealed class ClientScope(ServiceProvider services, GrpcChannel channel) : IAsyncDisposable
-    {
-        public DurableTaskClient Durable { get; } = services.GetRequiredService<DurableTaskClient>();
-
-        public static ClientScope For(LocalHostProcess host)
-        {
-            GrpcChannel channel = GrpcChannel.ForAddress($"http://127.0.0.1:{host.SidecarPort}");
-            ServiceCollection services = new();
-            services.AddLogging();
-            services.AddDurableTaskClient(builder => builder.UseGrpc(channel));
-            return new ClientScope(services.BuildServiceProvider(), channel);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await services.DisposeAsync();
-            await channel.ShutdownAsync();
-            channel.Dispose();
         }
     }
 }

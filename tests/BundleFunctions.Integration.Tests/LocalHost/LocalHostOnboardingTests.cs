@@ -5,10 +5,8 @@ using BundleFunctions.Infrastructure.Storage;
 using BundleFunctions.Integration.Tests.Onboarding;
 using BundleFunctions.Onboarding;
 using BundleFunctions.Orchestrators;
-using Grpc.Net.Client;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.DependencyInjection;
 using MicrosoftCloudSimulator.Hosting;
 using Xunit.Abstractions;
 
@@ -24,12 +22,8 @@ public sealed class LocalHostOnboardingTests(ITestOutputHelper output)
         MicrosoftCloudOptions cloud = OnboardingStack.CloudOptions(simulator);
         Dictionary<string, string> settings = OnboardingStack.LocalHostSettings(simulator);
         using LocalHostProcess host = await LocalHostProcess.StartAsync("e2e" + Guid.NewGuid().ToString("N")[..12], settings);
-        using GrpcChannel channel = GrpcChannel.ForAddress($"http://127.0.0.1:{host.SidecarPort}");
-        ServiceCollection services = new();
-        services.AddLogging();
-        services.AddDurableTaskClient(b => b.UseGrpc(channel));
-        await using ServiceProvider provider = services.BuildServiceProvider();
-        DurableTaskClient client = provider.GetRequiredService<DurableTaskClient>();
+        await using LocalHostClient connected = host.ConnectClient();
+        DurableTaskClient client = connected.Durable;
         TableOnboardingStore store = new(Azurite.Tables());
         Guid partner = OnboardingStack.PartnerTenantId;
 

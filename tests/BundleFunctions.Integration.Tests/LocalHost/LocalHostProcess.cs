@@ -2,6 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Grpc.Net.Client;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BundleFunctions.Integration.Tests.LocalHost;
 
@@ -62,6 +65,16 @@ public sealed class LocalHostProcess : IDisposable
         return host;
     }
 
+    /// <summary>A Durable Task client on this host's sidecar, over gRPC as any external caller would connect.</summary>
+    public LocalHostClient ConnectClient()
+    {
+        GrpcChannel channel = GrpcChannel.ForAddress($"http://127.0.0.1:{this.SidecarPort}");
+        ServiceCollection services = new();
+        services.AddLogging();
+        services.AddDurableTaskClient(builder => builder.UseGrpc(channel));
+        return new LocalHostClient(services.BuildServiceProvider(), channel);
+    }
+
     /// <summary>SIGKILL: no shutdown hooks, no flush, exactly like a crash or an evicted container.</summary>
     public void KillHard()
     {
@@ -94,7 +107,8 @@ public sealed class LocalHostProcess : IDisposable
         return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the solution first: the LocalHost is missing.", dll);
     }
 
-    static int FreePort()
+    /// <summary>A loopback port the OS just handed out.</summary>
+    public static int FreePort()
     {
         using TcpListener listener = new(IPAddress.Loopback, 0);
         listener.Start();
@@ -138,5 +152,18 @@ public sealed class LocalHostProcess : IDisposable
         }
 
         throw new TimeoutException($"The LocalHost did not answer /api/health within {limit.TotalSeconds} s:\n{this.Output}");
+    }
+}
+
+/// <summary>A Durable Task client connected to a LocalHost, owning its channel and services.</summary>
+public sealed class LocalHostClient(ServiceProvider services, GrpcChannel channel) : IAsyncDisposable
+{
+    public DurableTaskClient Durable { get; } = services.GetRequiredService<DurableTaskClient>();
+
+    public async ValueTask DisposeAsync()
+    {
+        await services.DisposeAsync();
+        await channel.ShutdownAsync();
+        channel.Dispose();
     }
 }

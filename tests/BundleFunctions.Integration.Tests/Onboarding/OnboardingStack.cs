@@ -1,6 +1,4 @@
-using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using BundleFunctions.Infrastructure;
 using BundleFunctions.Infrastructure.MicrosoftCloud;
@@ -112,7 +110,7 @@ public sealed class OnboardingStack : IAsyncDisposable
             tasks => tasks.AddBundleWorkflows(),
             new DurableTaskTestHostOptions
             {
-                Port = FreePort(),
+                Port = LocalHost.LocalHostProcess.FreePort(),
                 ConfigureServices = services => services
                     .AddSingleton(TimeProvider.System)
                     .AddSingleton<IOnboardingStore>(new TableOnboardingStore(Azurite.Tables(), tableName))
@@ -186,12 +184,5 @@ public sealed class OnboardingStack : IAsyncDisposable
         await this.host.DisposeAsync();
         this.Http.Dispose();
         await this.Simulator.DisposeAsync();
-    }
-
-    static int FreePort()
-    {
-        using TcpListener listener = new(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
