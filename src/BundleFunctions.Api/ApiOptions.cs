@@ -22,6 +22,9 @@ public sealed class ApiOptions
 
     /// <summary>The suggested wait between status polls, in seconds (<c>Retry-After</c> of a 202).</summary>
     public int RetryAfterSeconds { get; set; } = 5;
+
+    /// <summary>How long a start waits for a run that has recorded its end to complete its last turn before answering 409.</summary>
+    public TimeSpan FinishingGrace { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>Workflow timings from configuration (section <c>Workflow</c>); defaults are production's.</summary>

@@ -52,14 +52,14 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
         }
 
         string id = OnboardingId.For(this.Partner, onboarding!.CustomerTenantId);
-        OrchestrationMetadata? existing = await client.GetInstanceAsync(id, request.HttpContext.RequestAborted);
-        if (existing is not null && Live.Contains(existing.RuntimeStatus))
+        bool ended = await store.GetAsync(this.Partner, id, request.HttpContext.RequestAborted) is { Status: OnboardingStatus.Succeeded or OnboardingStatus.Failed or OnboardingStatus.Cancelled };
+        if (!await this.IsFreeForNewRunAsync(id, ended, request.HttpContext.RequestAborted))
         {
             return Conflict(id);
         }
 
         OnboardingSubject subject = new(id, this.Partner, onboarding.CustomerTenantId, onboarding.CustomerName, onboarding.OrganizationId);
-        if (await store.GetAsync(this.Partner, id, request.HttpContext.RequestAborted) is { Status: OnboardingStatus.Succeeded or OnboardingStatus.Failed or OnboardingStatus.Cancelled })
+        if (ended)
         {
             // A new run for a customer onboarded before: its status must describe this run, not the last one.
             string by = RequestedBy(request);
@@ -84,6 +84,37 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
         request.HttpContext.Response.Headers.Location = $"/api/onboardings/{id}";
         request.HttpContext.Response.Headers.RetryAfter = api.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return ApiJson.Json(OnboardingStatusDocument.From(queued), StatusCodes.Status202Accepted);
+    }
+
+    /// <summary>
+    /// Whether no run of this onboarding is live. The orchestration records its end (say "cancelled") one turn before
+    /// its instance completes; a caller who saw that status and starts again must not get a 409, so a run whose record
+    /// has ended is given <see cref="ApiOptions.FinishingGrace"/> to complete.
+    /// </summary>
+    async Task<bool> IsFreeForNewRunAsync(string id, bool recordEnded, CancellationToken cancellationToken)
+    {
+        OrchestrationMetadata? instance = await client.GetInstanceAsync(id, cancellationToken);
+        if (instance is null || !Live.Contains(instance.RuntimeStatus))
+        {
+            return true;
+        }
+
+        if (!recordEnded)
+        {
+            return false;
+        }
+
+        using CancellationTokenSource grace = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        grace.CancelAfter(api.FinishingGrace);
+        try
+        {
+            await client.WaitForInstanceCompletionAsync(id, grace.Token);
+            return true;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
     }
 
     /// <summary><c>GET /api/onboardings/{id}</c>. Just after a start the first row is not written yet: the instance answers "queued".</summary>
