@@ -9,6 +9,9 @@ namespace MicrosoftCloudSimulator.Tests;
 /// <summary>Consents, policies and registrations change customer state, so every test here gets a simulator of its own.</summary>
 public sealed class PartnerCenterTests : OwnSimulator
 {
+    const string AdminAgents = "a1b2c3d4-2222-4a6b-9c1d-000000000001";
+    const string ServiceAccount = "a1b2c3d4-1111-4a6b-9c1d-000000000001";
+
     static object ConsentBody() => new
     {
         applicationId = SimulatorTestBed.AppId,
@@ -50,6 +53,18 @@ public sealed class PartnerCenterTests : OwnSimulator
         HttpResponseMessage response = await this.Bed.PartnerCenterAsync(HttpMethod.Post, $"v1/customers/{SimulatorTestBed.Fabrikam}/applicationconsents", ConsentBody(), appOnly: true);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Consent_by_a_partner_user_outside_admin_agents_is_forbidden()
+    {
+        await Gdap.ActiveRelationshipAsync(this.Bed, SimulatorTestBed.Fabrikam);
+        await this.Bed.Connection.GraphFor(SimulatorTestBed.PartnerTenantId).Groups[AdminAgents].Members[ServiceAccount].Ref.DeleteAsync();
+
+        HttpResponseMessage response = await this.Bed.PartnerCenterAsync(HttpMethod.Post, $"v1/customers/{SimulatorTestBed.Fabrikam}/applicationconsents", ConsentBody());
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("does not have the required permissions", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -6,27 +6,26 @@ using Microsoft.Graph.Models.ODataErrors;
 
 namespace BundleFunctions.Infrastructure.MicrosoftCloud;
 
-/// <summary>The partner's role groups in Entra ID, found by exact name or created, with the service account in each.</summary>
-public sealed class GraphPartnerDirectory : IPartnerDirectory
+/// <summary>
+/// The partner's role groups in Entra ID, found by exact name or created, with the service account in each — once the
+/// service account is known to be ready (it exists and is an Admin Agent).
+/// </summary>
+/// <param name="connection">The Microsoft cloud connection.</param>
+public sealed class GraphPartnerDirectory(MicrosoftCloudConnection connection) : IPartnerDirectory
 {
-    readonly MicrosoftCloudConnection connection;
-    readonly Lazy<Task<string>> serviceAccountId;
+    /// <summary>The partner-tenant group Partner Center keeps for its Admin Agent role.</summary>
+    public const string AdminAgentsGroup = "AdminAgents";
 
-    /// <summary>Initializes a new instance of the <see cref="GraphPartnerDirectory"/> class.</summary>
-    /// <param name="connection">The Microsoft cloud connection.</param>
-    public GraphPartnerDirectory(MicrosoftCloudConnection connection)
-    {
-        this.connection = connection;
-        this.serviceAccountId = new(this.FindServiceAccountAsync);
-    }
+    // Only a ready account is remembered: after the operator fixes a missing membership, a retry must look again.
+    string? readyServiceAccountId;
 
-    GraphServiceClient Graph => this.connection.GraphFor(this.connection.Options.PartnerTenantId);
+    GraphServiceClient Graph => connection.GraphFor(connection.Options.PartnerTenantId);
 
     /// <inheritdoc />
     public async Task<PartnerGroup> EnsureRoleGroupAsync(PartnerGroupName name, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(name);
-        string memberId = await this.serviceAccountId.Value;
+        string memberId = this.readyServiceAccountId ??= await this.FindReadyServiceAccountAsync(cancellationToken);
         Group? group = await this.FindAsync(name.DisplayName, cancellationToken);
         bool created = group is null;
         group ??= await GraphErrors.Explain($"Creating the group '{name.DisplayName}'", () => this.Graph.Groups.PostAsync(
@@ -40,7 +39,7 @@ public sealed class GraphPartnerDirectory : IPartnerDirectory
             },
             cancellationToken: cancellationToken));
 
-        bool added = await this.connection.Resilience.UntilReplicatedAsync(() => this.AddMemberAsync(group!.Id!, memberId, cancellationToken), cancellationToken);
+        bool added = await connection.Resilience.UntilReplicatedAsync(() => this.AddMemberAsync(group!.Id!, memberId, cancellationToken), cancellationToken);
         return new PartnerGroup(group!.Id!, name.DisplayName, created, added);
     }
 
@@ -74,11 +73,44 @@ public sealed class GraphPartnerDirectory : IPartnerDirectory
         }
     }
 
-    async Task<string> FindServiceAccountAsync()
+    /// <summary>
+    /// The service account's object ID, after checking what CIPP's users hit late and cryptically: an account outside
+    /// AdminAgents makes GDAP and Partner Center consent fail with "does not have the required permissions" — after the
+    /// customer has already approved. Said here, before anything is created.
+    /// </summary>
+    async Task<string> FindReadyServiceAccountAsync(CancellationToken cancellationToken)
     {
-        string upn = this.connection.Options.ServiceAccountUserPrincipalName
+        string upn = connection.Options.ServiceAccountUserPrincipalName
             ?? throw new StepFailedException("MicrosoftCloud:ServiceAccountUserPrincipalName is not configured: name the partner's service account.");
-        User? user = await GraphErrors.Explain($"Looking up the service account '{upn}'", () => this.Graph.Users[upn].GetAsync(r => r.QueryParameters.Select = ["id"]));
-        return user?.Id ?? throw new StepFailedException($"The service account '{upn}' does not exist in the partner tenant.");
+        User? user = await GraphErrors.Explain($"Looking up the service account '{upn}'", () => this.Graph.Users[upn].GetAsync(r => r.QueryParameters.Select = ["id"], cancellationToken));
+        string id = user?.Id ?? throw new StepFailedException($"The service account '{upn}' does not exist in the partner tenant.");
+
+        if (!await this.IsAdminAgentAsync(id, upn, cancellationToken))
+        {
+            throw new StepFailedException(
+                $"The service account '{upn}' is not in {AdminAgentsGroup}: GDAP and Partner Center consent need an Admin Agent. " +
+                "Give it the Admin agent role in Partner Center (Account settings → User management), make sure MFA is enforced on it, then retry.");
+        }
+
+        return id;
+    }
+
+    async Task<bool> IsAdminAgentAsync(string userId, string upn, CancellationToken cancellationToken)
+    {
+        DirectoryObjectCollectionResponse? page = await GraphErrors.Explain($"Reading the groups of '{upn}'", () => this.Graph.Users[userId].MemberOf.GetAsync(
+            r => r.QueryParameters.Top = 999,
+            cancellationToken));
+        while (page is not null)
+        {
+            if (page.Value?.OfType<Group>().Any(g => g.DisplayName == AdminAgentsGroup) == true)
+            {
+                return true;
+            }
+
+            string? next = page.OdataNextLink;
+            page = next is null ? null : await GraphErrors.Explain($"Reading the groups of '{upn}'", () => this.Graph.Users[userId].MemberOf.WithUrl(next).GetAsync(cancellationToken: cancellationToken));
+        }
+
+        return false;
     }
 }

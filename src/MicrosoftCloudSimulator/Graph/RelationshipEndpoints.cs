@@ -46,15 +46,9 @@ public static class RelationshipEndpoints
             return Error(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
         }
 
-        if (caller.UserId is Guid userId)
+        if (caller.UserId is Guid userId && !GdapAccess.IsMfaAdminAgent(cloud, userId))
         {
-            Group? adminAgents = cloud.Partner.Groups.Values.FirstOrDefault(g => g.DisplayName == "AdminAgents");
-            bool agent = adminAgents?.Members.Contains(userId) == true;
-            bool mfa = cloud.Partner.Users.TryGetValue(userId, out User? user) && user.MfaEnforced;
-            if (!agent || !mfa)
-            {
-                return Error(403, "Forbidden", "The user (principal) does not have the required permissions to perform the specified action on the resource.");
-            }
+            return Error(403, "Forbidden", "The user (principal) does not have the required permissions to perform the specified action on the resource.");
         }
 
         return null;

@@ -84,6 +84,12 @@ public static class PartnerCenterEndpoints
             return Error(401, 900417, "Unauthorized", "App-only authentication is not supported for this operation; use App+User authentication.");
         }
 
+        // Application consent is an Admin Agent's act; the exact Partner Center error for a non-agent is not documented.
+        if (cloud.Locked(c => !GdapAccess.IsMfaAdminAgent(c, http.Caller().UserId ?? Guid.Empty)))
+        {
+            return Error(403, 900423, "Forbidden", "The user (principal) does not have the required permissions to perform the specified action on the resource.");
+        }
+
         JsonObject? body = await DirectoryEndpoints.ReadBody(http);
         if (!Guid.TryParse(Field(body, "applicationId")?.GetValue<string>(), out Guid applicationId) || Field(body, "applicationGrants") is not JsonArray grants || grants.Count == 0)
         {

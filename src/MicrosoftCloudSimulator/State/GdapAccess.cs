@@ -17,6 +17,11 @@ public static class GdapAccess
             .SelectMany(g => g.Roles)
             .Distinct()];
 
+    /// <summary>Whether a partner user may act for customers: an Admin Agent (member of AdminAgents) with MFA enforced.</summary>
+    public static bool IsMfaAdminAgent(SimulatedCloud cloud, Guid partnerUserId) =>
+        cloud.Partner.Groups.Values.FirstOrDefault(g => g.DisplayName == "AdminAgents")?.Members.Contains(partnerUserId) == true
+        && cloud.Partner.Users.TryGetValue(partnerUserId, out User? user) && user.MfaEnforced;
+
     /// <summary>The first enabled Conditional Access policy of the customer that would block partner users, if any.</summary>
     public static ConditionalAccessPolicy? BlockingPolicy(SimulatedCloud cloud, Guid customerTenantId) =>
         cloud.Tenants.TryGetValue(customerTenantId, out Tenant? customer)

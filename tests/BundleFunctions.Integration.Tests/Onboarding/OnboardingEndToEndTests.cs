@@ -184,6 +184,28 @@ public sealed class OnboardingEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_service_account_outside_admin_agents_stops_at_the_groups_step_with_the_fix_before_anything_is_created()
+    {
+        const string AdminAgents = "a1b2c3d4-2222-4a6b-9c1d-000000000001", ServiceAccount = "a1b2c3d4-1111-4a6b-9c1d-000000000001";
+        using MicrosoftCloudConnection connection = new(OnboardingStack.CloudOptions(this.stack.Simulator));
+        Microsoft.Graph.GraphServiceClient graph = connection.GraphFor(OnboardingStack.PartnerTenantId);
+        await graph.Groups[AdminAgents].Members[ServiceAccount].Ref.DeleteAsync();
+
+        string id = await this.stack.StartAsync(OnboardingStack.InputFor(OnboardingStack.Fabrikam, "Fabrikam Pharma Ltd"));
+        OnboardingRecord stopped = await this.stack.WaitForRecordAsync(id, r => r.Status == OnboardingStatus.Failed);
+        JsonObject state = await this.stack.StateAsync();
+        await graph.Groups[AdminAgents].Members.Ref.PostAsync(new ReferenceCreate { OdataId = $"https://graph.microsoft.com/v1.0/directoryObjects/{ServiceAccount}" });
+        await this.stack.Client.RaiseEventAsync(id, OnboardingEvents.RetryRequested, new OperatorDecision("operator@msp.example"));
+        OnboardingRecord resumed = await this.WaitingForCustomer(id);
+
+        Assert.Equal(OnboardingStep.EnsurePartnerGroups, stopped.CurrentStep);
+        Assert.StartsWith("The service account 'svc-bundle@contosomsp.onmicrosoft.com' is not in AdminAgents", Step(stopped, OnboardingStep.EnsurePartnerGroups).Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(state["partner"]!["groups"]!.AsArray(), g => g!["displayName"]!.GetValue<string>().StartsWith("Acme GDAP-", StringComparison.Ordinal));
+        Assert.Empty(state["relationships"]!.AsArray());
+        Assert.Equal(StepStatus.Succeeded, Step(resumed, OnboardingStep.EnsurePartnerGroups).Status);
+    }
+
+    [Fact]
     public async Task No_secret_appears_in_orchestration_input_output_or_custom_status()
     {
         string id = await this.OnboardFabrikamAsync();
