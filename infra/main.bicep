@@ -14,6 +14,15 @@ param location string
 @description('Object ID of a user or group that stores the Graph / Partner Center app credential in Key Vault (Key Vault Secrets Officer). Empty: nobody.')
 param credentialAdminPrincipalId string = ''
 
+@description('The partner (MSP) tenant ID. Empty: the app runs without a Microsoft connection and onboardings stop at the groups step saying so.')
+param partnerTenantId string = ''
+
+@description('Application (client) ID of the partner\'s multi-tenant app for Graph and Partner Center.')
+param appClientId string = ''
+
+@description('User principal name of the partner\'s service account (MFA enforced, in AdminAgents).')
+param serviceAccountUserPrincipalName string = ''
+
 @description('Integrate the Functions app with a new virtual network (outbound traffic through it).')
 param vnetEnabled bool = false
 
@@ -50,6 +59,9 @@ module app 'modules/app.bicep' = {
     tags: allTags
     resourceToken: resourceToken
     credentialAdminPrincipalId: credentialAdminPrincipalId
+    partnerTenantId: partnerTenantId
+    appClientId: appClientId
+    serviceAccountUserPrincipalName: serviceAccountUserPrincipalName
     vnetEnabled: vnetEnabled
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB

@@ -11,6 +11,15 @@ param resourceToken string
 @description('Object ID that may store the app credential in Key Vault; empty for none.')
 param credentialAdminPrincipalId string
 
+@description('Partner tenant ID.')
+param partnerTenantId string
+
+@description('Client ID of the partner\'s multi-tenant app.')
+param appClientId string
+
+@description('UPN of the partner\'s service account.')
+param serviceAccountUserPrincipalName string
+
 @description('Integrate the app with a new virtual network.')
 param vnetEnabled bool
 
@@ -91,6 +100,9 @@ module functionApp 'functionapp.bicep' = {
     serviceBusNamespace: serviceBus.outputs.fullyQualifiedNamespace
     eventsTopicName: eventsTopicName
     keyVaultUri: keyVault.outputs.vaultUri
+    partnerTenantId: partnerTenantId
+    appClientId: appClientId
+    serviceAccountUserPrincipalName: serviceAccountUserPrincipalName
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
     taskHubName: taskHubName
     subnetId: vnetEnabled ? network!.outputs.appSubnetId : ''

@@ -39,6 +39,15 @@ param eventsTopicName string
 @description('Key Vault URI.')
 param keyVaultUri string
 
+@description('Partner tenant ID.')
+param partnerTenantId string
+
+@description('Client ID of the partner\'s multi-tenant app.')
+param appClientId string
+
+@description('UPN of the partner\'s service account.')
+param serviceAccountUserPrincipalName string
+
 @description('Application Insights connection string (an identifier; ingestion is Entra-authenticated).')
 param applicationInsightsConnectionString string
 
@@ -53,6 +62,10 @@ param maximumInstanceCount int
 
 @description('Memory of one instance, in MB.')
 param instanceMemoryMB int
+
+// Names of the Key Vault secrets an operator stores after deployment (infra/README.md, "After deployment").
+var appSecretName = 'microsoft-cloud-app-secret'
+var refreshTokenSecretName = 'service-account-refresh-token'
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: 'plan-bundlefunctions-${resourceToken}'
@@ -125,8 +138,13 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'ServiceBusConnection__credential', value: 'managedidentity' }
         { name: 'ServiceBusConnection__clientId', value: identityClientId }
         { name: 'Events__TopicName', value: eventsTopicName }
-        // Where the Graph / Partner Center app credential is kept (read with the identity, inside activities only).
-        { name: 'MicrosoftCloud__KeyVaultUri', value: keyVaultUri }
+        // The partner's Microsoft cloud identity. The two secrets are Key Vault references: the platform resolves them
+        // with keyVaultReferenceIdentity, so the values never appear in the template, the settings or the deployment.
+        { name: 'MicrosoftCloud__PartnerTenantId', value: partnerTenantId }
+        { name: 'MicrosoftCloud__ClientId', value: appClientId }
+        { name: 'MicrosoftCloud__ServiceAccountUserPrincipalName', value: serviceAccountUserPrincipalName }
+        { name: 'MicrosoftCloud__ClientSecret', value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${appSecretName})' }
+        { name: 'MicrosoftCloud__ServiceAccountRefreshToken', value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${refreshTokenSecretName})' }
         // Telemetry, Entra-authenticated (local auth is off on the component).
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: applicationInsightsConnectionString }
         { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identityClientId};Authorization=AAD' }

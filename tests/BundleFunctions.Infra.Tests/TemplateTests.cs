@@ -65,7 +65,9 @@ public sealed partial class TemplateTests
     [InlineData("ServiceBusConnection__fullyQualifiedNamespace")]
     [InlineData("ServiceBusConnection__clientId")]
     [InlineData("TASKHUB_NAME")]
-    [InlineData("MicrosoftCloud__KeyVaultUri")]
+    [InlineData("MicrosoftCloud__PartnerTenantId")]
+    [InlineData("MicrosoftCloud__ClientId")]
+    [InlineData("MicrosoftCloud__ServiceAccountUserPrincipalName")]
     [InlineData("APPLICATIONINSIGHTS_AUTHENTICATION_STRING")]
     public void The_app_has_the_identity_based_setting(string name)
     {
@@ -79,6 +81,18 @@ public sealed partial class TemplateTests
         Assert.DoesNotContain("BundleData", AppSettings.Keys);
         Assert.DoesNotContain("ServiceBusConnection", AppSettings.Keys);
         Assert.All(AppSettings.Values, value => Assert.DoesNotMatch(CredentialPattern(), value));
+    }
+
+    [Theory]
+    [InlineData("MicrosoftCloud__ClientSecret", "appSecretName", "microsoft-cloud-app-secret")]
+    [InlineData("MicrosoftCloud__ServiceAccountRefreshToken", "refreshTokenSecretName", "service-account-refresh-token")]
+    public void A_microsoft_cloud_secret_is_a_key_vault_reference_resolved_by_the_app_identity(string setting, string variable, string secretName)
+    {
+        JsonObject module = Bicep.Descendants(Bicep.Template).Single(o => o["variables"]?[variable] is not null);
+
+        Assert.Equal($"[format('@Microsoft.KeyVault(SecretUri={{0}}secrets/{{1}})', parameters('keyVaultUri'), variables('{variable}'))]", AppSettings[setting]);
+        Assert.Equal(secretName, module["variables"]![variable]!.GetValue<string>());
+        Assert.Equal("[parameters('identityId')]", FunctionApp["properties"]!["keyVaultReferenceIdentity"]!.GetValue<string>());
     }
 
     [Fact]
