@@ -50,9 +50,12 @@ signing_thumbprint=$(sed -n 's/.*Webhook signing certificate thumbprint: //p' "$
 
 echo "== starting the LocalHost (Durable Task sidecar on Azurite + the HTTP API)"
 key="local-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+(umask 077; printf '%s' "$key" >"$state/key")
 (
   cd src/BundleFunctions.LocalHost/bin/Release/net10.0
-  export LocalHost__TaskHubName="run$(date +%s)" Logging__LogLevel__Default=Warning \
+  # Each run has its own task hub, tables and event queue: a shared Azurite (the tests', an earlier run's) never leaks in.
+  run_id="run$(date +%s)"
+  export LocalHost__TaskHubName="$run_id" Tables__Prefix="$run_id" Events__QueueName="$run_id-events" Logging__LogLevel__Default=Warning \
     MicrosoftCloud__PartnerTenantId=7f5b1c2e-0000-4a6b-9c1d-5e2f3a4b5c6d MicrosoftCloud__ClientId=b7a1c3e5-3333-4a6b-9c1d-000000000001 \
     MicrosoftCloud__ClientSecret=sim-only-client-secret MicrosoftCloud__ServiceAccountUserPrincipalName=svc-bundle@contosomsp.onmicrosoft.com \
     MicrosoftCloud__ServiceAccountRefreshToken=sim-refresh-token-svc-bundle MicrosoftCloud__AuthorityHost=https://127.0.0.1:7443/ \
@@ -76,17 +79,22 @@ if [ "$mode" = demo ]; then
   exit $?
 fi
 
+# The same commands as the README's "Try it yourself", so they work verbatim there too.
 cat <<INFO
 
-The stack is running. Ctrl-C stops it.
-  API:        $API            (key: $KEY)
-  Simulator:  $SIM           (its certificate: $state/simulator.pem)
+The stack is running; Ctrl-C stops it. The API key is in .run/key; the simulator's certificate in .run/simulator.pem.
+  API:        $API
+  Simulator:  $SIM
+In another terminal, from $root:
 
-Start an onboarding:
-  curl -s -X POST $API/api/onboardings -H "x-functions-key: $KEY" -H 'Content-Type: application/json' -d '{"customerTenantId":"c0000004-0000-4000-8000-000000000004","customerName":"Woodgrove Bank"}' -i
-Read its status (the id is in the Location header):
-  curl -s $API/api/onboardings/onb-7f5b1c2e00004a6b9c1d5e2f3a4b5c6d-c0000004000040008000000000000004 -H "x-functions-key: $KEY"
-Approve as the customer (relationshipId from the status):
-  curl -s --cacert $state/simulator.pem -X POST $SIM/_sim/relationships/RELATIONSHIP_ID/approve -H 'Content-Type: application/json' -d '{"customerTenantId":"c0000004-0000-4000-8000-000000000004"}'
+API=http://127.0.0.1:7071 KEY=\$(cat .run/key) ID=onb-7f5b1c2e00004a6b9c1d5e2f3a4b5c6d-c0000004000040008000000000000004
+# start onboarding Woodgrove Bank (202 + Location; the id is deterministic: partner + customer)
+curl -s -X POST \$API/api/onboardings -H "x-functions-key: \$KEY" -H 'Content-Type: application/json' -d '{"customerTenantId":"c0000004-0000-4000-8000-000000000004","customerName":"Woodgrove Bank","organizationId":"PSA-1004"}' -i
+sleep 5   # groups, relationship and lock take a few seconds
+# its status: waitingForCustomer, with the approval link and the relationship id
+curl -s \$API/api/onboardings/\$ID -H "x-functions-key: \$KEY"
+# approve as the customer's Global Administrator would (the simulator's hook), then watch it turn green
+REL=\$(curl -s \$API/api/onboardings/\$ID -H "x-functions-key: \$KEY" | sed -n 's/.*"relationshipId":"\([^"]*\)".*/\1/p')
+curl -s --cacert .run/simulator.pem -X POST https://127.0.0.1:7443/_sim/relationships/\$REL/approve -H 'Content-Type: application/json' -d '{"customerTenantId":"c0000004-0000-4000-8000-000000000004"}'
 INFO
 wait "${pids[@]}"

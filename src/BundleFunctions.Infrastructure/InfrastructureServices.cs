@@ -17,6 +17,12 @@ public static class InfrastructureServices
     /// <summary>The connection setting of the application's own tables (separate from the task hub's storage).</summary>
     public const string DataConnectionName = "BundleData";
 
+    /// <summary>
+    /// The setting that prefixes the product's table names, so environments (or local runs) can share one storage account
+    /// without reading each other's onboardings — as the task hub name keeps their orchestrations apart.
+    /// </summary>
+    public const string TablePrefixSetting = "Tables:Prefix";
+
     /// <summary>Adds the store and the Microsoft cloud adapters.</summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The configuration.</param>
@@ -26,10 +32,11 @@ public static class InfrastructureServices
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(_ => CreateTableService(configuration, DataConnectionName));
-        services.AddSingleton<IOnboardingStore>(sp => new TableOnboardingStore(sp.GetRequiredService<TableServiceClient>()));
-        services.AddSingleton<IWebhookInbox>(sp => new TableWebhookInbox(sp.GetRequiredService<TableServiceClient>()));
+        string prefix = configuration[TablePrefixSetting] ?? string.Empty;
+        services.AddSingleton<IOnboardingStore>(sp => new TableOnboardingStore(sp.GetRequiredService<TableServiceClient>(), prefix + TableOnboardingStore.DefaultTableName));
+        services.AddSingleton<IWebhookInbox>(sp => new TableWebhookInbox(sp.GetRequiredService<TableServiceClient>(), prefix + TableWebhookInbox.DefaultTableName));
         services.AddSingleton(_ => CreateEventPublisher(configuration));
-        services.AddSingleton(sp => new OutboxDispatcher(sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<IEventPublisher>()));
+        services.AddSingleton(sp => new OutboxDispatcher(sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<IEventPublisher>(), prefix + TableOnboardingStore.DefaultTableName));
         MicrosoftCloudOptions? cloud = configuration.GetSection(MicrosoftCloudOptions.Section).Get<MicrosoftCloudOptions>();
         if (cloud is { ClientId: var clientId } && clientId != Guid.Empty)
         {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using BundleFunctions.Infrastructure.MicrosoftCloud;
-using BundleFunctions.Infrastructure.Storage;
 using BundleFunctions.Onboarding;
 using BundleFunctions.Orchestrators;
 using BundleFunctions.Ports;
@@ -12,8 +11,6 @@ namespace BundleFunctions.Integration.Tests.LocalHost;
 
 public sealed class LocalHostDurabilityTests(ITestOutputHelper output)
 {
-    readonly TableOnboardingStore store = new(Azurite.Tables());
-
     [Fact]
     public async Task An_onboarding_waiting_in_a_killed_host_finishes_in_a_new_host_without_rerunning_its_activities()
     {
@@ -45,10 +42,10 @@ public sealed class LocalHostDurabilityTests(ITestOutputHelper output)
         output.WriteLine($"Restart to completion: {sinceRestart.Elapsed.TotalSeconds:0.0} s");
 
         Assert.Equal(OnboardingStatus.Cancelled, done.ReadOutputAs<OnboardingOutcome>()!.Status);
-        OnboardingRecord record = (await this.store.GetAsync(partner, id, default))!;
+        OnboardingRecord record = (await second.Store.GetAsync(partner, id, default))!;
         Assert.Equal((StepStatus.Succeeded, 1), (record.Steps[0].Status, record.Steps[0].Attempts));
         Assert.Equal((StepStatus.Failed, 1, MicrosoftCloudNotConfigured.Message), (record.Steps[1].Status, record.Steps[1].Attempts, record.Steps[1].Message));
-        IReadOnlyList<AuditLine> trail = await this.store.GetAuditTrailAsync(partner, id, default);
+        IReadOnlyList<AuditLine> trail = await second.Store.GetAuditTrailAsync(partner, id, default);
         Assert.Equal(
             ["Validate Running, onboarding Running", "Validate Succeeded", "EnsurePartnerGroups Running", "EnsurePartnerGroups Failed, onboarding Failed", "onboarding Cancelled"],
             trail.Select(l => l.What));
@@ -67,13 +64,13 @@ public sealed class LocalHostDurabilityTests(ITestOutputHelper output)
         await client.Durable.WaitForInstanceCompletionAsync(input.Subject.OnboardingId, limit.Token);
         MicrosoftCloudNotConfigured cloud = new();
 
-        int kept = await new BundleFunctions.Api.ScheduledJobs(client.Durable, this.store, cloud, cloud, new BundleFunctions.Api.PartnerTenant(partner), TimeProvider.System, new BundleFunctions.Api.JobOptions { HistoryRetention = TimeSpan.FromDays(1) }).PurgeHistoryAsync(default);
-        int purged = await new BundleFunctions.Api.ScheduledJobs(client.Durable, this.store, cloud, cloud, new BundleFunctions.Api.PartnerTenant(partner), TimeProvider.System, new BundleFunctions.Api.JobOptions { HistoryRetention = TimeSpan.FromSeconds(-5) }).PurgeHistoryAsync(default);
+        int kept = await new BundleFunctions.Api.ScheduledJobs(client.Durable, host.Store, cloud, cloud, new BundleFunctions.Api.PartnerTenant(partner), TimeProvider.System, new BundleFunctions.Api.JobOptions { HistoryRetention = TimeSpan.FromDays(1) }).PurgeHistoryAsync(default);
+        int purged = await new BundleFunctions.Api.ScheduledJobs(client.Durable, host.Store, cloud, cloud, new BundleFunctions.Api.PartnerTenant(partner), TimeProvider.System, new BundleFunctions.Api.JobOptions { HistoryRetention = TimeSpan.FromSeconds(-5) }).PurgeHistoryAsync(default);
 
         Assert.Equal(0, kept);
         Assert.True(purged >= 1);
         Assert.Null(await client.Durable.GetInstanceAsync(input.Subject.OnboardingId));
-        Assert.Equal(OnboardingStatus.Failed, (await this.store.GetAsync(partner, input.Subject.OnboardingId, default))!.Status);
+        Assert.Equal(OnboardingStatus.Failed, (await host.Store.GetAsync(partner, input.Subject.OnboardingId, default))!.Status);
     }
 
     static async Task WaitUntilAsync(Func<Task<bool>> condition, LocalHostProcess host)

@@ -24,7 +24,7 @@ public sealed class LocalHostOnboardingTests(ITestOutputHelper output)
         using LocalHostProcess host = await LocalHostProcess.StartAsync("e2e" + Guid.NewGuid().ToString("N")[..12], settings);
         await using LocalHostClient connected = host.ConnectClient();
         DurableTaskClient client = connected.Durable;
-        TableOnboardingStore store = new(Azurite.Tables());
+        TableOnboardingStore store = host.Store;
         Guid partner = OnboardingStack.PartnerTenantId;
 
         // A fresh customer row per run: the onboarding ID is per partner+customer, and the Fabrikam row may exist from earlier runs.

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using BundleFunctions.Infrastructure.Storage;
 using Grpc.Net.Client;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,16 +15,20 @@ public sealed class LocalHostProcess : IDisposable
     readonly Process process;
     readonly StringBuilder output = new();
 
-    LocalHostProcess(Process process, int apiPort, int sidecarPort)
+    LocalHostProcess(Process process, int apiPort, int sidecarPort, string taskHubName)
     {
         this.process = process;
         this.ApiPort = apiPort;
         this.SidecarPort = sidecarPort;
+        this.Store = new(Azurite.Tables(), taskHubName + TableOnboardingStore.DefaultTableName);
     }
 
     public int ApiPort { get; }
 
     public int SidecarPort { get; }
+
+    /// <summary>The host's onboarding store: its tables carry the task hub name as prefix, so no two tests share rows.</summary>
+    public TableOnboardingStore Store { get; }
 
     public string Output
     {
@@ -47,6 +52,7 @@ public sealed class LocalHostProcess : IDisposable
         start.Environment["LocalHost__ApiPort"] = api.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["LocalHost__SidecarPort"] = sidecar.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["LocalHost__TaskHubName"] = taskHubName;
+        start.Environment["Tables__Prefix"] = taskHubName;
         start.Environment["AzureWebJobsStorage"] = Azurite.ConnectionString;
         start.Environment["BundleData"] = Azurite.ConnectionString;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
@@ -56,7 +62,7 @@ public sealed class LocalHostProcess : IDisposable
             start.Environment[name] = value;
         }
 
-        LocalHostProcess host = new(Process.Start(start)!, api, sidecar);
+        LocalHostProcess host = new(Process.Start(start)!, api, sidecar, taskHubName);
         host.process.OutputDataReceived += (_, e) => host.Append(e.Data);
         host.process.ErrorDataReceived += (_, e) => host.Append(e.Data);
         host.process.BeginOutputReadLine();
