@@ -58,7 +58,7 @@ public sealed class CustomerTenantAccess(MicrosoftCloudConnection connection) : 
         }
 
         throw (int)response.StatusCode is >= 400 and < 500
-            ? new StepFailedException($"Partner Center refused the application consent ({(int)response.StatusCode}): {description}")
+            ? new StepFailedException($"Partner Center refused the application consent ({(int)response.StatusCode}): {description}{GraphErrors.HintFor(description)}")
             : new HttpRequestException($"Partner Center answered {(int)response.StatusCode}: {description}", null, response.StatusCode);
     }
 

@@ -15,12 +15,14 @@ internal static class GraphErrors
         }
         catch (ODataError error) when (error.ResponseStatusCode is >= 400 and < 500 and not 429 and not 409)
         {
-            throw new StepFailedException($"{attempted} was refused by Microsoft Graph ({error.ResponseStatusCode} {error.Error?.Code}): {error.Error?.Message}{Hint(error)}", error);
+            throw new StepFailedException($"{attempted} was refused by Microsoft Graph ({error.ResponseStatusCode} {error.Error?.Code}): {error.Error?.Message}{HintFor(error.Error?.Message)}", error);
         }
     }
 
-    /// <summary>The fix for the refusals partners actually hit.</summary>
-    static string Hint(ODataError error) => error.Error?.Message switch
+    /// <summary>The fix for the refusals partners actually hit (Graph's and Partner Center's share their wording).</summary>
+    /// <param name="message">What Microsoft said.</param>
+    /// <returns>A sentence to append, or empty.</returns>
+    internal static string HintFor(string? message) => message switch
     {
         string m when m.Contains("does not have the required permissions", StringComparison.OrdinalIgnoreCase) =>
             " Make sure the service account is in AdminAgents with MFA enforced, and the app has DelegatedAdminRelationship.ReadWrite.All.",

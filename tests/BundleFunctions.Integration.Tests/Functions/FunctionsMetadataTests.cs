@@ -75,13 +75,6 @@ public sealed class FunctionsMetadataTests
             return published;
         }
 
-        DirectoryInfo testBin = new(AppContext.BaseDirectory);
-        DirectoryInfo root = testBin;
-        while (!File.Exists(Path.Combine(root.FullName, "BundleFunctions.sln")))
-        {
-            root = root.Parent!;
-        }
-
-        return Path.Combine(root.FullName, "src", "BundleFunctions", "bin", testBin.Parent!.Name, "net10.0");
+        return RepositoryRoot.Combine("src", "BundleFunctions", "bin", RepositoryRoot.Configuration, "net10.0");
     }
 }

@@ -100,16 +100,8 @@ public sealed class LocalHostProcess : IDisposable
 
     static string LocalHostAssembly()
     {
-        // Tests run from tests/<project>/bin/<Configuration>/net10.0; the LocalHost is built beside them (project reference).
-        DirectoryInfo testBin = new(AppContext.BaseDirectory);
-        string configuration = testBin.Parent!.Name;
-        DirectoryInfo root = testBin;
-        while (!File.Exists(Path.Combine(root.FullName, "BundleFunctions.sln")))
-        {
-            root = root.Parent ?? throw new InvalidOperationException("The repository root (BundleFunctions.sln) was not found above " + AppContext.BaseDirectory);
-        }
-
-        string dll = Path.Combine(root.FullName, "src", "BundleFunctions.LocalHost", "bin", configuration, "net10.0", "BundleFunctions.LocalHost.dll");
+        // The LocalHost is built beside the tests (project reference), in the same configuration.
+        string dll = RepositoryRoot.Combine("src", "BundleFunctions.LocalHost", "bin", RepositoryRoot.Configuration, "net10.0", "BundleFunctions.LocalHost.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the solution first: the LocalHost is missing.", dll);
     }
 
