@@ -15,7 +15,7 @@ mkdir -p "$state"
 pids=()
 started_azurite=0
 cleanup() {
-  # TERM first; whatever is still up after 10 s gets KILL (the LocalHost's state is durable, so a hard stop loses nothing).
+  # TERM first (the LocalHost stops within LocalHost:ShutdownTimeout, 3 s); whatever is still up after 10 s gets KILL (the LocalHost's state is durable, so a hard stop loses nothing).
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for _ in $(seq 1 50); do
     alive=0
@@ -24,6 +24,7 @@ cleanup() {
     sleep 0.2
   done
   for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done  # reap quietly (no "Killed" line)
   if [ "$started_azurite" = 1 ]; then scripts/azurite.sh stop >/dev/null; fi
 }
 trap cleanup EXIT

@@ -12,6 +12,7 @@ builder.Services.AddDurableSidecar(builder.Configuration, tasks => tasks.AddBund
 builder.Services.AddBundleApi(builder.Configuration);
 builder.Services.AddHostedService<BundleFunctions.LocalHost.Events.OutboxPump>();
 builder.Services.AddHostedService<BundleFunctions.LocalHost.Events.JobScheduler>();
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = (builder.Configuration.GetSection(LocalHostOptions.Section).Get<LocalHostOptions>() ?? new()).ShutdownTimeout);
 
 WebApplication app = builder.Build();
 await DurableSidecar.EnsureTaskHubAsync(app.Services);

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
 using Azure.Core;
@@ -42,6 +44,71 @@ public sealed class LoginTests(SimulatorTestBed bed) : IClassFixture<SimulatorTe
             wrong.CredentialFor(SimulatorTestBed.PartnerTenantId).GetTokenAsync(new TokenRequestContext([MicrosoftCloudOptions.GraphScope]), default).AsTask());
 
         Assert.Contains("AADSTS7000215", error.ToString(), StringComparison.Ordinal);
+    }
+
+    static X509Certificate2 NewAppCertificate()
+    {
+        using RSA key = RSA.Create(2048);
+        CertificateRequest request = new("CN=BundleFunctions app credential", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(30));
+    }
+
+    MicrosoftCloudOptions CertificateOnly(X509Certificate2 certificate)
+    {
+        MicrosoftCloudOptions options = bed.Options(secret: null);
+        options.ClientCertificate = Convert.ToBase64String(certificate.Export(X509ContentType.Pkcs12));
+        options.ServiceAccountRefreshToken = SimulatorTestBed.ServiceAccountRefreshToken;
+        return options;
+    }
+
+    [Fact]
+    public async Task The_app_signs_in_with_a_registered_certificate_and_no_secret_for_itself_and_the_service_account()
+    {
+        using X509Certificate2 certificate = NewAppCertificate();
+        (await bed.SimAsync(HttpMethod.Post, $"apps/{SimulatorTestBed.AppId}/certificates", new { certificate = Convert.ToBase64String(certificate.RawData) })).EnsureSuccessStatusCode();
+        using MicrosoftCloudConnection connection = new(this.CertificateOnly(certificate));
+
+        AccessToken app = await connection.CredentialFor(SimulatorTestBed.PartnerTenantId).GetTokenAsync(new TokenRequestContext([MicrosoftCloudOptions.GraphScope]), default);
+        AccessToken user = await connection.ServiceAccount.GetTokenAsync(new TokenRequestContext([MicrosoftCloudOptions.PartnerCenterScope]), default);
+        GroupCollectionResponse? groups = await connection.GraphFor(SimulatorTestBed.PartnerTenantId).Groups.GetAsync();
+
+        Assert.Equal(SimulatorTestBed.AppId.ToString(), Claims(app.Token)["appid"]!.GetValue<string>());
+        Assert.Equal(SimulatorTestBed.ServiceAccountId.ToString(), Claims(user.Token)["oid"]!.GetValue<string>());
+        Assert.Contains(groups!.Value!, g => g.DisplayName == "AdminAgents");
+    }
+
+    [Fact]
+    public async Task A_certificate_not_registered_for_the_app_is_refused_with_AADSTS700027()
+    {
+        using X509Certificate2 unregistered = NewAppCertificate();
+        using MicrosoftCloudConnection connection = new(this.CertificateOnly(unregistered));
+
+        AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() =>
+            connection.CredentialFor(SimulatorTestBed.PartnerTenantId).GetTokenAsync(new TokenRequestContext([MicrosoftCloudOptions.GraphScope]), default).AsTask());
+
+        Assert.Contains("AADSTS700027", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unresolved_key_vault_reference_is_named_as_such_instead_of_failing_as_a_wrong_secret()
+    {
+        MicrosoftCloudOptions options = bed.Options(secret: "@Microsoft.KeyVault(SecretUri=https://kv-bundle.vault.azure.net/secrets/microsoft-cloud-app-secret)");
+
+        InvalidOperationException error = Assert.Throws<InvalidOperationException>(() => new MicrosoftCloudConnection(options));
+
+        Assert.StartsWith("MicrosoftCloud:ClientSecret is a Key Vault reference that did not resolve", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_certificate_setting_without_a_private_key_is_refused_when_the_connection_is_made()
+    {
+        using X509Certificate2 certificate = NewAppCertificate();
+        MicrosoftCloudOptions options = bed.Options(secret: null);
+        options.ClientCertificate = Convert.ToBase64String(certificate.RawData);
+
+        InvalidOperationException error = Assert.Throws<InvalidOperationException>(() => new MicrosoftCloudConnection(options));
+
+        Assert.StartsWith("MicrosoftCloud:ClientCertificate", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

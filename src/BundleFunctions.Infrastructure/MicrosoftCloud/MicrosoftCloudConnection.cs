@@ -20,6 +20,7 @@ public sealed class MicrosoftCloudConnection : IDisposable
     readonly ConcurrentDictionary<Guid, TokenCredential> credentials = new();
     readonly ConcurrentDictionary<Guid, GraphServiceClient> graphClients = new();
     readonly Lazy<RefreshTokenCredential> serviceAccount;
+    readonly AppCredential app;
 
     /// <summary>Initializes a new instance of the <see cref="MicrosoftCloudConnection"/> class.</summary>
     /// <param name="options">Where the cloud is and how to sign in.</param>
@@ -30,11 +31,11 @@ public sealed class MicrosoftCloudConnection : IDisposable
         this.options = options;
         this.Resilience = resilience ?? MicrosoftCloudResilience.Default;
         this.tokenHandler = this.CreateHandler();
+        this.app = AppCredential.From(options);
         this.serviceAccount = new(() => new RefreshTokenCredential(
             new HttpClient(new ResilienceHandler(this.Resilience) { InnerHandler = this.CreateHandler() }),
             new Uri(this.options.AuthorityHost, $"{this.options.PartnerTenantId}/oauth2/v2.0/token"),
-            this.options.ClientId.ToString(),
-            this.options.ClientSecret,
+            this.app,
             this.options.ServiceAccountRefreshToken ?? throw new InvalidOperationException("MicrosoftCloud:ServiceAccountRefreshToken is not configured.")));
     }
 
@@ -65,16 +66,11 @@ public sealed class MicrosoftCloudConnection : IDisposable
     /// <param name="tenantId">The tenant whose authority issues the token.</param>
     /// <returns>The credential (cached per tenant; tokens are cached inside it).</returns>
     public TokenCredential CredentialFor(Guid tenantId) => this.credentials.GetOrAdd(tenantId, tenant =>
-        new ClientSecretCredential(
-            tenant.ToString(),
-            this.options.ClientId.ToString(),
-            this.options.ClientSecret ?? throw new InvalidOperationException("MicrosoftCloud:ClientSecret is not configured."),
-            new ClientSecretCredentialOptions
-            {
-                AuthorityHost = this.options.AuthorityHost,
-                DisableInstanceDiscovery = !this.options.IsMicrosoftAuthority,
-                Transport = new HttpClientTransport(new HttpClient(this.tokenHandler, disposeHandler: false)),
-            }));
+        this.app.For(
+            tenant,
+            this.options.AuthorityHost,
+            disableInstanceDiscovery: !this.options.IsMicrosoftAuthority,
+            new HttpClientTransport(new HttpClient(this.tokenHandler, disposeHandler: false))));
 
     /// <summary>A Graph client acting as the app in a tenant.</summary>
     /// <param name="tenantId">The tenant (partner or customer).</param>
@@ -110,5 +106,6 @@ public sealed class MicrosoftCloudConnection : IDisposable
         }
 
         this.tokenHandler.Dispose();
+        this.app.Dispose();
     }
 }

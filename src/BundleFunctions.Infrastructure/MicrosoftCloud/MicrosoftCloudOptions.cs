@@ -25,6 +25,12 @@ public sealed class MicrosoftCloudOptions
     /// <summary>The app's client secret. Locally from local.settings.json; in Azure from Key Vault, never an app setting.</summary>
     public string? ClientSecret { get; set; }
 
+    /// <summary>
+    /// The app's certificate with its private key, base64 PKCS#12 without a password — what a Key Vault certificate read
+    /// as a secret gives. Preferred over <see cref="ClientSecret"/>, which it replaces when set.
+    /// </summary>
+    public string? ClientCertificate { get; set; }
+
     /// <summary>The partner's service account (MFA enforced, in AdminAgents): member of every GDAP group.</summary>
     public string? ServiceAccountUserPrincipalName { get; set; }
 

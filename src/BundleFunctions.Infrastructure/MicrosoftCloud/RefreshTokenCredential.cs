@@ -10,7 +10,11 @@ namespace BundleFunctions.Infrastructure.MicrosoftCloud;
 /// A user's tokens from a refresh token (the OAuth 2.0 refresh-token grant), cached per scope until five minutes before
 /// expiry. Entra rotates refresh tokens: the newest one received is used for the next request.
 /// </summary>
-public sealed class RefreshTokenCredential(HttpClient http, Uri tokenEndpoint, string clientId, string? clientSecret, string refreshToken) : TokenCredential
+/// <param name="http">The HTTP client for the token endpoint.</param>
+/// <param name="tokenEndpoint">The tenant's token endpoint.</param>
+/// <param name="app">The app's proof of identity (secret or certificate), required of a confidential client.</param>
+/// <param name="refreshToken">The first refresh token.</param>
+public sealed class RefreshTokenCredential(HttpClient http, Uri tokenEndpoint, AppCredential app, string refreshToken) : TokenCredential
 {
     readonly ConcurrentDictionary<string, AccessToken> cache = new();
     readonly SemaphoreSlim gate = new(1, 1);
@@ -35,14 +39,10 @@ public sealed class RefreshTokenCredential(HttpClient http, Uri tokenEndpoint, s
             Dictionary<string, string> form = new()
             {
                 ["grant_type"] = "refresh_token",
-                ["client_id"] = clientId,
                 ["refresh_token"] = this.currentRefreshToken,
                 ["scope"] = scope,
             };
-            if (clientSecret is not null)
-            {
-                form["client_secret"] = clientSecret;
-            }
+            app.AuthenticateRequest(form, tokenEndpoint, DateTimeOffset.UtcNow);
 
             using HttpResponseMessage response = await http.PostAsync(tokenEndpoint, new FormUrlEncodedContent(form), cancellationToken);
             JsonObject body = await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken) ?? [];

@@ -20,4 +20,10 @@ public sealed class LocalHostOptions
     /// timer is seen at once.
     /// </summary>
     public TimeSpan MaxQueuePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a stop (Ctrl-C, SIGTERM) waits for requests to finish. The worker's work-item stream to the in-process
+    /// sidecar never ends by itself, so the 30 s default would always be spent; everything is durable in Azurite.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(3);
 }

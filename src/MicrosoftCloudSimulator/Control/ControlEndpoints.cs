@@ -44,12 +44,39 @@ public static class ControlEndpoints
         sim.MapGet("/time", (SimulatedCloud cloud) => Results.Json(new { now = cloud.Clock.UtcNow, offset = cloud.Clock.Offset }));
         sim.MapPost("/customers/{tenantId}/conditional-access-policies", AddBlockingPolicy);
         sim.MapPost("/customers/{tenantId}/conditional-access-policies/{policyId}/exclude-service-providers", ExcludeServiceProviders);
+        sim.MapPost("/apps/{appId}/certificates", AddAppCertificate);
         sim.MapGet("/state", (SimulatedCloud cloud) => Results.Json(cloud.Locked(StateDump.Of)));
         sim.MapGet("/webhooks/deliveries", (WebhookDelivery delivery) => Results.Json(delivery.Deliveries.ToArray()));
         sim.MapGet("/certificates/https", (SimulatorCertificates certificates) =>
             Results.Json(new { thumbprint = certificates.HttpsThumbprint, pem = certificates.Https.ExportCertificatePem() }));
         sim.MapGet("/certificates/pcnotifications-dispatch.microsoft.com.cer", (SimulatorCertificates certificates) =>
             Results.Bytes(certificates.WebhookSigning.RawData, "application/pkix-cert"));
+    }
+
+    /// <summary>Registers a public certificate as an app credential, as uploading it under "Certificates &amp; secrets" does.</summary>
+    static async Task<IResult> AddAppCertificate(string appId, HttpContext http, SimulatedCloud cloud)
+    {
+        JsonObject? body = await Graph.DirectoryEndpoints.ReadBody(http);
+        System.Security.Cryptography.X509Certificates.X509Certificate2 certificate;
+        try
+        {
+            certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(Convert.FromBase64String(body?["certificate"]?.GetValue<string>() ?? string.Empty));
+        }
+        catch (Exception e) when (e is FormatException or System.Security.Cryptography.CryptographicException)
+        {
+            return Results.Problem(statusCode: 400, title: "certificate must be a base64 DER X.509 certificate (public part only).");
+        }
+
+        return cloud.Locked(c =>
+        {
+            if (!Guid.TryParse(appId, out Guid id) || !c.Partner.Apps.TryGetValue(id, out AppRegistration? app))
+            {
+                return Results.Problem(statusCode: 404, title: $"No app {appId} in the partner tenant.");
+            }
+
+            app.Certificates.Add(certificate);
+            return Results.Json(new { appId = app.AppId, thumbprint = certificate.Thumbprint });
+        });
     }
 
     static async Task<IResult> Approve(string id, HttpContext http, SimulatedCloud cloud, WebhookDelivery delivery)

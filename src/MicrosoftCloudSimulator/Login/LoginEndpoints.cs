@@ -79,7 +79,9 @@ public static class LoginEndpoints
         string grant = form["grant_type"].ToString();
         string clientId = form["client_id"].ToString();
         string secret = form["client_secret"].ToString();
+        string assertion = form["client_assertion_type"] == ClientAssertions.JwtBearer ? form["client_assertion"].ToString() : string.Empty;
         string scope = form["scope"].ToString();
+        string endpoint = $"{request.Scheme}://{request.Host}{request.Path}";
 
         return cloud.Locked(c =>
         {
@@ -94,7 +96,14 @@ public static class LoginEndpoints
                 return OAuthError(400, "unauthorized_client", 700016, $"Application with identifier '{clientId}' was not found in the directory '{target.DisplayName}'.");
             }
 
-            if (grant == "client_credentials" || !string.IsNullOrEmpty(secret))
+            if (assertion.Length > 0)
+            {
+                if (ClientAssertions.Refusal(assertion, app, endpoint, DateTimeOffset.UtcNow) is { } refused)
+                {
+                    return OAuthError(401, "invalid_client", refused.Code, refused.Description);
+                }
+            }
+            else if (grant == "client_credentials" || !string.IsNullOrEmpty(secret))
             {
                 if (!string.Equals(secret, app.ClientSecret, StringComparison.Ordinal))
                 {

@@ -79,6 +79,9 @@ public sealed class AppRegistration
 
     /// <summary>Application permissions (roles) the app holds in its home tenant.</summary>
     public List<string> Roles { get; init; } = [];
+
+    /// <summary>Public certificates registered as the app's credentials (Entra's keyCredentials): client assertions signed by their keys are accepted.</summary>
+    public List<System.Security.Cryptography.X509Certificates.X509Certificate2> Certificates { get; } = [];
 }
 
 /// <summary>A service principal (an app's presence in a tenant).</summary>

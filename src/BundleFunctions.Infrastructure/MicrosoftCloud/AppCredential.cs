@@ -1,0 +1,139 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Identity;
+
+namespace BundleFunctions.Infrastructure.MicrosoftCloud;
+
+/// <summary>
+/// How the partner's app proves who it is to Entra ID: a certificate (preferred — nothing secret crosses the wire, it
+/// signs a short-lived client assertion) or a client secret. The same proof serves both the app's own tokens and the
+/// service account's refresh-token redemption, which Entra also demands from a confidential client.
+/// </summary>
+public sealed class AppCredential : IDisposable
+{
+    readonly string clientId;
+    readonly string? secret;
+    readonly X509Certificate2? certificate;
+
+    AppCredential(string clientId, string? secret, X509Certificate2? certificate)
+    {
+        this.clientId = clientId;
+        this.secret = secret;
+        this.certificate = certificate;
+    }
+
+    /// <summary>Whether the app signs in with a certificate.</summary>
+    public bool UsesCertificate => this.certificate is not null;
+
+    /// <summary>The credential from the options: <see cref="MicrosoftCloudOptions.ClientCertificate"/> when set, else the secret.</summary>
+    /// <param name="options">The Microsoft cloud options.</param>
+    /// <returns>The credential.</returns>
+    public static AppCredential From(MicrosoftCloudOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        foreach ((string name, string? value) in new[] { ("ClientCertificate", options.ClientCertificate), ("ClientSecret", options.ClientSecret), ("ServiceAccountRefreshToken", options.ServiceAccountRefreshToken) })
+        {
+            // App Service passes a Key Vault reference it could not resolve on as its own text: say so, not "invalid secret".
+            if (value?.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase) == true)
+            {
+                throw new InvalidOperationException(
+                    $"MicrosoftCloud:{name} is a Key Vault reference that did not resolve: check that the secret exists and that the app's identity holds Key Vault Secrets User on the vault, then restart the app.");
+            }
+        }
+
+        X509Certificate2? certificate = null;
+        if (options.ClientCertificate is { Length: > 0 } encoded)
+        {
+            try
+            {
+                // A Key Vault certificate read as a secret (what a Key Vault reference yields) is exactly this: base64 PKCS#12.
+                certificate = X509CertificateLoader.LoadPkcs12(Convert.FromBase64String(encoded), password: null);
+            }
+            catch (Exception e) when (e is FormatException or CryptographicException)
+            {
+                throw new InvalidOperationException("MicrosoftCloud:ClientCertificate must be a base64 PKCS#12 (PFX) without a password, with its private key.", e);
+            }
+
+            if (!certificate.HasPrivateKey || certificate.GetRSAPrivateKey() is null)
+            {
+                throw new InvalidOperationException("MicrosoftCloud:ClientCertificate has no RSA private key: the app cannot sign with it.");
+            }
+        }
+
+        return new AppCredential(options.ClientId.ToString(), options.ClientSecret, certificate);
+    }
+
+    /// <summary>The app's token credential in a tenant.</summary>
+    /// <param name="tenantId">The tenant whose authority issues tokens.</param>
+    /// <param name="authorityHost">The Entra ID host (or the simulator).</param>
+    /// <param name="disableInstanceDiscovery">True off Microsoft's cloud, where instance discovery cannot work.</param>
+    /// <param name="transport">The HTTP transport (TLS trust).</param>
+    /// <returns>A client certificate or client secret credential.</returns>
+    public TokenCredential For(Guid tenantId, Uri authorityHost, bool disableInstanceDiscovery, HttpPipelineTransport transport) =>
+        this.certificate is not null
+            ? new ClientCertificateCredential(tenantId.ToString(), this.clientId, this.certificate, new ClientCertificateCredentialOptions
+            {
+                AuthorityHost = authorityHost,
+                DisableInstanceDiscovery = disableInstanceDiscovery,
+                Transport = transport,
+            })
+            : new ClientSecretCredential(
+                tenantId.ToString(),
+                this.clientId,
+                this.secret ?? throw new InvalidOperationException("Neither MicrosoftCloud:ClientCertificate nor MicrosoftCloud:ClientSecret is configured."),
+                new ClientSecretCredentialOptions { AuthorityHost = authorityHost, DisableInstanceDiscovery = disableInstanceDiscovery, Transport = transport });
+
+    /// <summary>Adds the client authentication to a token request form posted to <paramref name="tokenEndpoint"/>.</summary>
+    /// <param name="form">The form fields.</param>
+    /// <param name="tokenEndpoint">The token endpoint (the assertion's audience).</param>
+    /// <param name="now">The time the assertion is issued.</param>
+    public void AuthenticateRequest(IDictionary<string, string> form, Uri tokenEndpoint, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        ArgumentNullException.ThrowIfNull(tokenEndpoint);
+        form["client_id"] = this.clientId;
+        if (this.certificate is not null)
+        {
+            form["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+            form["client_assertion"] = this.SignAssertion(tokenEndpoint, now);
+        }
+        else if (this.secret is not null)
+        {
+            form["client_secret"] = this.secret;
+        }
+    }
+
+    /// <summary>Entra's client assertion: RS256, the certificate named by its SHA-1 and SHA-256 thumbprints, valid ten minutes.</summary>
+    string SignAssertion(Uri tokenEndpoint, DateTimeOffset now)
+    {
+        string header = Base64Url(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string>
+        {
+            ["alg"] = "RS256",
+            ["typ"] = "JWT",
+            ["x5t"] = Base64Url(this.certificate!.GetCertHash(HashAlgorithmName.SHA1)),
+            ["x5t#S256"] = Base64Url(this.certificate.GetCertHash(HashAlgorithmName.SHA256)),
+        }));
+        string claims = Base64Url(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+        {
+            ["aud"] = tokenEndpoint.AbsoluteUri,
+            ["iss"] = this.clientId,
+            ["sub"] = this.clientId,
+            ["jti"] = Guid.NewGuid().ToString(),
+            ["nbf"] = now.ToUnixTimeSeconds(),
+            ["iat"] = now.ToUnixTimeSeconds(),
+            ["exp"] = now.AddMinutes(10).ToUnixTimeSeconds(),
+        }));
+        using RSA key = this.certificate.GetRSAPrivateKey()!;
+        byte[] signature = key.SignData(Encoding.ASCII.GetBytes($"{header}.{claims}"), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        return $"{header}.{claims}.{Base64Url(signature)}";
+    }
+
+    static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <inheritdoc />
+    public void Dispose() => this.certificate?.Dispose();
+}
