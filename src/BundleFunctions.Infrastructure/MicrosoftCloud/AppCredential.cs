@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -110,14 +111,14 @@ public sealed class AppCredential : IDisposable
     /// <summary>Entra's client assertion: RS256, the certificate named by its SHA-1 and SHA-256 thumbprints, valid ten minutes.</summary>
     string SignAssertion(Uri tokenEndpoint, DateTimeOffset now)
     {
-        string header = Base64Url(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string>
+        string header = Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string>
         {
             ["alg"] = "RS256",
             ["typ"] = "JWT",
-            ["x5t"] = Base64Url(this.certificate!.GetCertHash(HashAlgorithmName.SHA1)),
-            ["x5t#S256"] = Base64Url(this.certificate.GetCertHash(HashAlgorithmName.SHA256)),
+            ["x5t"] = Base64Url.EncodeToString(this.certificate!.GetCertHash(HashAlgorithmName.SHA1)),
+            ["x5t#S256"] = Base64Url.EncodeToString(this.certificate.GetCertHash(HashAlgorithmName.SHA256)),
         }));
-        string claims = Base64Url(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+        string claims = Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
         {
             ["aud"] = tokenEndpoint.AbsoluteUri,
             ["iss"] = this.clientId,
@@ -129,10 +130,8 @@ public sealed class AppCredential : IDisposable
         }));
         using RSA key = this.certificate.GetRSAPrivateKey()!;
         byte[] signature = key.SignData(Encoding.ASCII.GetBytes($"{header}.{claims}"), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        return $"{header}.{claims}.{Base64Url(signature)}";
+        return $"{header}.{claims}.{Base64Url.EncodeToString(signature)}";
     }
-
-    static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     /// <inheritdoc />
     public void Dispose() => this.certificate?.Dispose();

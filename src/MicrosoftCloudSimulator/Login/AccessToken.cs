@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -56,9 +57,9 @@ public sealed class AccessTokens(SimulatorCertificates certificates, SimulatorOp
         }
 
         JsonObject header = new() { ["alg"] = "RS256", ["typ"] = "JWT", ["kid"] = certificates.TokenSigningKeyId };
-        string signingInput = $"{Base64Url(header.ToJsonString(Compact))}.{Base64Url(payload.ToJsonString(Compact))}";
+        string signingInput = $"{Base64Url.EncodeToString(Encoding.UTF8.GetBytes(header.ToJsonString(Compact)))}.{Base64Url.EncodeToString(Encoding.UTF8.GetBytes(payload.ToJsonString(Compact)))}";
         byte[] signature = certificates.TokenSigningKey.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        return ($"{signingInput}.{Base64Url(signature)}", (int)options.TokenLifetime.TotalSeconds - 1);
+        return ($"{signingInput}.{Base64Url.EncodeToString(signature)}", (int)options.TokenLifetime.TotalSeconds - 1);
     }
 
     /// <summary>Validates a bearer token for an API; returns the caller or why it was refused.</summary>
@@ -79,8 +80,8 @@ public sealed class AccessTokens(SimulatorCertificates certificates, SimulatorOp
         JsonNode? claims;
         try
         {
-            signature = FromBase64Url(parts[2]);
-            claims = JsonNode.Parse(FromBase64Url(parts[1]));
+            signature = Base64Url.DecodeFromChars(parts[2]);
+            claims = JsonNode.Parse(Base64Url.DecodeFromChars(parts[1]));
         }
         catch (Exception e) when (e is FormatException or JsonException)
         {
@@ -116,13 +117,4 @@ public sealed class AccessTokens(SimulatorCertificates certificates, SimulatorOp
             permissions), null);
     }
 
-    static string Base64Url(string text) => Base64Url(Encoding.UTF8.GetBytes(text));
-
-    static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    static byte[] FromBase64Url(string text)
-    {
-        string padded = text.Replace('-', '+').Replace('_', '/');
-        return Convert.FromBase64String(padded.PadRight(padded.Length + ((4 - (padded.Length % 4)) % 4), '='));
-    }
 }

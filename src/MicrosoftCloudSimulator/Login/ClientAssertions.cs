@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -23,8 +24,8 @@ public static class ClientAssertions
         JsonObject? header, claims;
         try
         {
-            header = parts.Length == 3 ? JsonNode.Parse(Base64UrlDecode(parts[0]))?.AsObject() : null;
-            claims = parts.Length == 3 ? JsonNode.Parse(Base64UrlDecode(parts[1]))?.AsObject() : null;
+            header = parts.Length == 3 ? JsonNode.Parse(Base64Url.DecodeFromChars(parts[0]))?.AsObject() : null;
+            claims = parts.Length == 3 ? JsonNode.Parse(Base64Url.DecodeFromChars(parts[1]))?.AsObject() : null;
         }
         catch (Exception e) when (e is FormatException or System.Text.Json.JsonException)
         {
@@ -37,8 +38,8 @@ public static class ClientAssertions
         }
 
         X509Certificate2? certificate = app.Certificates.FirstOrDefault(c =>
-            header["x5t#S256"]?.GetValue<string>() == Base64UrlEncode(c.GetCertHash(HashAlgorithmName.SHA256))
-            || header["x5t"]?.GetValue<string>() == Base64UrlEncode(c.GetCertHash(HashAlgorithmName.SHA1)));
+            header["x5t#S256"]?.GetValue<string>() == Base64Url.EncodeToString(c.GetCertHash(HashAlgorithmName.SHA256))
+            || header["x5t"]?.GetValue<string>() == Base64Url.EncodeToString(c.GetCertHash(HashAlgorithmName.SHA1)));
         if (certificate is null)
         {
             return (700027, $"The certificate with identifier used to sign the client assertion is not registered on application {app.AppId}.");
@@ -52,7 +53,7 @@ public static class ClientAssertions
             _ => null,
         };
         byte[] signed = Encoding.ASCII.GetBytes($"{parts[0]}.{parts[1]}");
-        if (key is null || padding is null || !key.VerifyData(signed, Base64UrlDecode(parts[2]), HashAlgorithmName.SHA256, padding))
+        if (key is null || padding is null || !key.VerifyData(signed, Base64Url.DecodeFromChars(parts[2]), HashAlgorithmName.SHA256, padding))
         {
             return (700027, "Client assertion failed signature validation.");
         }
@@ -77,12 +78,4 @@ public static class ClientAssertions
 
         return null;
     }
-
-    static byte[] Base64UrlDecode(string text)
-    {
-        string padded = text.Replace('-', '+').Replace('_', '/');
-        return Convert.FromBase64String(padded.PadRight(padded.Length + ((4 - (padded.Length % 4)) % 4), '='));
-    }
-
-    static string Base64UrlEncode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using MicrosoftCloudSimulator.Hosting;
 using MicrosoftCloudSimulator.State;
 
@@ -63,7 +64,7 @@ public static class LoginEndpoints
         {
             keys = new[]
             {
-                new { kty = "RSA", use = "sig", kid = certificates.TokenSigningKeyId, n = Base64Url(key.Modulus!), e = Base64Url(key.Exponent!) },
+                new { kty = "RSA", use = "sig", kid = certificates.TokenSigningKeyId, n = Base64Url.EncodeToString(key.Modulus!), e = Base64Url.EncodeToString(key.Exponent!) },
             },
         });
     }
@@ -209,5 +210,4 @@ public static class LoginEndpoints
         },
         statusCode: status);
 
-    static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
