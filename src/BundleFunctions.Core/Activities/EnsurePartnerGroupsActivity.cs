@@ -4,9 +4,13 @@ using Microsoft.DurableTask;
 
 namespace BundleFunctions.Activities;
 
-/// <summary>Makes sure each requested role has its partner group, with the service account as a member.</summary>
+/// <summary>
+/// Makes sure each requested role has its partner group, with the service account as a member. One onboarding at a time
+/// does this per group prefix: find-or-create alone lets simultaneous onboardings all find nothing and all create.
+/// </summary>
 /// <param name="directory">The partner directory.</param>
-public sealed class EnsurePartnerGroupsActivity(IPartnerDirectory directory) : TaskActivity<EnsurePartnerGroupsInput, PartnerGroupsSummary>
+/// <param name="leases">The shared leases.</param>
+public sealed class EnsurePartnerGroupsActivity(IPartnerDirectory directory, ILeases leases) : TaskActivity<EnsurePartnerGroupsInput, PartnerGroupsSummary>
 {
     /// <inheritdoc />
     public override async Task<PartnerGroupsSummary> RunAsync(TaskActivityContext context, EnsurePartnerGroupsInput input)
@@ -14,6 +18,7 @@ public sealed class EnsurePartnerGroupsActivity(IPartnerDirectory directory) : T
         ArgumentNullException.ThrowIfNull(input);
         List<RoleGroup> groups = [];
         int created = 0, membersAdded = 0;
+        await using IAsyncDisposable lease = await leases.AcquireAsync($"partner-groups-{input.GroupPrefix}", CancellationToken.None);
 
         // One at a time: twelve calls are quick, and a throttled tenant is not made worse by a burst.
         foreach (Guid roleId in input.RoleTemplateIds)

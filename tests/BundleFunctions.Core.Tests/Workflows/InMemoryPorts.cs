@@ -69,6 +69,28 @@ public sealed class InMemoryOnboardingStore : IOnboardingStore
     }
 }
 
+/// <summary>Leases within one process: a semaphore per name.</summary>
+public sealed class InMemoryLeases : ILeases
+{
+    readonly ConcurrentDictionary<string, SemaphoreSlim> gates = new();
+
+    public async Task<IAsyncDisposable> AcquireAsync(string name, CancellationToken cancellationToken)
+    {
+        SemaphoreSlim gate = this.gates.GetOrAdd(name, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        return new Release(gate);
+    }
+
+    sealed class Release(SemaphoreSlim gate) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            gate.Release();
+            return ValueTask.CompletedTask;
+        }
+    }
+}
+
 /// <summary>A partner directory in memory, with scripted failures.</summary>
 public sealed class InMemoryPartnerDirectory : IPartnerDirectory
 {

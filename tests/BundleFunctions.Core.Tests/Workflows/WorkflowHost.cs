@@ -52,6 +52,7 @@ public sealed class WorkflowHost : IAsyncDisposable
                     .AddSingleton(TimeProvider.System)
                     .AddSingleton<InMemoryOnboardingStore>().AddSingleton<IOnboardingStore>(sp => sp.GetRequiredService<InMemoryOnboardingStore>())
                     .AddSingleton<InMemoryPartnerDirectory>().AddSingleton<IPartnerDirectory>(sp => sp.GetRequiredService<InMemoryPartnerDirectory>())
+                    .AddSingleton<ILeases, InMemoryLeases>()
                     .AddSingleton<InMemoryRelationships>().AddSingleton<IGdapRelationships>(sp => sp.GetRequiredService<InMemoryRelationships>())
                     .AddSingleton<InMemoryCustomerAccess>().AddSingleton<ICustomerAccess>(sp => sp.GetRequiredService<InMemoryCustomerAccess>()),
             });

@@ -206,6 +206,19 @@ public sealed class OnboardingEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Customers_onboarded_at_the_same_moment_share_one_set_of_partner_groups()
+    {
+        Guid[] customers = [OnboardingStack.Fabrikam, OnboardingStack.Northwind, Guid.Parse("c0000003-0000-4000-8000-000000000003"), Guid.Parse("c0000004-0000-4000-8000-000000000004")];
+
+        string[] ids = await Task.WhenAll(customers.Select((c, i) => this.stack.StartAsync(OnboardingStack.InputFor(c, $"Customer {i}"))));
+        await Task.WhenAll(ids.Select(this.WaitingForCustomer));
+
+        JsonObject state = await this.stack.StateAsync();
+        string[] groups = [.. state["partner"]!["groups"]!.AsArray().Select(g => g!["displayName"]!.GetValue<string>()).Where(n => n.StartsWith("Acme GDAP-", StringComparison.Ordinal))];
+        Assert.Equal(RoleCatalog.BundleRoles.Select(r => $"Acme GDAP-{r.Name}").Order(), groups.Order());
+    }
+
+    [Fact]
     public async Task No_secret_appears_in_orchestration_input_output_or_custom_status()
     {
         string id = await this.OnboardFabrikamAsync();

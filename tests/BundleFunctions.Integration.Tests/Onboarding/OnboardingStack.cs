@@ -114,6 +114,7 @@ public sealed class OnboardingStack : IAsyncDisposable
                 ConfigureServices = services => services
                     .AddSingleton(TimeProvider.System)
                     .AddSingleton<IOnboardingStore>(new TableOnboardingStore(Azurite.Tables(), tableName))
+                    .AddSingleton<ILeases>(new TableLeases(Azurite.Tables(), TimeProvider.System, tableName: tableName + "Leases"))
                     .AddMicrosoftCloud(cloud, fast),
             });
         HttpClient http = new(new MicrosoftCloudConnection(cloud).CreateHandler()) { BaseAddress = simulator.BaseAddress };
