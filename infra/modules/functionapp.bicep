@@ -145,6 +145,9 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'MicrosoftCloud__ServiceAccountUserPrincipalName', value: serviceAccountUserPrincipalName }
         { name: 'MicrosoftCloud__ClientSecret', value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${appSecretName})' }
         { name: 'MicrosoftCloud__ServiceAccountRefreshToken', value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${refreshTokenSecretName})' }
+        // Entra rotates the refresh token on every use: the app writes each new one back as the secret's next version.
+        { name: 'MicrosoftCloud__ServiceAccountRefreshTokenSecretUri', value: '${keyVaultUri}secrets/${refreshTokenSecretName}' }
+        { name: 'MicrosoftCloud__KeyVaultIdentityClientId', value: identityClientId }
         // Telemetry, Entra-authenticated (local auth is off on the component).
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: applicationInsightsConnectionString }
         { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identityClientId};Authorization=AAD' }

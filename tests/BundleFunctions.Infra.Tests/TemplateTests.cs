@@ -11,7 +11,7 @@ public sealed partial class TemplateTests
         ["Storage Queue Data Contributor"] = "974c5e8b-45b9-4653-ba55-5f855dd0fb88",
         ["Storage Table Data Contributor"] = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3",
         ["Azure Service Bus Data Sender"] = "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39",
-        ["Key Vault Secrets User"] = "4633458b-17de-408a-b874-0445c86b69e6",
+        ["Key Vault Secrets Officer"] = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
         ["Monitoring Metrics Publisher"] = "3913510d-42f4-4e42-8a64-420c390055eb",
     };
 
@@ -68,6 +68,8 @@ public sealed partial class TemplateTests
     [InlineData("MicrosoftCloud__PartnerTenantId")]
     [InlineData("MicrosoftCloud__ClientId")]
     [InlineData("MicrosoftCloud__ServiceAccountUserPrincipalName")]
+    [InlineData("MicrosoftCloud__ServiceAccountRefreshTokenSecretUri")]
+    [InlineData("MicrosoftCloud__KeyVaultIdentityClientId")]
     [InlineData("APPLICATIONINSIGHTS_AUTHENTICATION_STRING")]
     public void The_app_has_the_identity_based_setting(string name)
     {

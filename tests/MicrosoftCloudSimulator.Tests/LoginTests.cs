@@ -7,6 +7,7 @@ using System.Text.Json.Nodes;
 using Azure.Core;
 using Azure.Identity;
 using BundleFunctions.Infrastructure.MicrosoftCloud;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Graph.Models;
 using Microsoft.Graph.Models.ODataErrors;
 
@@ -109,6 +110,42 @@ public sealed class LoginTests(SimulatorTestBed bed) : IClassFixture<SimulatorTe
         InvalidOperationException error = Assert.Throws<InvalidOperationException>(() => new MicrosoftCloudConnection(options));
 
         Assert.StartsWith("MicrosoftCloud:ClientCertificate", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rotated_service_account_refresh_tokens_are_kept_in_key_vault_and_a_restarted_app_uses_the_newest()
+    {
+        string secret = "svc-refresh-" + Guid.NewGuid().ToString("N")[..8];
+        MicrosoftCloudOptions Configured(string refreshToken)
+        {
+            MicrosoftCloudOptions options = bed.Options();
+            options.ServiceAccountRefreshToken = refreshToken;
+            options.ServiceAccountRefreshTokenSecretUri = new Uri(bed.Simulator.BaseAddress, $"secrets/{secret}");
+            return options;
+        }
+
+        using (MicrosoftCloudConnection first = new(Configured(SimulatorTestBed.ServiceAccountRefreshToken)))
+        {
+            await first.ServiceAccount.GetTokenAsync(new TokenRequestContext([MicrosoftCloudOptions.PartnerCenterScope]), default);
+        }
+
+        // After a restart the configured token is one Entra no longer accepts: only the vault's newest version can sign in.
+        using MicrosoftCloudConnection restarted = new(Configured("a-refresh-token-entra-no-longer-accepts"));
+        AccessToken token = await restarted.ServiceAccount.GetTokenAsync(new TokenRequestContext([MicrosoftCloudOptions.PartnerCenterScope]), default);
+
+        Assert.Equal(SimulatorTestBed.ServiceAccountId.ToString(), Claims(token.Token)["oid"]!.GetValue<string>());
+        Assert.Equal(2, bed.Simulator.Services.GetRequiredService<KeyVault.SimulatedVault>().VersionsOf(secret));
+    }
+
+    [Fact]
+    public async Task The_vault_challenges_a_request_without_a_token_with_its_authority_and_resource()
+    {
+        HttpResponseMessage response = await bed.Http.GetAsync("secrets/anything?api-version=7.5");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(
+            $"Bearer authorization=\"{bed.Simulator.BaseAddress.AbsoluteUri.TrimEnd('/')}/{SimulatorTestBed.PartnerTenantId}\", resource=\"https://vault.azure.net\"",
+            response.Headers.WwwAuthenticate.ToString());
     }
 
     [Fact]

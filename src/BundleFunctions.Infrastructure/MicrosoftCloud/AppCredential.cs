@@ -42,7 +42,7 @@ public sealed class AppCredential : IDisposable
             if (value?.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase) == true)
             {
                 throw new InvalidOperationException(
-                    $"MicrosoftCloud:{name} is a Key Vault reference that did not resolve: check that the secret exists and that the app's identity holds Key Vault Secrets User on the vault, then restart the app.");
+                    $"MicrosoftCloud:{name} is a Key Vault reference that did not resolve: check that the secret exists and that the app's identity holds Key Vault Secrets Officer on the vault, then restart the app.");
             }
         }
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Identity;
+using Azure.Security.KeyVault.Secrets;
 using Microsoft.Graph;
 using Microsoft.Kiota.Authentication.Azure;
 
@@ -36,7 +37,28 @@ public sealed class MicrosoftCloudConnection : IDisposable
             new HttpClient(new ResilienceHandler(this.Resilience) { InnerHandler = this.CreateHandler() }),
             new Uri(this.options.AuthorityHost, $"{this.options.PartnerTenantId}/oauth2/v2.0/token"),
             this.app,
-            this.options.ServiceAccountRefreshToken ?? throw new InvalidOperationException("MicrosoftCloud:ServiceAccountRefreshToken is not configured.")));
+            this.options.ServiceAccountRefreshToken ?? throw new InvalidOperationException("MicrosoftCloud:ServiceAccountRefreshToken is not configured."),
+            this.options.ServiceAccountRefreshTokenSecretUri is { } secretUri ? this.RefreshTokenVaultAt(secretUri) : null));
+    }
+
+    /// <summary>
+    /// The vault that keeps rotated refresh tokens. In Azure the app's managed identity signs in to it; against the
+    /// simulator (a pinned certificate means development) the app itself does, and the vault's challenge may name a
+    /// resource other than the vault's host.
+    /// </summary>
+    RefreshTokenVault RefreshTokenVaultAt(Uri secretUri)
+    {
+        KeyVaultSecretIdentifier secret = new(secretUri);
+        bool development = this.options.PinnedCertificateThumbprint is { Length: > 0 };
+        SecretClientOptions vaultOptions = new()
+        {
+            Transport = new HttpClientTransport(new HttpClient(this.CreateHandler())),
+            DisableChallengeResourceVerification = development,
+        };
+        TokenCredential identity = development
+            ? this.CredentialFor(this.options.PartnerTenantId)
+            : new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = this.options.KeyVaultIdentityClientId });
+        return new RefreshTokenVault(new SecretClient(secret.VaultUri, identity, vaultOptions), secret.Name);
     }
 
     /// <summary>How calls are retried.</summary>

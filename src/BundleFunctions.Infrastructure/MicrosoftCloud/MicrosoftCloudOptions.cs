@@ -40,6 +40,16 @@ public sealed class MicrosoftCloudOptions
     /// </summary>
     public string? ServiceAccountRefreshToken { get; set; }
 
+    /// <summary>
+    /// The Key Vault secret that keeps the service account's refresh token across rotations
+    /// (<c>https://{vault}.vault.azure.net/secrets/{name}</c>). Its newest version is used instead of
+    /// <see cref="ServiceAccountRefreshToken"/>, and every rotated token becomes a new version. Unset: rotations live in memory only.
+    /// </summary>
+    public Uri? ServiceAccountRefreshTokenSecretUri { get; set; }
+
+    /// <summary>Client ID of the managed identity that reads and writes that secret (Azure); unset: DefaultAzureCredential picks.</summary>
+    public string? KeyVaultIdentityClientId { get; set; }
+
     /// <summary>The application's display name in customer tenants.</summary>
     public string ApplicationDisplayName { get; set; } = "BundleFunctions";
 

@@ -13,12 +13,14 @@ namespace BundleFunctions.Infrastructure.MicrosoftCloud;
 /// <param name="http">The HTTP client for the token endpoint.</param>
 /// <param name="tokenEndpoint">The tenant's token endpoint.</param>
 /// <param name="app">The app's proof of identity (secret or certificate), required of a confidential client.</param>
-/// <param name="refreshToken">The first refresh token.</param>
-public sealed class RefreshTokenCredential(HttpClient http, Uri tokenEndpoint, AppCredential app, string refreshToken) : TokenCredential
+/// <param name="refreshToken">The configured refresh token; a newer one in <paramref name="vault"/> takes its place.</param>
+/// <param name="vault">Where rotated refresh tokens are kept between runs; null keeps them in memory only.</param>
+public sealed class RefreshTokenCredential(HttpClient http, Uri tokenEndpoint, AppCredential app, string refreshToken, RefreshTokenVault? vault = null) : TokenCredential
 {
     readonly ConcurrentDictionary<string, AccessToken> cache = new();
     readonly SemaphoreSlim gate = new(1, 1);
     string currentRefreshToken = refreshToken;
+    bool loadedFromVault = vault is null;
 
     /// <inheritdoc />
     public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
@@ -36,6 +38,12 @@ public sealed class RefreshTokenCredential(HttpClient http, Uri tokenEndpoint, A
         await this.gate.WaitAsync(cancellationToken);
         try
         {
+            if (!this.loadedFromVault)
+            {
+                this.currentRefreshToken = await vault!.LoadAsync(cancellationToken) ?? this.currentRefreshToken;
+                this.loadedFromVault = true;
+            }
+
             Dictionary<string, string> form = new()
             {
                 ["grant_type"] = "refresh_token",
@@ -52,7 +60,16 @@ public sealed class RefreshTokenCredential(HttpClient http, Uri tokenEndpoint, A
                 throw new StepFailedException($"The service account could not sign in: {body["error_description"]?.GetValue<string>() ?? response.StatusCode.ToString()}");
             }
 
-            this.currentRefreshToken = body["refresh_token"]?.GetValue<string>() ?? this.currentRefreshToken;
+            if (body["refresh_token"]?.GetValue<string>() is { } rotated && rotated != this.currentRefreshToken)
+            {
+                if (vault is not null)
+                {
+                    await vault.SaveAsync(rotated, cancellationToken);
+                }
+
+                this.currentRefreshToken = rotated;
+            }
+
             AccessToken token = new(body["access_token"]!.GetValue<string>(), DateTimeOffset.UtcNow.AddSeconds(body["expires_in"]?.GetValue<int>() ?? 3600));
             this.cache[scope] = token;
             return token;

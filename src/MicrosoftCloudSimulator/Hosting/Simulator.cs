@@ -1,6 +1,7 @@
 using System.Net;
 using MicrosoftCloudSimulator.Control;
 using MicrosoftCloudSimulator.Graph;
+using MicrosoftCloudSimulator.KeyVault;
 using MicrosoftCloudSimulator.Login;
 using MicrosoftCloudSimulator.PartnerCenter;
 using MicrosoftCloudSimulator.State;
@@ -55,6 +56,7 @@ public sealed class Simulator : IAsyncDisposable
         builder.Services.AddSingleton<SimulatedCloud>();
         builder.Services.AddSingleton<AccessTokens>();
         builder.Services.AddSingleton<Traffic>();
+        builder.Services.AddSingleton<SimulatedVault>();
         builder.Services.AddSingleton<SimulatorEndpoint>();
         builder.Services.AddSingleton<WebhookDelivery>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookDelivery>());
@@ -71,6 +73,7 @@ public sealed class Simulator : IAsyncDisposable
         graph.MapRelationships();
         graph.MapCustomerTenant();
         app.MapGroup("/partnercenter").RequireToken(AccessTokens.PartnerCenterAudience).MapPartnerCenter();
+        app.MapKeyVault();
         app.MapControl();
 
         string seed = seedJson ?? await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, options.SeedFile));

@@ -24,6 +24,7 @@ public sealed class AccessTokens(SimulatorCertificates certificates, SimulatorOp
 {
     public const string GraphAudience = "https://graph.microsoft.com";
     public const string PartnerCenterAudience = "https://api.partnercenter.microsoft.com";
+    public const string KeyVaultAudience = "https://vault.azure.net";
 
     static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
 

@@ -151,7 +151,7 @@ public static class LoginEndpoints
 
     static IResult Delegated(SimulatedCloud cloud, Tenant target, AppRegistration app, string audience, string refreshToken, HttpRequest request, AccessTokens tokens)
     {
-        User? user = cloud.Partner.Users.Values.FirstOrDefault(u => u.RefreshToken is not null && u.RefreshToken == refreshToken);
+        User? user = cloud.Partner.Users.Values.FirstOrDefault(u => u.Holds(refreshToken));
         if (user is null)
         {
             return OAuthError(400, "invalid_grant", 70000, "The provided value for the 'refresh_token' is not valid or has expired.");
@@ -180,8 +180,16 @@ public static class LoginEndpoints
             expires_in = expiresIn,
             ext_expires_in = expiresIn,
             access_token = token,
-            refresh_token = refreshToken,
+            refresh_token = Rotate(user),
         });
+    }
+
+    /// <summary>A new refresh token for the user, as Entra returns with every redemption.</summary>
+    static string Rotate(User user)
+    {
+        string rotated = $"{user.RefreshToken}.r{user.RotatedRefreshTokens.Count + 1}.{Guid.NewGuid():N}";
+        user.RotatedRefreshTokens.Add(rotated);
+        return rotated;
     }
 
     static string? AudienceOf(string scope)
@@ -191,6 +199,7 @@ public static class LoginEndpoints
         {
             AccessTokens.GraphAudience or "00000003-0000-0000-c000-000000000000" => AccessTokens.GraphAudience,
             AccessTokens.PartnerCenterAudience => AccessTokens.PartnerCenterAudience,
+            AccessTokens.KeyVaultAudience => AccessTokens.KeyVaultAudience,
             _ => null,
         };
     }

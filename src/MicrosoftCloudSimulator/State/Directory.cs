@@ -40,6 +40,12 @@ public sealed class User
 
     /// <summary>A refresh token that logs in as this user (the simulator's stand-in for an interactive sign-in).</summary>
     public string? RefreshToken { get; init; }
+
+    /// <summary>Refresh tokens issued since the seed's: Entra rotates them on every redemption, and earlier ones stay valid.</summary>
+    public HashSet<string> RotatedRefreshTokens { get; } = [];
+
+    /// <summary>Whether <paramref name="token"/> is one of this user's refresh tokens.</summary>
+    public bool Holds(string token) => (this.RefreshToken is not null && this.RefreshToken == token) || this.RotatedRefreshTokens.Contains(token);
 }
 
 /// <summary>A security group.</summary>
