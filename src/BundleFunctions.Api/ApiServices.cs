@@ -24,6 +24,7 @@ public static class ApiServices
             new HttpClient(new MicrosoftCloudConnection(cloud).CreateHandler()) { Timeout = TimeSpan.FromSeconds(10) },
             configuration[$"{ApiOptions.Section}:WebhookTrustAnchorThumbprint"]));
         services.AddSingleton<OnboardingApi>();
+        services.AddSingleton<GlobalAdministratorRemovalApi>();
         services.AddSingleton<PartnerCenterWebhook>();
         services.AddSingleton(configuration.GetSection(JobOptions.Section).Get<JobOptions>() ?? new());
         services.AddSingleton<ScheduledJobs>();
@@ -44,6 +45,7 @@ public static class ApiServices
         keyed.MapPost("/onboardings/{id}/cancel", (string id, HttpRequest r, OnboardingApi a) => a.DecideAsync(id, OnboardingEvents.CancelRequested, r));
         keyed.MapPost("/onboardings/{id}/retry", (string id, HttpRequest r, OnboardingApi a) => a.DecideAsync(id, OnboardingEvents.RetryRequested, r));
         keyed.MapPost("/onboardings/{id}/refresh", (string id, HttpRequest r, OnboardingApi a) => a.DecideAsync(id, OnboardingEvents.RefreshRequested, r));
+        keyed.MapPost("/relationships/remove-global-administrator", (HttpRequest r, GlobalAdministratorRemovalApi a) => a.RemoveAsync(r));
         keyed.MapPost("/webhooks/partner-center/registration", (HttpRequest r, IServiceProvider services) => WebhookRegistrationApi.RegisterAsync(r, services));
         app.MapPost("/api/webhooks/partner-center", (HttpRequest r, PartnerCenterWebhook w) => w.ReceiveAsync(r));
         app.MapGet("/api/health", () => ApiJson.Json(new { status = "ok" }));

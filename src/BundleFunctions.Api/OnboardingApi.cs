@@ -246,7 +246,7 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
     }
 
     /// <summary>Who asked, for the audit trail: the caller's <c>x-requested-by</c> (at most 128 characters), else "api".</summary>
-    static string RequestedBy(HttpRequest request) =>
+    internal static string RequestedBy(HttpRequest request) =>
         request.Headers["x-requested-by"].FirstOrDefault() is { Length: > 0 and <= 128 } who ? who : "api";
 
     bool IsOurs(string id) => OnboardingId.TryParse(id, out Guid partner, out _) && partner == this.Partner;

@@ -28,6 +28,16 @@ public interface IGdapRelationships
     /// <returns>A task that completes when Microsoft accepted the change.</returns>
     Task EnableAutoExtendAsync(RelationshipId relationshipId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Removes Global Administrator from an active relationship, keeping its other roles: Microsoft runs it as a
+    /// long-running operation. Without Global Administrator the relationship may auto-extend.
+    /// </summary>
+    /// <param name="relationshipId">The relationship.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>True when the removal was started; false when the relationship does not include Global Administrator.</returns>
+    /// <exception cref="StepFailedException">The relationship is not active, or Microsoft refused.</exception>
+    Task<bool> RemoveGlobalAdministratorAsync(RelationshipId relationshipId, CancellationToken cancellationToken);
+
     /// <summary>Reads one relationship.</summary>
     /// <param name="relationshipId">The relationship.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

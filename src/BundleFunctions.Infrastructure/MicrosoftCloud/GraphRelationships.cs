@@ -90,6 +90,37 @@ public sealed class GraphRelationships(MicrosoftCloudConnection connection) : IG
     }
 
     /// <inheritdoc />
+    public async Task<bool> RemoveGlobalAdministratorAsync(RelationshipId relationshipId, CancellationToken cancellationToken)
+    {
+        DelegatedAdminRelationship current = (await GraphErrors.Explain($"Reading {relationshipId}", () =>
+            this.Graph.TenantRelationships.DelegatedAdminRelationships[relationshipId.Value].GetAsync(cancellationToken: cancellationToken)))!;
+        RelationshipSnapshot snapshot = ToSnapshot(current);
+        Guid globalAdministrator = RoleCatalog.GlobalAdministrator.TemplateId;
+        if (!snapshot.RoleTemplateIds.Contains(globalAdministrator))
+        {
+            return false;
+        }
+
+        if (snapshot.Status != RelationshipStatus.Active)
+        {
+            throw new StepFailedException($"Global Administrator can be removed only from an active relationship; '{snapshot.DisplayName}' is {snapshot.Status}.");
+        }
+
+        // Every other role, as the relationship holds them: Microsoft reads "all but Global Administrator" as the removal.
+        await GraphErrors.Explain($"Removing Global Administrator from '{snapshot.DisplayName}'", () => this.Graph.TenantRelationships.DelegatedAdminRelationships[relationshipId.Value].PatchAsync(
+            new DelegatedAdminRelationship
+            {
+                AccessDetails = new DelegatedAdminAccessDetails
+                {
+                    UnifiedRoles = [.. snapshot.RoleTemplateIds.Where(r => r != globalAdministrator).Select(r => new UnifiedRole { RoleDefinitionId = r.ToString() })],
+                },
+            },
+            r => r.Headers.Add("If-Match", current.AdditionalData["@odata.etag"].ToString()!),
+            cancellationToken));
+        return true;
+    }
+
+    /// <inheritdoc />
     public async Task<RelationshipSnapshot?> GetAsync(RelationshipId relationshipId, CancellationToken cancellationToken)
     {
         try

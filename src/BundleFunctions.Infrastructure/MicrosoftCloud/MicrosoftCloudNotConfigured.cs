@@ -31,6 +31,9 @@ public sealed class MicrosoftCloudNotConfigured : IPartnerDirectory, IGdapRelati
     public Task EnableAutoExtendAsync(RelationshipId relationshipId, CancellationToken cancellationToken) => throw new StepFailedException(Message);
 
     /// <inheritdoc />
+    public Task<bool> RemoveGlobalAdministratorAsync(RelationshipId relationshipId, CancellationToken cancellationToken) => throw new StepFailedException(Message);
+
+    /// <inheritdoc />
     public Task<RelationshipSnapshot?> GetAsync(RelationshipId relationshipId, CancellationToken cancellationToken) => throw new StepFailedException(Message);
 
     /// <inheritdoc />

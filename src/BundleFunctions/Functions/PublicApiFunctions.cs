@@ -39,6 +39,10 @@ public static class PublicApiFunctions
     public static Task<IActionResult> Refresh([HttpTrigger(AuthorizationLevel.Function, "post", Route = "onboardings/{id}/refresh")] HttpRequest request, string id, [DurableClient] DurableTaskClient client, FunctionContext function) =>
         RunAsync(request, Api(function, client).DecideAsync(id, OnboardingEvents.RefreshRequested, request));
 
+    [Function("RemoveGlobalAdministrator")]
+    public static Task<IActionResult> RemoveGlobalAdministrator([HttpTrigger(AuthorizationLevel.Function, "post", Route = "relationships/remove-global-administrator")] HttpRequest request, FunctionContext function) =>
+        RunAsync(request, function.InstanceServices.GetRequiredService<GlobalAdministratorRemovalApi>().RemoveAsync(request));
+
     [Function("PartnerCenterWebhook")]
     public static Task<IActionResult> Webhook([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/partner-center")] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext function) =>
         RunAsync(request, ActivatorUtilities.CreateInstance<PartnerCenterWebhook>(function.InstanceServices, client).ReceiveAsync(request));

@@ -161,6 +161,8 @@ public sealed class InMemoryRelationships : IGdapRelationships
 
     public Task EnableAutoExtendAsync(RelationshipId relationshipId, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    public Task<bool> RemoveGlobalAdministratorAsync(RelationshipId relationshipId, CancellationToken cancellationToken) => throw new NotSupportedException("Not used by the workflows.");
+
     public Task<RelationshipSnapshot?> GetAsync(RelationshipId relationshipId, CancellationToken cancellationToken)
     {
         lock (this.gate) { return Task.FromResult(this.relationships.FirstOrDefault(r => r.Id == relationshipId.Value)); }

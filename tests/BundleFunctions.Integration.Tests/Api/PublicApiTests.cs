@@ -189,7 +189,7 @@ public sealed class PublicApiTests(PublicApiStack stack, ITestOutputHelper outpu
             }
         }
 
-        Assert.Equal(9, document["paths"]!.AsObject().Count);
+        Assert.Equal(10, document["paths"]!.AsObject().Count);
     }
 
     [Fact]

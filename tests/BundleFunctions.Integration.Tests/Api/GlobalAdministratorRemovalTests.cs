@@ -1,0 +1,145 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using BundleFunctions.Gdap;
+using BundleFunctions.Infrastructure.MicrosoftCloud;
+using BundleFunctions.Integration.Tests.Onboarding;
+using Microsoft.Graph;
+using Microsoft.Graph.Models;
+
+namespace BundleFunctions.Integration.Tests.Api;
+
+/// <summary>Bulk removal of Global Administrator over HTTP, against relationships made the way a legacy (DAP-era) setup left them.</summary>
+public sealed class GlobalAdministratorRemovalTests(PublicApiStack stack) : IClassFixture<PublicApiStack>
+{
+    const string Route = "api/relationships/remove-global-administrator";
+    static readonly Guid Tailspin = Guid.Parse("c0000003-0000-4000-8000-000000000003");
+    static readonly string GlobalAdministrator = RoleCatalog.GlobalAdministrator.TemplateId.ToString();
+    static readonly string UserAdministrator = RoleCatalog.BundleRoles.Single(r => r.Name == "User Administrator").TemplateId.ToString();
+
+    /// <summary>An active relationship with Global Administrator and User Administrator, as many migrated partners still have.</summary>
+    async Task<string> ActiveRelationshipWithGlobalAdministratorAsync(string name)
+    {
+        using MicrosoftCloudConnection connection = new(OnboardingStack.CloudOptions(stack.Simulator));
+        GraphServiceClient graph = connection.GraphFor(OnboardingStack.PartnerTenantId);
+        DelegatedAdminRelationship created = (await graph.TenantRelationships.DelegatedAdminRelationships.PostAsync(new DelegatedAdminRelationship
+        {
+            DisplayName = name,
+            Duration = TimeSpan.FromDays(730),
+            Customer = new DelegatedAdminRelationshipCustomerParticipant { TenantId = Tailspin.ToString() },
+            AccessDetails = new DelegatedAdminAccessDetails { UnifiedRoles = [new UnifiedRole { RoleDefinitionId = GlobalAdministrator }, new UnifiedRole { RoleDefinitionId = UserAdministrator }] },
+        }))!;
+        await graph.TenantRelationships.DelegatedAdminRelationships[created.Id].Requests.PostAsync(new DelegatedAdminRelationshipRequest { Action = DelegatedAdminRelationshipRequestAction.LockForApproval });
+        (await stack.Sim.PostAsJsonAsync($"_sim/relationships/{created.Id}/approve", new { customerTenantId = Tailspin })).EnsureSuccessStatusCode();
+        await this.UntilActiveAsync(created.Id!);
+        return created.Id!;
+    }
+
+    async Task<string[]> RolesOfAsync(string relationshipId)
+    {
+        JsonObject state = (await stack.Sim.GetFromJsonAsync<JsonObject>("_sim/state"))!;
+        return [.. state["relationships"]!.AsArray().Single(r => r!["id"]!.GetValue<string>() == relationshipId)!["roles"]!.AsArray().Select(r => r!.GetValue<string>())];
+    }
+
+    static JsonNode ResultFor(JsonObject response, string relationshipId) =>
+        response["results"]!.AsArray().Single(r => r!["relationshipId"]!.GetValue<string>() == relationshipId)!;
+
+    [Fact]
+    public async Task A_dry_run_names_each_active_relationship_with_global_administrator_and_changes_nothing()
+    {
+        string id = await this.ActiveRelationshipWithGlobalAdministratorAsync("TT-Legacy-1");
+
+        HttpResponseMessage response = await stack.Api.PostAsJsonAsync(Route, new { dryRun = true });
+
+        JsonObject body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(("wouldRemove", "TT-Legacy-1"), (ResultFor(body, id)["outcome"]!.GetValue<string>(), ResultFor(body, id)["displayName"]!.GetValue<string>()));
+        Assert.Contains(GlobalAdministrator, await this.RolesOfAsync(id));
+    }
+
+    [Fact]
+    public async Task Removal_takes_out_global_administrator_and_keeps_every_other_role()
+    {
+        string id = await this.ActiveRelationshipWithGlobalAdministratorAsync("TT-Legacy-2");
+
+        HttpResponseMessage response = await stack.Api.PostAsJsonAsync(Route, new { relationshipIds = new[] { id } });
+
+        JsonObject body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal("removalStarted", ResultFor(body, id)["outcome"]!.GetValue<string>());
+        Assert.Equal([UserAdministrator], await this.RolesOfAsync(id));
+    }
+
+    [Fact]
+    public async Task A_relationship_without_global_administrator_or_unknown_to_the_partner_is_reported_as_such()
+    {
+        string id = await this.ActiveRelationshipWithGlobalAdministratorAsync("TT-Legacy-3");
+        await stack.Api.PostAsJsonAsync(Route, new { relationshipIds = new[] { id } });
+
+        HttpResponseMessage again = await stack.Api.PostAsJsonAsync(Route, new { relationshipIds = new[] { id, "00000000-0000-0000-0000-000000000000-00000000-0000-0000-0000-000000000000" } });
+
+        JsonObject body = (await again.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal("notIncluded", ResultFor(body, id)["outcome"]!.GetValue<string>());
+        Assert.Equal("notFound", ResultFor(body, "00000000-0000-0000-0000-000000000000-00000000-0000-0000-0000-000000000000")["outcome"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Removal_on_an_onboarded_customer_goes_into_its_audit_trail_with_who_asked()
+    {
+        const string Woodgrove = "c0000004-0000-4000-8000-000000000004";
+        string[] roles = [.. RoleCatalog.BundleRoles.Select(r => r.TemplateId.ToString()), GlobalAdministrator];
+        HttpResponseMessage started = await stack.Api.PostAsJsonAsync("api/onboardings", new { customerTenantId = Woodgrove, customerName = "Woodgrove Bank", roles });
+        string onboardingId = started.Headers.Location!.OriginalString.Split('/')[^1];
+        string relationshipId = await this.RelationshipOfAsync(onboardingId);
+        (await stack.Sim.PostAsJsonAsync($"_sim/relationships/{relationshipId}/approve", new { customerTenantId = Woodgrove })).EnsureSuccessStatusCode();
+        await this.UntilActiveAsync(relationshipId);
+
+        using HttpRequestMessage request = new(HttpMethod.Post, Route) { Content = JsonContent.Create(new { relationshipIds = new[] { relationshipId } }) };
+        request.Headers.Add("x-requested-by", "jane@msp.example");
+        (await stack.Api.SendAsync(request)).EnsureSuccessStatusCode();
+
+        IReadOnlyList<BundleFunctions.Onboarding.AuditLine> trail = await stack.Host.Store.GetAuditTrailAsync(OnboardingStack.PartnerTenantId, onboardingId, default);
+        Assert.Contains(trail, l => l.Message == "Global Administrator removal started on 'WB-GDAP'." && l.Actor == "jane@msp.example");
+    }
+
+    async Task<string> RelationshipOfAsync(string onboardingId)
+    {
+        for (DateTime limit = DateTime.UtcNow.AddSeconds(60); DateTime.UtcNow < limit; await Task.Delay(200))
+        {
+            JsonObject document = (await stack.Api.GetFromJsonAsync<JsonObject>($"api/onboardings/{onboardingId}"))!;
+            if (document["status"]!.GetValue<string>() == "waitingForCustomer")
+            {
+                return document["relationshipId"]!.GetValue<string>();
+            }
+        }
+
+        throw new TimeoutException($"{onboardingId} never waited for the customer.");
+    }
+
+    async Task UntilActiveAsync(string relationshipId)
+    {
+        for (DateTime limit = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < limit; await Task.Delay(100))
+        {
+            JsonObject state = (await stack.Sim.GetFromJsonAsync<JsonObject>("_sim/state"))!;
+            if (state["relationships"]!.AsArray().Single(r => r!["id"]!.GetValue<string>() == relationshipId)!["status"]!.GetValue<string>() == "active")
+            {
+                return;
+            }
+        }
+
+        throw new TimeoutException($"{relationshipId} did not become active.");
+    }
+
+    [Fact]
+    public async Task A_malformed_relationship_id_is_a_400_problem_and_nothing_reaches_microsoft()
+    {
+        await stack.Sim.DeleteAsync("_sim/stats");
+
+        HttpResponseMessage response = await stack.Api.PostAsync(Route, new StringContent("""{"relationshipIds":["not a relationship id"]}""", Encoding.UTF8, "application/json"));
+
+        JsonObject problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.NotNull(problem["errors"]!["relationshipIds"]);
+        Assert.Equal(0, (await stack.SimStatsAsync())["total"]!.GetValue<int>());
+    }
+}
