@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using BundleFunctions.Infrastructure.MicrosoftCloud;
+using MicrosoftCloudSimulator.Hosting;
+
+namespace BundleFunctions.Benchmarks;
+
+/// <summary>The built LocalHost as its own process, wired to the simulator as ./run.sh wires it, with its own task hub and tables.</summary>
+public sealed class LocalHostUnderTest : IDisposable
+{
+    readonly Process process;
+
+    LocalHostUnderTest(Process process, int port, string key)
+    {
+        this.process = process;
+        this.Api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+        this.Api.DefaultRequestHeaders.Add("x-functions-key", key);
+        this.WebhookUrl = new Uri($"http://127.0.0.1:{port}/api/webhooks/partner-center");
+    }
+
+    /// <summary>The API, with the function key.</summary>
+    public HttpClient Api { get; }
+
+    /// <summary>The webhook receiver's URL.</summary>
+    public Uri WebhookUrl { get; }
+
+    public static async Task<LocalHostUnderTest> StartAsync(MicrosoftCloudOptions cloud, Simulator simulator)
+    {
+        string dll = Path.Combine(RepositoryRoot(), "src", "BundleFunctions.LocalHost", "bin", "Release", "net10.0", "BundleFunctions.LocalHost.dll");
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException("Build the solution in Release first (./bench.sh does).", dll);
+        }
+
+        int port = FreePort();
+        string run = $"bench{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}";
+        string key = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        ProcessStartInfo start = new("dotnet", [dll]) { WorkingDirectory = Path.GetDirectoryName(dll)!, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach ((string name, string value) in new Dictionary<string, string>
+        {
+            ["LocalHost__ApiPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["LocalHost__SidecarPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["LocalHost__TaskHubName"] = run,
+            ["Tables__Prefix"] = run,
+            ["Events__QueueName"] = run + "-events",
+            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
+            ["BundleData"] = "UseDevelopmentStorage=true",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["MicrosoftCloud__PartnerTenantId"] = cloud.PartnerTenantId.ToString(),
+            ["MicrosoftCloud__ClientId"] = cloud.ClientId.ToString(),
+            ["MicrosoftCloud__ClientSecret"] = cloud.ClientSecret!,
+            ["MicrosoftCloud__ServiceAccountUserPrincipalName"] = cloud.ServiceAccountUserPrincipalName!,
+            ["MicrosoftCloud__ServiceAccountRefreshToken"] = cloud.ServiceAccountRefreshToken!,
+            ["MicrosoftCloud__AuthorityHost"] = cloud.AuthorityHost.AbsoluteUri,
+            ["MicrosoftCloud__GraphBaseUrl"] = cloud.GraphBaseUrl.AbsoluteUri,
+            ["MicrosoftCloud__PartnerCenterBaseUrl"] = cloud.PartnerCenterBaseUrl.AbsoluteUri,
+            ["MicrosoftCloud__PinnedCertificateThumbprint"] = cloud.PinnedCertificateThumbprint!,
+            ["Api__FunctionKey"] = key,
+            ["Api__WebhookCertificateHosts__0"] = simulator.BaseAddress.Authority,
+            ["Api__WebhookTrustAnchorThumbprint"] = simulator.WebhookSigningThumbprint,
+            ["Workflow__GroupPrefix"] = "Bench",
+            ["Workflow__ApprovalFirstPoll"] = "00:05:00", // out of the way: what is measured is the webhook
+            ["Workflow__FollowUpFirstPoll"] = "00:00:00.500", // as ./run.sh
+        })
+        {
+            start.Environment[name] = value;
+        }
+
+        Process process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) { Console.Error.WriteLine("localhost: " + line); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        LocalHostUnderTest host = new(process, port, key);
+        for (DateTime limit = DateTime.UtcNow.AddSeconds(60); DateTime.UtcNow < limit; await Task.Delay(200))
+        {
+            try
+            {
+                if ((await host.Api.GetAsync("api/health")).IsSuccessStatusCode)
+                {
+                    return host;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+        }
+
+        host.Dispose();
+        throw new TimeoutException("The LocalHost did not answer within 60 s (is Azurite running? ./bench.sh starts it).");
+    }
+
+    public void Dispose()
+    {
+        this.Api.Dispose();
+        if (!this.process.HasExited)
+        {
+            this.process.Kill(entireProcessTree: true);
+            this.process.WaitForExit();
+        }
+
+        this.process.Dispose();
+    }
+
+    static int FreePort()
+    {
+        using TcpListener listener = new(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    static string RepositoryRoot()
+    {
+        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "BundleFunctions.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Run the benchmark from inside the repository.");
+    }
+}
