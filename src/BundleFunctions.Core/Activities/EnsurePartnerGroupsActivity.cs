@@ -16,24 +16,18 @@ public sealed class EnsurePartnerGroupsActivity(IPartnerDirectory directory, ILe
     public override async Task<PartnerGroupsSummary> RunAsync(TaskActivityContext context, EnsurePartnerGroupsInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        List<RoleGroup> groups = [];
-        int created = 0, membersAdded = 0;
-        await using IAsyncDisposable lease = await leases.AcquireAsync($"partner-groups-{input.GroupPrefix}", CancellationToken.None);
-
-        // One at a time: twelve calls are quick, and a throttled tenant is not made worse by a burst.
+        List<(Guid RoleId, PartnerGroupName Name)> wanted = [];
         foreach (Guid roleId in input.RoleTemplateIds)
         {
-            if (!RoleCatalog.TryFind(roleId, out EntraRole? role))
-            {
-                throw new StepFailedException($"Role template ID {roleId} is not a known Entra role.");
-            }
-
-            PartnerGroup group = await directory.EnsureRoleGroupAsync(PartnerGroupName.For(input.GroupPrefix, role), CancellationToken.None);
-            groups.Add(new RoleGroup(roleId, group.GroupId));
-            created += group.Created ? 1 : 0;
-            membersAdded += group.MemberAdded ? 1 : 0;
+            wanted.Add(RoleCatalog.TryFind(roleId, out EntraRole? role)
+                ? (roleId, PartnerGroupName.For(input.GroupPrefix, role))
+                : throw new StepFailedException($"Role template ID {roleId} is not a known Entra role."));
         }
 
+        await using IAsyncDisposable lease = await leases.AcquireAsync($"partner-groups-{input.GroupPrefix}", CancellationToken.None);
+        IReadOnlyList<PartnerGroup> ensured = await directory.EnsureRoleGroupsAsync([.. wanted.Select(w => w.Name)], CancellationToken.None);
+        List<RoleGroup> groups = [.. wanted.Zip(ensured, (w, g) => new RoleGroup(w.RoleId, g.GroupId))];
+        int created = ensured.Count(g => g.Created), membersAdded = ensured.Count(g => g.MemberAdded);
         return new PartnerGroupsSummary(groups, created, membersAdded);
     }
 }

@@ -6,13 +6,14 @@ namespace BundleFunctions.Ports;
 public interface IPartnerDirectory
 {
     /// <summary>
-    /// Finds the security group by its exact display name or creates it, then makes sure the service account is a member.
-    /// Idempotent: a second call finds what the first made.
+    /// Checks the service account is ready (it exists and is an Admin Agent), then finds each security group by its exact
+    /// display name or creates it, and makes sure the service account is a member. Idempotent: a second call finds what
+    /// the first made and changes nothing.
     /// </summary>
-    /// <param name="name">The group's names.</param>
+    /// <param name="names">The groups, in order.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The group and what had to be done.</returns>
-    Task<PartnerGroup> EnsureRoleGroupAsync(PartnerGroupName name, CancellationToken cancellationToken);
+    /// <returns>The groups, in the same order, and what had to be done.</returns>
+    Task<IReadOnlyList<PartnerGroup>> EnsureRoleGroupsAsync(IReadOnlyList<PartnerGroupName> names, CancellationToken cancellationToken);
 }
 
 /// <summary>A partner group that carries one role.</summary>

@@ -8,7 +8,8 @@ namespace BundleFunctions.Infrastructure.MicrosoftCloud;
 
 /// <summary>
 /// The partner's role groups in Entra ID, found by exact name or created, with the service account in each — once the
-/// service account is known to be ready (it exists and is an Admin Agent).
+/// service account is known to be ready (it exists and is an Admin Agent). Its memberships are read once per call, so a
+/// rerun adds no member it already has.
 /// </summary>
 /// <param name="connection">The Microsoft cloud connection.</param>
 public sealed class GraphPartnerDirectory(MicrosoftCloudConnection connection) : IPartnerDirectory
@@ -16,16 +17,40 @@ public sealed class GraphPartnerDirectory(MicrosoftCloudConnection connection) :
     /// <summary>The partner-tenant group Partner Center keeps for its Admin Agent role.</summary>
     public const string AdminAgentsGroup = "AdminAgents";
 
-    // Only a ready account is remembered: after the operator fixes a missing membership, a retry must look again.
-    string? readyServiceAccountId;
+    // The account's ID does not change; its memberships can, so they are read on every call.
+    string? serviceAccountId;
 
     GraphServiceClient Graph => connection.GraphFor(connection.Options.PartnerTenantId);
 
     /// <inheritdoc />
-    public async Task<PartnerGroup> EnsureRoleGroupAsync(PartnerGroupName name, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<PartnerGroup>> EnsureRoleGroupsAsync(IReadOnlyList<PartnerGroupName> names, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(name);
-        string memberId = this.readyServiceAccountId ??= await this.FindReadyServiceAccountAsync(cancellationToken);
+        ArgumentNullException.ThrowIfNull(names);
+        string upn = connection.Options.ServiceAccountUserPrincipalName
+            ?? throw new StepFailedException("MicrosoftCloud:ServiceAccountUserPrincipalName is not configured: name the partner's service account.");
+        string memberId = this.serviceAccountId ??= await this.FindServiceAccountAsync(upn, cancellationToken);
+        Dictionary<string, string> memberships = await this.MembershipsAsync(memberId, upn, cancellationToken);
+        if (!memberships.ContainsValue(AdminAgentsGroup))
+        {
+            // What CIPP's users hit late and cryptically: GDAP and Partner Center consent fail with "does not have the
+            // required permissions" — after the customer has approved. Said here, before anything is created.
+            throw new StepFailedException(
+                $"The service account '{upn}' is not in {AdminAgentsGroup}: GDAP and Partner Center consent need an Admin Agent. " +
+                "Give it the Admin agent role in Partner Center (Account settings → User management), make sure MFA is enforced on it, then retry.");
+        }
+
+        // One at a time: a dozen calls are quick, and a throttled tenant is not made worse by a burst.
+        List<PartnerGroup> ensured = [];
+        foreach (PartnerGroupName name in names)
+        {
+            ensured.Add(await this.EnsureAsync(name, memberId, memberships, cancellationToken));
+        }
+
+        return ensured;
+    }
+
+    async Task<PartnerGroup> EnsureAsync(PartnerGroupName name, string memberId, Dictionary<string, string> memberships, CancellationToken cancellationToken)
+    {
         Group? group = await this.FindAsync(name.DisplayName, cancellationToken);
         bool created = group is null;
         group ??= await GraphErrors.Explain($"Creating the group '{name.DisplayName}'", () => this.Graph.Groups.PostAsync(
@@ -39,8 +64,9 @@ public sealed class GraphPartnerDirectory(MicrosoftCloudConnection connection) :
             },
             cancellationToken: cancellationToken));
 
-        bool added = await connection.Resilience.UntilReplicatedAsync(() => this.AddMemberAsync(group!.Id!, memberId, cancellationToken), cancellationToken);
-        return new PartnerGroup(group!.Id!, name.DisplayName, created, added);
+        bool added = !memberships.ContainsKey(group!.Id!)
+            && await connection.Resilience.UntilReplicatedAsync(() => this.AddMemberAsync(group.Id!, memberId, cancellationToken), cancellationToken);
+        return new PartnerGroup(group.Id!, name.DisplayName, created, added);
     }
 
     async Task<Group?> FindAsync(string displayName, CancellationToken cancellationToken)
@@ -73,44 +99,30 @@ public sealed class GraphPartnerDirectory(MicrosoftCloudConnection connection) :
         }
     }
 
-    /// <summary>
-    /// The service account's object ID, after checking what CIPP's users hit late and cryptically: an account outside
-    /// AdminAgents makes GDAP and Partner Center consent fail with "does not have the required permissions" — after the
-    /// customer has already approved. Said here, before anything is created.
-    /// </summary>
-    async Task<string> FindReadyServiceAccountAsync(CancellationToken cancellationToken)
+    async Task<string> FindServiceAccountAsync(string upn, CancellationToken cancellationToken)
     {
-        string upn = connection.Options.ServiceAccountUserPrincipalName
-            ?? throw new StepFailedException("MicrosoftCloud:ServiceAccountUserPrincipalName is not configured: name the partner's service account.");
         User? user = await GraphErrors.Explain($"Looking up the service account '{upn}'", () => this.Graph.Users[upn].GetAsync(r => r.QueryParameters.Select = ["id"], cancellationToken));
-        string id = user?.Id ?? throw new StepFailedException($"The service account '{upn}' does not exist in the partner tenant.");
-
-        if (!await this.IsAdminAgentAsync(id, upn, cancellationToken))
-        {
-            throw new StepFailedException(
-                $"The service account '{upn}' is not in {AdminAgentsGroup}: GDAP and Partner Center consent need an Admin Agent. " +
-                "Give it the Admin agent role in Partner Center (Account settings → User management), make sure MFA is enforced on it, then retry.");
-        }
-
-        return id;
+        return user?.Id ?? throw new StepFailedException($"The service account '{upn}' does not exist in the partner tenant.");
     }
 
-    async Task<bool> IsAdminAgentAsync(string userId, string upn, CancellationToken cancellationToken)
+    /// <summary>The groups the service account is a direct member of: ID → display name.</summary>
+    async Task<Dictionary<string, string>> MembershipsAsync(string userId, string upn, CancellationToken cancellationToken)
     {
+        Dictionary<string, string> groups = [];
         DirectoryObjectCollectionResponse? page = await GraphErrors.Explain($"Reading the groups of '{upn}'", () => this.Graph.Users[userId].MemberOf.GetAsync(
             r => r.QueryParameters.Top = 999,
             cancellationToken));
         while (page is not null)
         {
-            if (page.Value?.OfType<Group>().Any(g => g.DisplayName == AdminAgentsGroup) == true)
+            foreach (Group group in page.Value?.OfType<Group>() ?? [])
             {
-                return true;
+                groups[group.Id!] = group.DisplayName ?? string.Empty;
             }
 
             string? next = page.OdataNextLink;
             page = next is null ? null : await GraphErrors.Explain($"Reading the groups of '{upn}'", () => this.Graph.Users[userId].MemberOf.WithUrl(next).GetAsync(cancellationToken: cancellationToken));
         }
 
-        return false;
+        return groups;
     }
 }

@@ -16,7 +16,7 @@ public sealed class MicrosoftCloudNotConfigured : IPartnerDirectory, IGdapRelati
         + "see local.settings.sample.json), restart, then retry the onboarding.";
 
     /// <inheritdoc />
-    public Task<PartnerGroup> EnsureRoleGroupAsync(PartnerGroupName name, CancellationToken cancellationToken) => throw new StepFailedException(Message);
+    public Task<IReadOnlyList<PartnerGroup>> EnsureRoleGroupsAsync(IReadOnlyList<PartnerGroupName> names, CancellationToken cancellationToken) => throw new StepFailedException(Message);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<RelationshipSnapshot>> ListAsync(CancellationToken cancellationToken) => throw new StepFailedException(Message);

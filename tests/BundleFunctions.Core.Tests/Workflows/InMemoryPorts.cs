@@ -107,7 +107,7 @@ public sealed class InMemoryPartnerDirectory : IPartnerDirectory
 
     public IReadOnlyCollection<string> GroupNames => [.. this.groups.Keys];
 
-    public Task<PartnerGroup> EnsureRoleGroupAsync(PartnerGroupName name, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<PartnerGroup>> EnsureRoleGroupsAsync(IReadOnlyList<PartnerGroupName> names, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref this.calls);
         if (this.PermanentFailure is { } message)
@@ -121,9 +121,12 @@ public sealed class InMemoryPartnerDirectory : IPartnerDirectory
             throw new HttpRequestException("503 Service Unavailable");
         }
 
-        bool created = false;
-        string id = this.groups.GetOrAdd(name.DisplayName, _ => { created = true; return Guid.NewGuid().ToString(); });
-        return Task.FromResult(new PartnerGroup(id, name.DisplayName, created, MemberAdded: created));
+        return Task.FromResult<IReadOnlyList<PartnerGroup>>([.. names.Select(name =>
+        {
+            bool created = false;
+            string id = this.groups.GetOrAdd(name.DisplayName, _ => { created = true; return Guid.NewGuid().ToString(); });
+            return new PartnerGroup(id, name.DisplayName, created, MemberAdded: created);
+        })]);
     }
 }
 
