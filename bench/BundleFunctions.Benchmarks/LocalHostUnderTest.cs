@@ -37,7 +37,7 @@ public sealed class LocalHostUnderTest : IDisposable
         string run = $"bench{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}";
         string key = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
         ProcessStartInfo start = new("dotnet", [dll]) { WorkingDirectory = Path.GetDirectoryName(dll)!, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach ((string name, string value) in new Dictionary<string, string>
+        foreach ((string name, string value) in cloud.ToSettings().Concat(new Dictionary<string, string>
         {
             ["LocalHost__ApiPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["LocalHost__SidecarPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -47,22 +47,13 @@ public sealed class LocalHostUnderTest : IDisposable
             ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
             ["BundleData"] = "UseDevelopmentStorage=true",
             ["Logging__LogLevel__Default"] = "Warning",
-            ["MicrosoftCloud__PartnerTenantId"] = cloud.PartnerTenantId.ToString(),
-            ["MicrosoftCloud__ClientId"] = cloud.ClientId.ToString(),
-            ["MicrosoftCloud__ClientSecret"] = cloud.ClientSecret!,
-            ["MicrosoftCloud__ServiceAccountUserPrincipalName"] = cloud.ServiceAccountUserPrincipalName!,
-            ["MicrosoftCloud__ServiceAccountRefreshToken"] = cloud.ServiceAccountRefreshToken!,
-            ["MicrosoftCloud__AuthorityHost"] = cloud.AuthorityHost.AbsoluteUri,
-            ["MicrosoftCloud__GraphBaseUrl"] = cloud.GraphBaseUrl.AbsoluteUri,
-            ["MicrosoftCloud__PartnerCenterBaseUrl"] = cloud.PartnerCenterBaseUrl.AbsoluteUri,
-            ["MicrosoftCloud__PinnedCertificateThumbprint"] = cloud.PinnedCertificateThumbprint!,
             ["Api__FunctionKey"] = key,
             ["Api__WebhookCertificateHosts__0"] = simulator.BaseAddress.Authority,
             ["Api__WebhookTrustAnchorThumbprint"] = simulator.WebhookSigningThumbprint,
             ["Workflow__GroupPrefix"] = "Bench",
             ["Workflow__ApprovalFirstPoll"] = "00:05:00", // out of the way: what is measured is the webhook
             ["Workflow__FollowUpFirstPoll"] = "00:00:00.500", // as ./run.sh
-        })
+        }))
         {
             start.Environment[name] = value;
         }

@@ -71,6 +71,25 @@ public sealed class MicrosoftCloudOptions
     /// </summary>
     public string? PinnedCertificateThumbprint { get; set; }
 
+    /// <summary>
+    /// These options as the settings a host reads (<c>MicrosoftCloud__PartnerTenantId</c>, …), for starting a host process
+    /// configured like this one: the LocalHost in tests and in the benchmark. Unset values are left out.
+    /// </summary>
+    /// <returns>Setting name → value.</returns>
+    public IReadOnlyDictionary<string, string> ToSettings()
+    {
+        Dictionary<string, string> settings = [];
+        foreach (System.Reflection.PropertyInfo property in typeof(MicrosoftCloudOptions).GetProperties().Where(p => p.CanWrite))
+        {
+            if (property.GetValue(this) is { } value && Convert.ToString(value is Uri uri ? uri.AbsoluteUri : value, System.Globalization.CultureInfo.InvariantCulture) is { Length: > 0 } text)
+            {
+                settings[$"{Section}__{property.Name}"] = text;
+            }
+        }
+
+        return settings;
+    }
+
     /// <summary>Whether the authority is Microsoft's (instance discovery only works there).</summary>
     public bool IsMicrosoftAuthority => this.AuthorityHost.Host.EndsWith(".microsoftonline.com", StringComparison.OrdinalIgnoreCase);
 }

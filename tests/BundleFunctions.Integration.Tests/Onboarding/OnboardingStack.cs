@@ -82,22 +82,7 @@ public sealed class OnboardingStack : IAsyncDisposable
     });
 
     /// <summary>The LocalHost settings (environment variables) that point it at <paramref name="simulator"/>, as local.settings.json would.</summary>
-    public static Dictionary<string, string> LocalHostSettings(Simulator simulator)
-    {
-        MicrosoftCloudOptions cloud = CloudOptions(simulator);
-        return new()
-        {
-            ["MicrosoftCloud__PartnerTenantId"] = cloud.PartnerTenantId.ToString(),
-            ["MicrosoftCloud__ClientId"] = cloud.ClientId.ToString(),
-            ["MicrosoftCloud__ClientSecret"] = cloud.ClientSecret!,
-            ["MicrosoftCloud__ServiceAccountUserPrincipalName"] = cloud.ServiceAccountUserPrincipalName!,
-            ["MicrosoftCloud__ServiceAccountRefreshToken"] = cloud.ServiceAccountRefreshToken!,
-            ["MicrosoftCloud__AuthorityHost"] = cloud.AuthorityHost.AbsoluteUri,
-            ["MicrosoftCloud__GraphBaseUrl"] = cloud.GraphBaseUrl.AbsoluteUri,
-            ["MicrosoftCloud__PartnerCenterBaseUrl"] = cloud.PartnerCenterBaseUrl.AbsoluteUri,
-            ["MicrosoftCloud__PinnedCertificateThumbprint"] = cloud.PinnedCertificateThumbprint!,
-        };
-    }
+    public static Dictionary<string, string> LocalHostSettings(Simulator simulator) => new(CloudOptions(simulator).ToSettings());
 
     public static async Task<OnboardingStack> StartAsync()
     {
