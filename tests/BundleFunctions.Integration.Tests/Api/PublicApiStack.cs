@@ -39,6 +39,7 @@ public sealed class PublicApiStack : IAsyncLifetime
             ["Api__WebhookCertificateHosts__0"] = this.Simulator.BaseAddress.Authority,
             ["Api__WebhookTrustAnchorThumbprint"] = signing.Thumbprint,
             ["Workflow__GroupPrefix"] = "Acme",
+            ["Api__FinishingGrace"] = "00:00:03", // a run's last turn takes up to a queue poll (1 s) and a replay
             ["Workflow__ApprovalFirstPoll"] = "00:10:00", // no poll during a test: only the webhook can report the approval
             ["Workflow__ApprovalMaxPoll"] = "00:30:00",
             ["Workflow__FollowUpFirstPoll"] = "00:00:00.200",

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using BundleFunctions.Onboarding;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -88,6 +89,24 @@ public sealed class PublicApiTests(PublicApiStack stack, ITestOutputHelper outpu
         Assert.Equal("queued", fresh["status"]!.GetValue<string>());
         Assert.Equal(1, running["steps"]!.AsArray().Single(s => s!["name"]!.GetValue<string>() == "validate")!["attempts"]!.GetValue<int>());
         (await stack.Api.PostAsync(again.Headers.Location + "/cancel", null)).EnsureSuccessStatusCode();
+    }
+
+    [Fact]
+    public async Task A_start_while_the_record_says_ended_but_the_run_is_still_live_waits_the_grace_then_answers_409()
+    {
+        const string Northwind = "c0000002-0000-4000-8000-000000000002";
+        HttpResponseMessage first = await stack.Api.PostAsJsonAsync("api/onboardings", new { customerTenantId = Northwind, customerName = "Northwind Traders" });
+        await this.FollowAsync(first.Headers.Location!, d => d["status"]!.GetValue<string>() == "waitingForCustomer");
+        string id = first.Headers.Location!.OriginalString.Split('/')[^1];
+        OnboardingSubject subject = new(id, Onboarding.OnboardingStack.PartnerTenantId, Guid.Parse(Northwind), "Northwind Traders", null);
+        await stack.Host.Store.ApplyAsync(new ProgressUpdate(subject, Status: OnboardingStatus.Cancelled, Actor: "test"), DateTimeOffset.UtcNow, default);
+
+        System.Diagnostics.Stopwatch asked = System.Diagnostics.Stopwatch.StartNew();
+        HttpResponseMessage again = await stack.Api.PostAsJsonAsync("api/onboardings", new { customerTenantId = Northwind, customerName = "Northwind Traders" });
+
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.True(asked.Elapsed >= TimeSpan.FromSeconds(2.9), $"answered after {asked.Elapsed.TotalSeconds:0.00} s, before the 3 s grace");
+        (await stack.Api.PostAsync(first.Headers.Location + "/cancel", null)).EnsureSuccessStatusCode();
     }
 
     public static TheoryData<string, string, string> InvalidStarts() => new()
