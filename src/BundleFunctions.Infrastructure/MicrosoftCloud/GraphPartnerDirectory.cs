@@ -108,21 +108,11 @@ public sealed class GraphPartnerDirectory(MicrosoftCloudConnection connection) :
     /// <summary>The groups the service account is a direct member of: ID → display name.</summary>
     async Task<Dictionary<string, string>> MembershipsAsync(string userId, string upn, CancellationToken cancellationToken)
     {
-        Dictionary<string, string> groups = [];
-        DirectoryObjectCollectionResponse? page = await GraphErrors.Explain($"Reading the groups of '{upn}'", () => this.Graph.Users[userId].MemberOf.GetAsync(
+        DirectoryObjectCollectionResponse? first = await GraphErrors.Explain($"Reading the groups of '{upn}'", () => this.Graph.Users[userId].MemberOf.GetAsync(
             r => r.QueryParameters.Top = 999,
             cancellationToken));
-        while (page is not null)
-        {
-            foreach (Group group in page.Value?.OfType<Group>() ?? [])
-            {
-                groups[group.Id!] = group.DisplayName ?? string.Empty;
-            }
-
-            string? next = page.OdataNextLink;
-            page = next is null ? null : await GraphErrors.Explain($"Reading the groups of '{upn}'", () => this.Graph.Users[userId].MemberOf.WithUrl(next).GetAsync(cancellationToken: cancellationToken));
-        }
-
-        return groups;
+        return (await GraphPages.AllAsync<DirectoryObject, DirectoryObjectCollectionResponse>(this.Graph, first, cancellationToken))
+            .OfType<Group>()
+            .ToDictionary(g => g.Id!, g => g.DisplayName ?? string.Empty);
     }
 }

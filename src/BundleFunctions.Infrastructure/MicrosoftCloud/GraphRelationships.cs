@@ -21,15 +21,7 @@ public sealed class GraphRelationships(MicrosoftCloudConnection connection) : IG
     {
         DelegatedAdminRelationshipCollectionResponse? first = await GraphErrors.Explain("Listing the partner's GDAP relationships", () =>
             this.Graph.TenantRelationships.DelegatedAdminRelationships.GetAsync(r => r.QueryParameters.Top = 300, cancellationToken));
-        List<RelationshipSnapshot> all = [];
-        if (first is not null)
-        {
-            await PageIterator<DelegatedAdminRelationship, DelegatedAdminRelationshipCollectionResponse>
-                .CreatePageIterator(this.Graph, first, r => { all.Add(ToSnapshot(r)); return true; })
-                .IterateAsync(cancellationToken);
-        }
-
-        return all;
+        return [.. (await GraphPages.AllAsync<DelegatedAdminRelationship, DelegatedAdminRelationshipCollectionResponse>(this.Graph, first, cancellationToken)).Select(ToSnapshot)];
     }
 
     /// <inheritdoc />
@@ -139,15 +131,7 @@ public sealed class GraphRelationships(MicrosoftCloudConnection connection) : IG
     {
         DelegatedAdminAccessAssignmentCollectionResponse? first = await GraphErrors.Explain("Listing the relationship's access assignments", () =>
             this.Graph.TenantRelationships.DelegatedAdminRelationships[relationshipId.Value].AccessAssignments.GetAsync(cancellationToken: cancellationToken));
-        List<AccessAssignmentSnapshot> all = [];
-        if (first is not null)
-        {
-            await PageIterator<DelegatedAdminAccessAssignment, DelegatedAdminAccessAssignmentCollectionResponse>
-                .CreatePageIterator(this.Graph, first, a => { all.Add(ToSnapshot(a)); return true; })
-                .IterateAsync(cancellationToken);
-        }
-
-        return all;
+        return [.. (await GraphPages.AllAsync<DelegatedAdminAccessAssignment, DelegatedAdminAccessAssignmentCollectionResponse>(this.Graph, first, cancellationToken)).Select(ToSnapshot)];
     }
 
     /// <inheritdoc />
