@@ -48,8 +48,25 @@ public sealed class WorkflowOptions
     /// <summary>First recheck of a pending activation, assignment or access check.</summary>
     public TimeSpan FollowUpFirstPoll { get; set; } = WorkflowSettings.Default.Activation.First;
 
+    /// <summary>Longest wait between rechecks of activation, assignments, consent and access.</summary>
+    public TimeSpan FollowUpMaxPoll { get; set; } = WorkflowSettings.Default.Activation.Max;
+
+    /// <summary>How long an approved relationship may take to become active (Microsoft: up to 24 hours).</summary>
+    public TimeSpan ActivationTimeout { get; set; } = WorkflowSettings.Default.Activation.Timeout;
+
+    /// <summary>How long access assignments may stay pending.</summary>
+    public TimeSpan AssignmentsTimeout { get; set; } = WorkflowSettings.Default.Assignments.Timeout;
+
+    /// <summary>How long consent is retried while the service account's GDAP roles propagate into the customer.</summary>
+    public TimeSpan ConsentTimeout { get; set; } = WorkflowSettings.Default.Consent.Timeout;
+
     /// <summary>How long access is rechecked before the shield stays blue.</summary>
     public TimeSpan VerificationTimeout { get; set; } = WorkflowSettings.Default.Verification.Timeout;
+
+    /// <summary>Real seconds per second of Microsoft's time (1 in production; a run against a faster simulator clock sets less).</summary>
+    public double TimeScale { get; set; } = 1;
+
+    static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     /// <summary>The settings an onboarding started now runs with.</summary>
     /// <returns>The settings.</returns>
@@ -60,9 +77,11 @@ public sealed class WorkflowOptions
         {
             GroupPrefix = this.GroupPrefix,
             Approval = new Polling(this.ApprovalFirstPoll, this.ApprovalMaxPoll, this.ApprovalTimeout),
-            Activation = d.Activation with { First = this.FollowUpFirstPoll },
-            Assignments = d.Assignments with { First = this.FollowUpFirstPoll },
+            Activation = new Polling(this.FollowUpFirstPoll, this.FollowUpMaxPoll, this.ActivationTimeout),
+            Assignments = new Polling(this.FollowUpFirstPoll, Min(this.FollowUpMaxPoll, d.Assignments.Max), this.AssignmentsTimeout),
+            Consent = new Polling(this.FollowUpFirstPoll, Min(this.FollowUpMaxPoll, d.Consent.Max), this.ConsentTimeout),
             Verification = d.Verification with { First = this.FollowUpFirstPoll, Timeout = this.VerificationTimeout },
+            TimeScale = this.TimeScale,
         };
     }
 }

@@ -58,7 +58,7 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
             return Conflict(id);
         }
 
-        OnboardingSubject subject = new(id, this.Partner, onboarding.CustomerTenantId, onboarding.CustomerName, onboarding.OrganizationId);
+        OnboardingSubject subject = new(id, this.Partner, onboarding.CustomerTenantId, onboarding.CustomerName, onboarding.OrganizationId, onboarding.ToRelationshipRequest().RoleTemplateIds);
         if (ended)
         {
             // A new run for a customer onboarded before: its status must describe this run, not the last one.
@@ -185,17 +185,52 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
             return NotFound(id);
         }
 
+        string by = RequestedBy(request);
         if (!Live.Contains(instance.RuntimeStatus))
         {
-            return ApiJson.Problem(409, "The onboarding has ended.", "Start a new onboarding for this customer instead (POST /api/onboardings).", new Dictionary<string, object?> { ["id"] = id });
+            return eventName == OnboardingEvents.RefreshRequested && await store.GetAsync(this.Partner, id, request.HttpContext.RequestAborted) is { RelationshipId: not null } ended
+                ? await this.RefreshEndedAsync(ended, by, request)
+                : ApiJson.Problem(409, "The onboarding has ended.", "Start a new onboarding for this customer instead (POST /api/onboardings); refresh works on an ended onboarding that has a relationship.", new Dictionary<string, object?> { ["id"] = id });
         }
 
-        string by = RequestedBy(request);
         await client.RaiseEventAsync(id, eventName, new OperatorDecision(by), request.HttpContext.RequestAborted);
         request.HttpContext.Response.Headers.Location = $"/api/onboardings/{id}";
         return await store.GetAsync(this.Partner, id, default) is { } record
             ? ApiJson.Json(OnboardingStatusDocument.From(record), StatusCodes.Status202Accepted)
             : Results.Accepted($"/api/onboardings/{id}");
+    }
+
+    /// <summary>
+    /// The quick refresh of an ended onboarding (succeeded, failed or turned blue later): a new run that consents again and
+    /// rechecks access with the roles the onboarding asked for, on the same instance ID, keeping the step history.
+    /// </summary>
+    async Task<IResult> RefreshEndedAsync(OnboardingRecord ended, string by, HttpRequest request)
+    {
+        OnboardingSubject subject = ended.Subject;
+        await store.ApplyAsync(
+            new ProgressUpdate(subject, Status: OnboardingStatus.Running, Message: $"Refresh requested by {by}: consent and the access check run again.", Actor: by),
+            time.GetUtcNow(),
+            request.HttpContext.RequestAborted);
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(
+                OnboardCustomerOrchestrator.Name,
+                new OnboardingInput(
+                    subject,
+                    new OnboardingRequest(subject.CustomerTenantId, subject.CustomerName, OrganizationId: subject.OrganizationId, Roles: subject.RoleTemplateIds),
+                    workflow.ToSettings(),
+                    ResumeFrom: OnboardingStep.ConsentApplication,
+                    Progress: new OnboardingProgress(RelationshipId: ended.RelationshipId)),
+                new StartOrchestrationOptions { InstanceId = subject.OnboardingId }.WithDedupeStatuses(Live),
+                request.HttpContext.RequestAborted);
+        }
+        catch (Grpc.Core.RpcException race) when (race.StatusCode == Grpc.Core.StatusCode.AlreadyExists)
+        {
+            return Conflict(subject.OnboardingId);
+        }
+
+        request.HttpContext.Response.Headers.Location = $"/api/onboardings/{subject.OnboardingId}";
+        return ApiJson.Json(OnboardingStatusDocument.From(await store.GetAsync(this.Partner, subject.OnboardingId, default) ?? ended), StatusCodes.Status202Accepted);
     }
 
     /// <summary>Reads a JSON body of at most <paramref name="maxBytes"/>; a problem result when it is too large or not JSON.</summary>

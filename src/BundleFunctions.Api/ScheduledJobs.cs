@@ -94,10 +94,10 @@ public sealed class ScheduledJobs(DurableTaskClient client, IOnboardingStore sto
     public async Task<int> AccessRecheckAsync(CancellationToken cancellationToken)
     {
         int changed = 0;
-        IReadOnlyList<Guid> roles = [.. RoleTemplate.Default.Roles.Select(r => r.TemplateId)];
         foreach (OnboardingRecord onboarded in (await store.ListAsync(partner.Id, cancellationToken)).Where(r => r.Status == OnboardingStatus.Succeeded))
         {
-            AccessReport report = await customers.ProbeAsync(onboarded.Subject.CustomerTenantId, roles, cancellationToken);
+            // The roles this customer's onboarding asked for, not the default twelve: a custom-role customer stays green.
+            AccessReport report = await customers.ProbeAsync(onboarded.Subject.CustomerTenantId, onboarded.Subject.Roles, cancellationToken);
             Shield shield = report.IsGreen ? Shield.Green : Shield.Blue;
             if (shield == onboarded.Shield)
             {

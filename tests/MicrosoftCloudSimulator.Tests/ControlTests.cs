@@ -49,14 +49,15 @@ public sealed class ControlTests : OwnSimulator
         raw.Headers.Authorization = new("Bearer", await this.GraphTokenAsync());
         using HttpResponseMessage response = await this.Bed.Http.SendAsync(raw);
 
-        // The production connection retries 429 itself (honouring Retry-After), then hands Graph's answer to the SDK.
-        ODataError error = await Assert.ThrowsAsync<ODataError>(() => this.Bed.PartnerGraph.Groups.PostAsync(NewGroup("Throttled")));
+        // The production connection retries 429 itself (honouring Retry-After), then hands the wait to the orchestration.
+        BundleFunctions.Ports.MicrosoftBusyException busy = await Assert.ThrowsAsync<BundleFunctions.Ports.MicrosoftBusyException>(() => this.Bed.PartnerGraph.Groups.PostAsync(NewGroup("Throttled")));
         JsonObject stats = await this.Bed.StatsAsync();
 
         Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
         Assert.Equal("1", response.Headers.GetValues("Retry-After").Single());
-        Assert.Equal((429, "TooManyRequests"), (error.ResponseStatusCode, error.Error!.Code));
+        Assert.Equal(TimeSpan.FromSeconds(1), busy.RetryAfter);
         Assert.Equal(1 + this.Bed.Connection.Resilience.MaxAttempts, stats["throttled"]!["POST /v1.0/groups"]!.GetValue<int>()); // the raw call + every attempt of the SDK call
+        Assert.Empty(stats["earlyRetries"]!.AsObject()); // each resend waited its Retry-After
         Assert.Empty((await this.Bed.PartnerGraph.Groups.GetAsync(r => r.QueryParameters.Filter = "displayName eq 'Throttled'"))!.Value!);
     }
 
@@ -69,7 +70,8 @@ public sealed class ControlTests : OwnSimulator
 
         for (int i = 0; i < 200; i++)
         {
-            using HttpRequestMessage request = new(HttpMethod.Get, $"v1.0/users/{SimulatorTestBed.ServiceAccountId}");
+            // Distinct requests (a query apiece): a request repeated before its Retry-After would be throttled again, not rolled.
+            using HttpRequestMessage request = new(HttpMethod.Get, $"v1.0/users/{SimulatorTestBed.ServiceAccountId}?$select=id&n={i}");
             request.Headers.Authorization = new("Bearer", token);
             HttpStatusCode status = (await this.Bed.Http.SendAsync(request)).StatusCode;
             tooMany += status == HttpStatusCode.TooManyRequests ? 1 : 0;
@@ -133,7 +135,7 @@ public sealed class ControlTests : OwnSimulator
     public async Task An_approval_request_nobody_approves_expires_after_90_days()
     {
         DelegatedAdminRelationship created = (await this.Bed.PartnerGraph.TenantRelationships.DelegatedAdminRelationships.PostAsync(Gdap.Relationship("Forgotten", SimulatorTestBed.Fabrikam)))!;
-        await this.Bed.PartnerGraph.Relationships(created.Id!).Requests.PostAsync(new DelegatedAdminRelationshipRequest { Action = DelegatedAdminRelationshipRequestAction.LockForApproval });
+        await Gdap.LockAsync(this.Bed, created.Id!);
 
         await this.Bed.SimAsync(HttpMethod.Post, "time/advance", new { by = "89.00:00:00" });
         DelegatedAdminRelationshipStatus? day89 = (await this.Bed.PartnerGraph.Relationships(created.Id!).GetAsync())!.Status;
@@ -158,7 +160,7 @@ public sealed class ControlTests : OwnSimulator
 
     async Task<DelegatedAdminRelationship> ActivateAsync(string id, Guid customer)
     {
-        await this.Bed.PartnerGraph.Relationships(id).Requests.PostAsync(new DelegatedAdminRelationshipRequest { Action = DelegatedAdminRelationshipRequestAction.LockForApproval });
+        await Gdap.LockAsync(this.Bed, id);
         (await this.Bed.SimAsync(HttpMethod.Post, $"relationships/{id}/approve", new { customerTenantId = customer })).EnsureSuccessStatusCode();
         return await SimulatorTestBed.EventuallyAsync(async () => (await this.Bed.PartnerGraph.Relationships(id).GetAsync())!, r => r.Status == DelegatedAdminRelationshipStatus.Active);
     }

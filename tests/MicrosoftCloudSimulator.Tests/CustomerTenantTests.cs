@@ -9,23 +9,66 @@ namespace MicrosoftCloudSimulator.Tests;
 public sealed class CustomerTenantTests : OwnSimulator
 {
     [Fact]
-    public async Task Gdap_access_reaches_the_customer_only_after_the_propagation_delay()
+    public async Task Gdap_roles_reach_the_customer_only_after_the_propagation_delay()
     {
         await this.Bed.SimAsync(HttpMethod.Post, "faults", new { propagationDelay = "00:00:01" });
 
-        await this.GrantServiceAccountAsync(SimulatorTestBed.Tailspin, SimulatorTestBed.UserAdmin);
+        await Gdap.GrantServiceAccountAsync(this.Bed, SimulatorTestBed.Tailspin, Gdap.ApplicationAdministrator, Gdap.PrivilegedRoleAdministrator);
         string early = await this.Bed.TrySignInAsync(SimulatorTestBed.Tailspin);
+        HttpResponseMessage earlyConsent = await Gdap.ConsentAsync(this.Bed, SimulatorTestBed.Tailspin);
         await Task.Delay(1100);
+        HttpResponseMessage laterConsent = await Gdap.ConsentAsync(this.Bed, SimulatorTestBed.Tailspin);
         string later = await this.Bed.TrySignInAsync(SimulatorTestBed.Tailspin);
 
         Assert.Contains("AADSTS50020", early, StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, earlyConsent.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Created, laterConsent.StatusCode);
         Assert.Equal("ok", later);
+    }
+
+    [Fact]
+    public async Task An_app_only_token_in_a_customer_consented_through_partner_center_carries_no_roles_and_graph_refuses_it()
+    {
+        await this.ConsentedWithRolesAsync(SimulatorTestBed.Tailspin);
+        GraphServiceClient appOnly = this.Bed.Connection.GraphFor(SimulatorTestBed.Tailspin);
+
+        Microsoft.Graph.Models.ODataErrors.ODataError refused = await Assert.ThrowsAsync<Microsoft.Graph.Models.ODataErrors.ODataError>(() =>
+            appOnly.RoleManagement.Directory.RoleAssignments.GetAsync(r => r.QueryParameters.Filter = $"roleDefinitionId eq '{Gdap.PrivilegedRoleAdministrator}'"));
+        string token = await this.Bed.Connection.CredentialFor(SimulatorTestBed.Tailspin).GetTokenAsync(new Azure.Core.TokenRequestContext([MicrosoftCloudOptions.GraphScope]), default) is var t ? t.Token : string.Empty;
+
+        Assert.Equal((403, "Authorization_RequestDenied"), (refused.ResponseStatusCode, refused.Error!.Code));
+        Assert.DoesNotContain("\"roles\":[\"", System.Text.Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(token.Split('.')[1])), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_delegated_token_carries_exactly_the_scopes_consented_in_that_tenant()
+    {
+        await this.ConsentedWithRolesAsync(SimulatorTestBed.Tailspin, "Directory.Read.All,Policy.Read.All");
+
+        string token = await this.Bed.DelegatedTokenAsync(SimulatorTestBed.Tailspin, MicrosoftCloudOptions.GraphScope);
+        System.Text.Json.Nodes.JsonNode claims = System.Text.Json.Nodes.JsonNode.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(token.Split('.')[1]))!;
+
+        Assert.Equal("Directory.Read.All Policy.Read.All", claims["scp"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_delegated_call_needs_a_gdap_role_that_allows_it_not_only_the_scope()
+    {
+        await this.ConsentedWithRolesAsync(SimulatorTestBed.Tailspin, "Directory.Read.All,Policy.Read.All");
+        GraphServiceClient customer = await this.DelegatedGraphAsync(SimulatorTestBed.Tailspin);
+
+        // Application Administrator and Privileged Role Administrator read role assignments, but not Conditional Access.
+        UnifiedRoleAssignmentCollectionResponse allowed = (await customer.RoleManagement.Directory.RoleAssignments.GetAsync(r => r.QueryParameters.Filter = $"roleDefinitionId eq '{Gdap.PrivilegedRoleAdministrator}'"))!;
+        Microsoft.Graph.Models.ODataErrors.ODataError refused = await Assert.ThrowsAsync<Microsoft.Graph.Models.ODataErrors.ODataError>(() => customer.Identity.ConditionalAccess.Policies.GetAsync());
+
+        Assert.NotEmpty(allowed.Value!);
+        Assert.Equal(403, refused.ResponseStatusCode);
     }
 
     [Fact]
     public async Task A_conditional_access_policy_is_patched_with_comma_separated_guest_type_flags()
     {
-        await this.GrantServiceAccountAsync(SimulatorTestBed.Tailspin, SimulatorTestBed.UserAdmin);
+        await this.ConsentedWithRolesAsync(SimulatorTestBed.Tailspin, "Directory.Read.All,Policy.Read.All,Policy.ReadWrite.ConditionalAccess", Gdap.SecurityAdministrator);
         GraphServiceClient customer = await this.DelegatedGraphAsync(SimulatorTestBed.Tailspin);
         const string policyId = "c0000003-2222-4000-8000-000000000001";
 
@@ -58,23 +101,19 @@ public sealed class CustomerTenantTests : OwnSimulator
     [Fact]
     public async Task The_organization_smoke_call_answers_in_the_customer_tenant()
     {
-        await this.GrantServiceAccountAsync(SimulatorTestBed.Tailspin, SimulatorTestBed.UserAdmin);
+        await this.ConsentedWithRolesAsync(SimulatorTestBed.Tailspin);
 
         OrganizationCollectionResponse organization = (await (await this.DelegatedGraphAsync(SimulatorTestBed.Tailspin)).Organization.GetAsync())!;
 
         Assert.Equal(("Tailspin Toys", SimulatorTestBed.Tailspin.ToString()), (organization.Value![0].DisplayName, organization.Value[0].Id));
     }
 
-    /// <summary>Active relationship, a group with the service account, an active assignment of <paramref name="role"/>.</summary>
-    async Task GrantServiceAccountAsync(Guid customer, string role)
+    /// <summary>The service account holds Application Administrator, Privileged Role Administrator (and <paramref name="more"/>) through GDAP, and the app is consented.</summary>
+    async Task ConsentedWithRolesAsync(Guid customer, string scopes = "Directory.Read.All", params string[] more)
     {
-        DelegatedAdminRelationship active = await Gdap.ActiveRelationshipAsync(this.Bed, customer, role);
-        Group group = await Gdap.SecurityGroupAsync(this.Bed, $"G {Guid.NewGuid():N}");
-        await this.Bed.PartnerGraph.Groups[group.Id].Members.Ref.PostAsync(new ReferenceCreate { OdataId = $"https://graph.microsoft.com/v1.0/directoryObjects/{SimulatorTestBed.ServiceAccountId}" });
-        DelegatedAdminAccessAssignment assignment = (await this.Bed.PartnerGraph.Relationships(active.Id!).AccessAssignments.PostAsync(Gdap.Assignment(group.Id!, role)))!;
-        await SimulatorTestBed.EventuallyAsync(async () => (await this.Bed.PartnerGraph.Relationships(active.Id!).AccessAssignments[assignment.Id].GetAsync())!.Status, s => s == DelegatedAdminAccessAssignmentStatus.Active);
+        await Gdap.GrantServiceAccountAsync(this.Bed, customer, [Gdap.ApplicationAdministrator, Gdap.PrivilegedRoleAdministrator, .. more]);
+        (await Gdap.ConsentAsync(this.Bed, customer, scopes)).EnsureSuccessStatusCode();
     }
-
 
     async Task<GraphServiceClient> DelegatedGraphAsync(Guid customer)
     {

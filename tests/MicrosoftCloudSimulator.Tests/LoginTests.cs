@@ -238,4 +238,19 @@ public sealed class LoginTests(SimulatorTestBed bed) : IClassFixture<SimulatorTe
 
         Assert.Equal((404, "Request_ResourceNotFound"), (error.ResponseStatusCode, error.Error!.Code));
     }
+
+    [Fact]
+    public async Task A_refresh_token_grant_without_client_authentication_is_refused_as_entra_refuses_a_confidential_client()
+    {
+        using HttpResponseMessage response = await bed.Http.PostAsync($"{SimulatorTestBed.PartnerTenantId}/oauth2/v2.0/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "refresh_token",
+            ["client_id"] = SimulatorTestBed.AppId.ToString(),
+            ["refresh_token"] = SimulatorTestBed.ServiceAccountRefreshToken,
+            ["scope"] = MicrosoftCloudOptions.PartnerCenterScope,
+        }));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("AADSTS7000218", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
 }

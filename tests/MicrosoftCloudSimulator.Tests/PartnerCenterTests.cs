@@ -70,11 +70,11 @@ public sealed class PartnerCenterTests : OwnSimulator
     [Fact]
     public async Task Consent_creates_the_service_principal_and_grant_and_a_repeat_says_it_already_exists()
     {
-        await Gdap.ActiveRelationshipAsync(this.Bed, SimulatorTestBed.Fabrikam);
+        await Gdap.GrantServiceAccountAsync(this.Bed, SimulatorTestBed.Fabrikam, Gdap.ApplicationAdministrator, Gdap.PrivilegedRoleAdministrator);
 
         HttpResponseMessage first = await this.Bed.PartnerCenterAsync(HttpMethod.Post, $"v1/customers/{SimulatorTestBed.Fabrikam}/applicationconsents", ConsentBody());
         HttpResponseMessage repeat = await this.Bed.PartnerCenterAsync(HttpMethod.Post, $"v1/customers/{SimulatorTestBed.Fabrikam}/applicationconsents", ConsentBody());
-        var customerGraph = this.Bed.Connection.GraphFor(SimulatorTestBed.Fabrikam);
+        var customerGraph = this.Bed.Connection.GraphAsServiceAccountIn(SimulatorTestBed.Fabrikam);
         ServicePrincipal app = Assert.Single((await customerGraph.ServicePrincipals.GetAsync(r => r.QueryParameters.Filter = $"appId eq '{SimulatorTestBed.AppId}'"))!.Value!);
         OAuth2PermissionGrant grant = Assert.Single((await customerGraph.Oauth2PermissionGrants.GetAsync(r => r.QueryParameters.Filter = $"clientId eq '{app.Id}'"))!.Value!);
 
@@ -87,7 +87,7 @@ public sealed class PartnerCenterTests : OwnSimulator
     [Fact]
     public async Task A_conditional_access_policy_without_the_service_provider_exclusion_blocks_consent_until_fixed()
     {
-        await Gdap.ActiveRelationshipAsync(this.Bed, SimulatorTestBed.Northwind);
+        await Gdap.GrantServiceAccountAsync(this.Bed, SimulatorTestBed.Northwind, Gdap.ApplicationAdministrator, Gdap.PrivilegedRoleAdministrator);
 
         HttpResponseMessage blocked = await this.Bed.PartnerCenterAsync(HttpMethod.Post, $"v1/customers/{SimulatorTestBed.Northwind}/applicationconsents", ConsentBody());
         (await this.Bed.SimAsync(HttpMethod.Post, $"customers/{SimulatorTestBed.Northwind}/conditional-access-policies/c0000002-2222-4000-8000-000000000001/exclude-service-providers")).EnsureSuccessStatusCode();
@@ -101,13 +101,14 @@ public sealed class PartnerCenterTests : OwnSimulator
     [Fact]
     public async Task Gdap_role_assignments_show_in_the_customer_tenant_with_the_partners_organization_id()
     {
+        await Gdap.GrantServiceAccountAsync(this.Bed, SimulatorTestBed.Woodgrove, Gdap.ApplicationAdministrator, Gdap.PrivilegedRoleAdministrator);
         DelegatedAdminRelationship active = await Gdap.ActiveRelationshipAsync(this.Bed, SimulatorTestBed.Woodgrove);
         Group group = await Gdap.SecurityGroupAsync(this.Bed, $"Woodgrove Exchange {Guid.NewGuid():N}");
         DelegatedAdminAccessAssignment assignment = (await this.Bed.PartnerGraph.Relationships(active.Id!).AccessAssignments.PostAsync(Gdap.Assignment(group.Id!, SimulatorTestBed.Exchange)))!;
         await SimulatorTestBed.EventuallyAsync(async () => (await this.Bed.PartnerGraph.Relationships(active.Id!).AccessAssignments[assignment.Id].GetAsync())!.Status, s => s == DelegatedAdminAccessAssignmentStatus.Active);
         (await this.Bed.PartnerCenterAsync(HttpMethod.Post, $"v1/customers/{SimulatorTestBed.Woodgrove}/applicationconsents", ConsentBody())).EnsureSuccessStatusCode();
 
-        UnifiedRoleAssignmentCollectionResponse assignments = (await this.Bed.Connection.GraphFor(SimulatorTestBed.Woodgrove).RoleManagement.Directory.RoleAssignments.GetAsync(r =>
+        UnifiedRoleAssignmentCollectionResponse assignments = (await this.Bed.Connection.GraphAsServiceAccountIn(SimulatorTestBed.Woodgrove).RoleManagement.Directory.RoleAssignments.GetAsync(r =>
         {
             r.QueryParameters.Filter = $"roleDefinitionId eq '{SimulatorTestBed.Exchange}'";
             r.QueryParameters.Expand = ["principal"];
@@ -118,18 +119,42 @@ public sealed class PartnerCenterTests : OwnSimulator
     }
 
     [Fact]
-    public async Task A_partner_user_signs_in_to_a_customer_only_through_gdap()
+    public async Task Consent_needs_application_and_privileged_role_administrator_through_gdap_not_just_an_active_relationship()
+    {
+        await Gdap.GrantServiceAccountAsync(this.Bed, SimulatorTestBed.Fabrikam, SimulatorTestBed.UserAdmin);
+
+        HttpResponseMessage response = await Gdap.ConsentAsync(this.Bed, SimulatorTestBed.Fabrikam);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("GDAP relationship configuration needed", (await response.Content.ReadFromJsonAsync<JsonObject>())!["description"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_throttled_partner_center_call_answers_in_partner_centers_error_shape()
+    {
+        await this.Bed.SimAsync(HttpMethod.Post, "faults", new { throttleRates = new Dictionary<string, double> { ["GET /partnercenter/v1/customers"] = 1.0 }, retryAfterSeconds = 41 });
+
+        HttpResponseMessage response = await this.Bed.PartnerCenterAsync(HttpMethod.Get, "v1/customers");
+        JsonObject body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        Assert.Equal("41", response.Headers.GetValues("Retry-After").Single());
+        Assert.Equal((429, "TooManyRequests"), (body["code"]!.GetValue<int>(), body["errorName"]!.GetValue<string>()));
+        Assert.Null(body["error"]);
+    }
+
+    [Fact]
+    public async Task A_partner_user_signs_in_to_a_customer_only_through_gdap_and_once_the_app_is_consented_there()
     {
         string refused = await this.Bed.TrySignInAsync(SimulatorTestBed.Tailspin);
 
-        DelegatedAdminRelationship active = await Gdap.ActiveRelationshipAsync(this.Bed, SimulatorTestBed.Tailspin);
-        Group group = await Gdap.SecurityGroupAsync(this.Bed, $"Tailspin Users {Guid.NewGuid():N}");
-        await this.Bed.PartnerGraph.Groups[group.Id].Members.Ref.PostAsync(new ReferenceCreate { OdataId = $"https://graph.microsoft.com/v1.0/directoryObjects/{SimulatorTestBed.ServiceAccountId}" });
-        DelegatedAdminAccessAssignment assignment = (await this.Bed.PartnerGraph.Relationships(active.Id!).AccessAssignments.PostAsync(Gdap.Assignment(group.Id!, SimulatorTestBed.UserAdmin)))!;
-        await SimulatorTestBed.EventuallyAsync(async () => (await this.Bed.PartnerGraph.Relationships(active.Id!).AccessAssignments[assignment.Id].GetAsync())!.Status, s => s == DelegatedAdminAccessAssignmentStatus.Active);
+        await Gdap.GrantServiceAccountAsync(this.Bed, SimulatorTestBed.Tailspin, Gdap.ApplicationAdministrator, Gdap.PrivilegedRoleAdministrator);
+        string notConsented = await this.Bed.TrySignInAsync(SimulatorTestBed.Tailspin);
+        (await Gdap.ConsentAsync(this.Bed, SimulatorTestBed.Tailspin)).EnsureSuccessStatusCode();
         string allowed = await this.Bed.TrySignInAsync(SimulatorTestBed.Tailspin);
 
         Assert.Contains("AADSTS50020", refused, StringComparison.Ordinal);
+        Assert.Contains("AADSTS65001", notConsented, StringComparison.Ordinal);
         Assert.Equal("ok", allowed);
     }
 

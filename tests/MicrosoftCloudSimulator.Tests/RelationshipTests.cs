@@ -82,17 +82,23 @@ public sealed class RelationshipTests(SimulatorTestBed bed) : IClassFixture<Simu
     }
 
     [Fact]
-    public async Task Lock_for_approval_moves_created_to_approval_pending_and_only_once()
+    public async Task Lock_for_approval_is_a_request_that_moves_created_to_approval_pending_later_and_only_once()
     {
         DelegatedAdminRelationship created = (await bed.PartnerGraph.TenantRelationships.DelegatedAdminRelationships.PostAsync(Gdap.Relationship(Unique("L"))))!;
 
         DelegatedAdminRelationshipRequest request = (await bed.PartnerGraph.Relationships(created.Id!).Requests.PostAsync(new DelegatedAdminRelationshipRequest { Action = DelegatedAdminRelationshipRequestAction.LockForApproval }))!;
-        ODataError again = await Assert.ThrowsAsync<ODataError>(() => bed.PartnerGraph.Relationships(created.Id!).Requests.PostAsync(new DelegatedAdminRelationshipRequest { Action = DelegatedAdminRelationshipRequestAction.LockForApproval }));
+        DelegatedAdminRelationshipStatus? atOnce = (await bed.PartnerGraph.Relationships(created.Id!).GetAsync())!.Status;
+        ODataError whileLocking = await Assert.ThrowsAsync<ODataError>(() => bed.PartnerGraph.Relationships(created.Id!).Requests.PostAsync(new DelegatedAdminRelationshipRequest { Action = DelegatedAdminRelationshipRequestAction.LockForApproval }));
+        DelegatedAdminRelationship locked = await SimulatorTestBed.EventuallyAsync(
+            async () => (await bed.PartnerGraph.Relationships(created.Id!).GetAsync())!, r => r.Status == DelegatedAdminRelationshipStatus.ApprovalPending);
+        ODataError afterwards = await Assert.ThrowsAsync<ODataError>(() => bed.PartnerGraph.Relationships(created.Id!).Requests.PostAsync(new DelegatedAdminRelationshipRequest { Action = DelegatedAdminRelationshipRequestAction.LockForApproval }));
 
         Assert.Equal((DelegatedAdminRelationshipRequestAction.LockForApproval, DelegatedAdminRelationshipRequestStatus.Created), (request.Action, request.Status));
         Assert.True(Guid.TryParse(request.Id, out _));
-        Assert.Equal(DelegatedAdminRelationshipStatus.ApprovalPending, (await bed.PartnerGraph.Relationships(created.Id!).GetAsync())!.Status);
-        Assert.Equal(400, again.ResponseStatusCode);
+        Assert.Equal(DelegatedAdminRelationshipStatus.Created, atOnce);
+        Assert.Equal(DelegatedAdminRelationshipRequestStatus.Succeeded, (await bed.PartnerGraph.Relationships(created.Id!).Requests[request.Id].GetAsync())!.Status);
+        Assert.Equal((400, 400), (whileLocking.ResponseStatusCode, afterwards.ResponseStatusCode));
+        Assert.Equal(DelegatedAdminRelationshipStatus.ApprovalPending, locked.Status);
     }
 
     [Fact]
@@ -109,7 +115,7 @@ public sealed class RelationshipTests(SimulatorTestBed bed) : IClassFixture<Simu
     public async Task A_relationship_created_without_a_customer_gets_the_approving_one()
     {
         DelegatedAdminRelationship open = (await bed.PartnerGraph.TenantRelationships.DelegatedAdminRelationships.PostAsync(Gdap.Relationship(Unique("O"))))!;
-        await bed.PartnerGraph.Relationships(open.Id!).Requests.PostAsync(new DelegatedAdminRelationshipRequest { Action = DelegatedAdminRelationshipRequestAction.LockForApproval });
+        await Gdap.LockAsync(bed, open.Id!);
 
         (await bed.SimAsync(HttpMethod.Post, $"relationships/{open.Id}/approve", new { customerTenantId = SimulatorTestBed.Tailspin })).EnsureSuccessStatusCode();
         DelegatedAdminRelationship approved = (await bed.PartnerGraph.Relationships(open.Id!).GetAsync())!;
@@ -122,7 +128,7 @@ public sealed class RelationshipTests(SimulatorTestBed bed) : IClassFixture<Simu
     public async Task Approval_by_another_customer_than_the_named_one_is_refused()
     {
         DelegatedAdminRelationship created = (await bed.PartnerGraph.TenantRelationships.DelegatedAdminRelationships.PostAsync(Gdap.Relationship(Unique("W"), SimulatorTestBed.Fabrikam)))!;
-        await bed.PartnerGraph.Relationships(created.Id!).Requests.PostAsync(new DelegatedAdminRelationshipRequest { Action = DelegatedAdminRelationshipRequestAction.LockForApproval });
+        await Gdap.LockAsync(bed, created.Id!);
 
         HttpResponseMessage response = await bed.SimAsync(HttpMethod.Post, $"relationships/{created.Id}/approve", new { customerTenantId = SimulatorTestBed.Woodgrove });
 
@@ -162,7 +168,7 @@ public sealed class RelationshipTests(SimulatorTestBed bed) : IClassFixture<Simu
     {
         DelegatedAdminRelationship draft = (await bed.PartnerGraph.TenantRelationships.DelegatedAdminRelationships.PostAsync(Gdap.Relationship(Unique("X"))))!;
         DelegatedAdminRelationship locked = (await bed.PartnerGraph.TenantRelationships.DelegatedAdminRelationships.PostAsync(Gdap.Relationship(Unique("Y"))))!;
-        await bed.PartnerGraph.Relationships(locked.Id!).Requests.PostAsync(new DelegatedAdminRelationshipRequest { Action = DelegatedAdminRelationshipRequestAction.LockForApproval });
+        await Gdap.LockAsync(bed, locked.Id!);
         string lockedETag = (await bed.PartnerGraph.Relationships(locked.Id!).GetAsync())!.ETag();
 
         await bed.PartnerGraph.Relationships(draft.Id!).DeleteAsync(r => r.Headers.Add("If-Match", draft.ETag()));
@@ -202,15 +208,21 @@ public sealed class RelationshipTests(SimulatorTestBed bed) : IClassFixture<Simu
     }
 
     [Fact]
-    public async Task Removing_global_administrator_from_an_active_relationship_is_an_operation()
+    public async Task Removing_global_administrator_is_a_long_running_operation_that_changes_the_roles_when_it_succeeds()
     {
         DelegatedAdminRelationship active = await Gdap.ActiveRelationshipAsync(bed, SimulatorTestBed.Fabrikam, SimulatorTestBed.GlobalAdmin, SimulatorTestBed.Exchange);
 
         DelegatedAdminRelationship withoutGa = new() { AccessDetails = new DelegatedAdminAccessDetails { UnifiedRoles = [new UnifiedRole { RoleDefinitionId = SimulatorTestBed.Exchange }] } };
         await bed.PartnerGraph.Relationships(active.Id!).PatchAsync(withoutGa, r => r.Headers.Add("If-Match", active.ETag()));
-        DelegatedAdminRelationshipOperationCollectionResponse operations = (await bed.PartnerGraph.Relationships(active.Id!).Operations.GetAsync())!;
+        DelegatedAdminRelationshipOperation started = Assert.Single((await bed.PartnerGraph.Relationships(active.Id!).Operations.GetAsync())!.Value!);
+        int rolesWhileRunning = (await bed.PartnerGraph.Relationships(active.Id!).GetAsync())!.AccessDetails!.UnifiedRoles!.Count;
+        DelegatedAdminRelationshipOperation done = await SimulatorTestBed.EventuallyAsync(
+            async () => Assert.Single((await bed.PartnerGraph.Relationships(active.Id!).Operations.GetAsync())!.Value!),
+            o => o.Status == LongRunningOperationStatus.Succeeded);
 
+        Assert.Equal(LongRunningOperationStatus.NotStarted, started.Status);
+        Assert.Equal(2, rolesWhileRunning);
+        Assert.Equal(LongRunningOperationStatus.Succeeded, done.Status);
         Assert.Equal([SimulatorTestBed.Exchange], (await bed.PartnerGraph.Relationships(active.Id!).GetAsync())!.AccessDetails!.UnifiedRoles!.Select(r => r.RoleDefinitionId));
-        Assert.Equal(LongRunningOperationStatus.Succeeded, Assert.Single(operations.Value!).Status);
     }
 }

@@ -58,6 +58,7 @@ public sealed class SimulatorTestBed : IAsyncLifetime
         PartnerTenantId = PartnerTenantId,
         ClientId = AppId,
         ClientSecret = secret,
+        ServiceAccountRefreshToken = ServiceAccountRefreshToken,
         AuthorityHost = this.Simulator.BaseAddress,
         GraphBaseUrl = new Uri(this.Simulator.BaseAddress, "v1.0"),
         PartnerCenterBaseUrl = new Uri(this.Simulator.BaseAddress, "partnercenter"),

@@ -79,10 +79,10 @@ public sealed record AccessAssignmentProgress(int Active, int Pending, IReadOnly
 
 /// <summary>Consents the partner app into the customer tenant (idempotent).</summary>
 /// <param name="customers">The customer-tenant port.</param>
-public sealed class ConsentApplicationActivity(ICustomerAccess customers) : TaskActivity<Guid, bool>
+public sealed class ConsentApplicationActivity(ICustomerAccess customers) : TaskActivity<Guid, ConsentOutcome>
 {
     /// <inheritdoc />
-    public override Task<bool> RunAsync(TaskActivityContext context, Guid input) => customers.EnsureConsentAsync(input, CancellationToken.None);
+    public override Task<ConsentOutcome> RunAsync(TaskActivityContext context, Guid input) => customers.EnsureConsentAsync(input, CancellationToken.None);
 }
 
 /// <summary>Probes API access from inside the customer tenant.</summary>

@@ -18,20 +18,20 @@ public sealed record OnboardingInput(
 /// <param name="Retries">How many times an operator has retried.</param>
 /// <param name="RoleGroups">Role → partner group, once the groups exist.</param>
 /// <param name="RelationshipActive">Whether the relationship was already active when adopted.</param>
-/// <param name="ApprovalDeadlineUtc">When the approval request expires.</param>
-/// <param name="ApprovalPollInterval">The next wait between approval polls.</param>
-/// <param name="ApprovalPolls">Approval polls made so far.</param>
 /// <param name="Superseded">Relationships given up on (missing roles): never adopted again.</param>
-/// <param name="VerifyDeadlineUtc">Until when access is rechecked.</param>
-/// <param name="VerifyInterval">The next wait between rechecks.</param>
+/// <param name="ApprovalSeenBy">How the customer's approval was seen (webhook, polling), once it was; activation is awaited next.</param>
+/// <param name="Wait">The durable wait in progress, when an execution continued as new in the middle of one.</param>
 public sealed record OnboardingProgress(
     string? RelationshipId = null,
     int Retries = 0,
     IReadOnlyList<Activities.RoleGroup>? RoleGroups = null,
     bool RelationshipActive = false,
-    DateTime? ApprovalDeadlineUtc = null,
-    TimeSpan? ApprovalPollInterval = null,
-    int ApprovalPolls = 0,
     IReadOnlyList<string>? Superseded = null,
-    DateTime? VerifyDeadlineUtc = null,
-    TimeSpan? VerifyInterval = null);
+    string? ApprovalSeenBy = null,
+    WaitState? Wait = null);
+
+/// <summary>A durable wait in progress: until when, the next pause, and how many checks so far.</summary>
+/// <param name="DeadlineUtc">When the wait gives up (orchestration time).</param>
+/// <param name="Interval">The next pause, in Microsoft's time (before <see cref="WorkflowSettings.TimeScale"/>).</param>
+/// <param name="Polls">Checks made so far.</param>
+public sealed record WaitState(DateTime DeadlineUtc, TimeSpan Interval, int Polls);

@@ -40,7 +40,7 @@ public sealed record OnboardingRecord(
         ArgumentNullException.ThrowIfNull(update);
         if (update.Restart)
         {
-            OnboardingRecord fresh = New(this.Subject with { OrganizationId = update.Subject.OrganizationId, CustomerName = update.Subject.CustomerName }, this.CreatedAt)
+            OnboardingRecord fresh = New(this.Subject with { OrganizationId = update.Subject.OrganizationId, CustomerName = update.Subject.CustomerName, RoleTemplateIds = update.Subject.RoleTemplateIds }, this.CreatedAt)
                 with { Shield = this.Shield, UpdatedAt = at };
             return (fresh, new AuditLine(at, "onboarding restarted", update.Message, update.Actor ?? ProgressUpdate.System));
         }
@@ -59,6 +59,8 @@ public sealed record OnboardingRecord(
 
             steps[index] = stepStatus switch
             {
+                // No attempt key: a note on the attempt in progress ("not yet: ..."), not a new attempt.
+                StepStatus.Running when update.AttemptKey is null && current.Status == StepStatus.Running => current with { Message = update.Message },
                 StepStatus.Running => current with
                 {
                     Status = stepStatus, Attempts = current.Attempts + 1, StartedAt = at, CompletedAt = null,

@@ -12,7 +12,7 @@ namespace BundleFunctions.Onboarding;
 /// <param name="Shield">The new shield, if it changed.</param>
 /// <param name="RelationshipId">The relationship, once known.</param>
 /// <param name="InvitationUrl">The approval link, once known.</param>
-/// <param name="AttemptKey">Identifies the attempt (orchestrator-chosen), so a re-delivered "running" is not counted twice.</param>
+/// <param name="AttemptKey">Identifies the attempt (orchestrator-chosen), so a re-delivered "running" is not counted twice; a "running" without one is a note on the attempt in progress.</param>
 /// <param name="Actor">Who caused the change: an operator for retries and cancels, else the product itself.</param>
 /// <param name="Restart">A new run of an ended onboarding: every step back to pending, status queued (the shield stays until rechecked).</param>
 public sealed record ProgressUpdate(

@@ -7,29 +7,43 @@ namespace BundleFunctions.Onboarding;
 /// </summary>
 /// <param name="GroupPrefix">Prefix of the partner groups: <c>{prefix} GDAP-{Role}</c>.</param>
 /// <param name="Approval">Polling for the customer's approval (the safety net behind the webhook); its timeout is the 90-day request expiry.</param>
-/// <param name="Activation">Waiting for an approved relationship to become active.</param>
-/// <param name="Assignments">Waiting for access assignments to leave <c>pending</c>.</param>
+/// <param name="Activation">Waiting for an approved relationship to become active (Microsoft: a few minutes to 24 hours).</param>
+/// <param name="Assignments">Waiting for access assignments to leave <c>pending</c> (Microsoft: about 30 seconds, sometimes hours).</param>
+/// <param name="Consent">Retrying consent while the service account's GDAP roles propagate into the customer (up to an hour, more at times).</param>
 /// <param name="Verification">Rechecking API access into the customer tenant (Microsoft propagation takes up to 48 hours).</param>
 /// <param name="OperatorDecisionTimeout">How long a failed onboarding waits for an operator's retry or cancel before it ends failed.</param>
 /// <param name="ActivityRetry">How transient failures of one call are retried.</param>
+/// <param name="TimeScale">
+/// Real seconds per second of Microsoft's time, applied to every durable wait (timeouts, polls, Retry-After). 1 in
+/// production. A test against the simulator running its clock N times as fast sets 1/N, so the production timings
+/// meet Microsoft's documented delays in seconds; messages still name the unscaled durations.
+/// </param>
 public sealed record WorkflowSettings(
     string GroupPrefix,
     Polling Approval,
     Polling Activation,
     Polling Assignments,
+    Polling Consent,
     Polling Verification,
     TimeSpan OperatorDecisionTimeout,
-    ActivityRetrySettings ActivityRetry)
+    ActivityRetrySettings ActivityRetry,
+    double TimeScale = 1)
 {
-    /// <summary>Production defaults.</summary>
+    /// <summary>Production defaults: every wait at or beyond Microsoft's documented upper bound.</summary>
     public static WorkflowSettings Default { get; } = new(
         GroupPrefix: Gdap.PartnerGroupName.DefaultPrefix,
         Approval: new Polling(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(30), TimeSpan.FromDays(90)),
-        Activation: new Polling(TimeSpan.FromSeconds(15), TimeSpan.FromMinutes(1), TimeSpan.FromHours(1)),
-        Assignments: new Polling(TimeSpan.FromSeconds(15), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(30)),
+        Activation: new Polling(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(30), TimeSpan.FromHours(24)),
+        Assignments: new Polling(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(15), TimeSpan.FromHours(24)),
+        Consent: new Polling(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(15), TimeSpan.FromHours(24)),
         Verification: new Polling(TimeSpan.FromMinutes(1), TimeSpan.FromHours(1), TimeSpan.FromHours(48)),
         OperatorDecisionTimeout: TimeSpan.FromDays(30),
         ActivityRetry: ActivityRetrySettings.Default);
+
+    /// <summary>A duration of Microsoft's time as the real time the orchestration waits for it.</summary>
+    /// <param name="microsoftTime">The duration.</param>
+    /// <returns>It times <see cref="TimeScale"/>.</returns>
+    public TimeSpan Scaled(TimeSpan microsoftTime) => microsoftTime * this.TimeScale;
 }
 
 /// <summary>A bounded poll with exponential back-off: <paramref name="First"/>, doubling up to <paramref name="Max"/>, for at most <paramref name="Timeout"/>.</summary>

@@ -5,16 +5,18 @@ public interface ICustomerAccess
 {
     /// <summary>
     /// Consents the partner's application into the customer tenant through Partner Center. "Already exists" is success.
-    /// A Conditional Access block or a missing relationship is a <see cref="StepFailedException"/> naming the fix.
+    /// Refused because the service account's GDAP roles have not reached the customer yet is "not yet", to be tried again
+    /// later. A Conditional Access block or another refusal is a <see cref="StepFailedException"/> naming the fix.
     /// </summary>
     /// <param name="customerTenantId">The customer.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>Whether this call created the consent (false: it existed).</returns>
-    Task<bool> EnsureConsentAsync(Guid customerTenantId, CancellationToken cancellationToken);
+    /// <returns>What happened.</returns>
+    Task<ConsentOutcome> EnsureConsentAsync(Guid customerTenantId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Checks from inside the customer tenant that GDAP works: for each role, a role assignment whose principal belongs to
-    /// the partner tenant, and a Graph smoke call that succeeds.
+    /// Checks from inside the customer tenant, signed in as the service account through GDAP, that access works: for each
+    /// role, a role assignment whose principal belongs to the partner tenant; a Graph smoke call that succeeds; and the
+    /// partner's app present there (consented).
     /// </summary>
     /// <param name="customerTenantId">The customer.</param>
     /// <param name="requiredRoleTemplateIds">The roles that must be present.</param>
@@ -30,4 +32,32 @@ public sealed record AccessReport(IReadOnlyList<Guid> MissingRoleTemplateIds, IR
 {
     /// <summary>Whether API access works: the green shield.</summary>
     public bool IsGreen => this.MissingRoleTemplateIds.Count == 0 && this.Problems.Count == 0;
+}
+
+/// <summary>What a consent attempt did.</summary>
+/// <param name="State">Created, already present, or not yet possible.</param>
+/// <param name="Message">What Microsoft said when it was not yet possible.</param>
+public sealed record ConsentOutcome(ConsentState State, string? Message = null)
+{
+    /// <summary>This call created the consent.</summary>
+    public static ConsentOutcome Created { get; } = new(ConsentState.Created);
+
+    /// <summary>The consent existed.</summary>
+    public static ConsentOutcome AlreadyPresent { get; } = new(ConsentState.AlreadyPresent);
+}
+
+/// <summary>Where an application consent stands.</summary>
+public enum ConsentState
+{
+    /// <summary>This call created it.</summary>
+    Created,
+
+    /// <summary>It existed.</summary>
+    AlreadyPresent,
+
+    /// <summary>
+    /// Partner Center refused because the calling user's GDAP roles (Application Administrator and Privileged Role
+    /// Administrator) have not reached the customer tenant yet: try again after a while.
+    /// </summary>
+    AwaitingGdapRoles,
 }

@@ -13,9 +13,10 @@ using Microsoft.Graph.Models.ODataErrors;
 namespace BundleFunctions.Infrastructure.MicrosoftCloud;
 
 /// <summary>
-/// The partner app inside customer tenants: consent through Partner Center (App+User, as Partner Center requires), then a
-/// probe from inside the customer tenant, the way CIPP and Rewst check GDAP health: per required role, a role assignment
-/// whose principal belongs to the partner's organization, and a Graph smoke call.
+/// The partner app inside customer tenants, the GDAP way (as CIPP's <c>Set-CIPPCPVConsent</c> and <c>Test-CIPPAccessTenant</c>
+/// do it): consent through Partner Center with the service account's App+User token, then a probe signed in as the service
+/// account inside the customer tenant, where its rights are its GDAP roles. Partner Center consent grants the app
+/// delegated permissions only, so nothing here calls a customer tenant app-only.
 /// </summary>
 /// <param name="connection">The Microsoft cloud connection.</param>
 public sealed class CustomerTenantAccess(MicrosoftCloudConnection connection) : ICustomerAccess
@@ -23,7 +24,7 @@ public sealed class CustomerTenantAccess(MicrosoftCloudConnection connection) : 
     const string MicrosoftGraphAppId = "00000003-0000-0000-c000-000000000000";
 
     /// <inheritdoc />
-    public async Task<bool> EnsureConsentAsync(Guid customerTenantId, CancellationToken cancellationToken)
+    public async Task<ConsentOutcome> EnsureConsentAsync(Guid customerTenantId, CancellationToken cancellationToken)
     {
         AccessToken token = await connection.ServiceAccount.GetTokenAsync(new TokenRequestContext([MicrosoftCloudOptions.PartnerCenterScope]), cancellationToken);
         using HttpClient partnerCenter = connection.CreatePartnerCenterClient();
@@ -37,17 +38,25 @@ public sealed class CustomerTenantAccess(MicrosoftCloudConnection connection) : 
             }),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         request.Headers.Add("MS-RequestId", Guid.NewGuid().ToString());
         using HttpResponseMessage response = await partnerCenter.SendAsync(request, cancellationToken);
         if (response.IsSuccessStatusCode)
         {
-            return true;
+            return ConsentOutcome.Created;
         }
 
         string description = await DescriptionAsync(response, cancellationToken);
         if (response.StatusCode == HttpStatusCode.Conflict || description.Contains("Permission entry already exists", StringComparison.OrdinalIgnoreCase))
         {
-            return false;
+            return ConsentOutcome.AlreadyPresent;
+        }
+
+        if (response.StatusCode == HttpStatusCode.Forbidden && description.Contains("GDAP", StringComparison.OrdinalIgnoreCase))
+        {
+            // The service account's Application Administrator and Privileged Role Administrator roles have not reached the
+            // customer yet (propagation takes up to an hour): not a failure, a "not yet".
+            return new ConsentOutcome(ConsentState.AwaitingGdapRoles, description);
         }
 
         if (description.Contains("Conditional Access", StringComparison.OrdinalIgnoreCase))
@@ -66,9 +75,10 @@ public sealed class CustomerTenantAccess(MicrosoftCloudConnection connection) : 
     public async Task<AccessReport> ProbeAsync(Guid customerTenantId, IReadOnlyList<Guid> requiredRoleTemplateIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requiredRoleTemplateIds);
-        GraphServiceClient graph = connection.GraphFor(customerTenantId);
+        GraphServiceClient graph = connection.GraphAsServiceAccountIn(customerTenantId);
         string partner = connection.Options.PartnerTenantId.ToString();
         List<Guid> missing = [];
+        List<string> problems = [];
         try
         {
             foreach (Guid role in requiredRoleTemplateIds)
@@ -85,18 +95,41 @@ public sealed class CustomerTenantAccess(MicrosoftCloudConnection connection) : 
                     missing.Add(role);
                 }
             }
-
-            await graph.Organization.GetAsync(cancellationToken: cancellationToken);
-            return new AccessReport(missing, []);
-        }
-        catch (AuthenticationFailedException refused)
-        {
-            return new AccessReport(missing.Count > 0 ? missing : requiredRoleTemplateIds, [SignInProblem(refused)]);
         }
         catch (ODataError refused) when (refused.ResponseStatusCode is 401 or 403)
         {
-            return new AccessReport(missing, [$"Graph refused the smoke call in the customer tenant ({refused.ResponseStatusCode}): {refused.Error?.Message}"]);
+            return new AccessReport(requiredRoleTemplateIds, [$"The service account may not read role assignments in the customer tenant ({refused.ResponseStatusCode}: {refused.Error?.Message}). "
+                + "It needs Privileged Role Administrator, Global Reader or Directory Readers there: include one of them in the onboarding's roles."]);
         }
+        catch (StepFailedException refused)
+        {
+            return new AccessReport(requiredRoleTemplateIds, [SignInProblem(refused.Message)]);
+        }
+
+        try
+        {
+            await graph.Organization.GetAsync(cancellationToken: cancellationToken);
+        }
+        catch (ODataError refused) when (refused.ResponseStatusCode is 401 or 403)
+        {
+            problems.Add($"Graph refused the smoke call in the customer tenant ({refused.ResponseStatusCode}): {refused.Error?.Message}");
+        }
+
+        try
+        {
+            ServicePrincipalCollectionResponse? app = await graph.ServicePrincipals.GetAsync(
+                r => r.QueryParameters.Filter = $"appId eq '{connection.Options.ClientId}'", cancellationToken);
+            if ((app?.Value ?? []).Count == 0)
+            {
+                problems.Add("The app is not (yet) present in the customer tenant: its consent has not replicated, or it was removed. Refresh to consent again.");
+            }
+        }
+        catch (ODataError refused) when (refused.ResponseStatusCode is 401 or 403)
+        {
+            problems.Add($"The service account may not read the customer's enterprise applications ({refused.ResponseStatusCode}): it needs Application Administrator or Cloud Application Administrator there.");
+        }
+
+        return new AccessReport(missing, problems);
     }
 
     static string? OrganizationOf(DirectoryObject? principal) => principal switch
@@ -106,15 +139,15 @@ public sealed class CustomerTenantAccess(MicrosoftCloudConnection connection) : 
         _ => principal.AdditionalData.TryGetValue("organizationId", out object? id) ? id?.ToString() : null,
     };
 
-    static string SignInProblem(AuthenticationFailedException refused)
-    {
-        string detail = refused.ToString();
-        return detail.Contains("AADSTS700016", StringComparison.Ordinal)
-            ? "The app cannot sign in to the customer tenant yet: it is not consented there, or the consent has not propagated (up to an hour)."
-            : detail.Contains("AADSTS53003", StringComparison.Ordinal)
-                ? "Sign-in to the customer tenant is blocked by a Conditional Access policy: exclude service provider users from it."
-                : $"The app could not sign in to the customer tenant: {refused.Message}";
-    }
+    /// <summary>Why the service account could not sign in to the customer, by the AADSTS code Entra gave, with the fix.</summary>
+    static string SignInProblem(string detail) =>
+        detail.Contains("AADSTS50020", StringComparison.Ordinal)
+            ? "The service account holds no GDAP role in the customer tenant yet: the access assignments have not propagated (up to an hour), or the service account is not in the partner groups."
+            : detail.Contains("AADSTS65001", StringComparison.Ordinal) || detail.Contains("AADSTS700016", StringComparison.Ordinal)
+                ? "The app is not consented in the customer tenant yet (or the consent has not replicated): refresh to consent again."
+                : detail.Contains("AADSTS53003", StringComparison.Ordinal)
+                    ? "Sign-in to the customer tenant is blocked by a Conditional Access policy: exclude service provider users from it."
+                    : detail;
 
     static async Task<string> DescriptionAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {

@@ -51,22 +51,44 @@ public sealed class GraphRelationships(MicrosoftCloudConnection connection) : IG
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Locking is a request resource with its own status that Microsoft completes a little later: an earlier attempt's
+    /// request (its answer perhaps lost) is found and not sent twice, and the call returns once the relationship is
+    /// <c>approvalPending</c>, so the approval link is never published for a relationship the customer cannot yet approve.
+    /// </remarks>
     public async Task LockForApprovalAsync(RelationshipId relationshipId, CancellationToken cancellationToken)
     {
-        try
+        var relationship = this.Graph.TenantRelationships.DelegatedAdminRelationships[relationshipId.Value];
+        RelationshipSnapshot? now = await this.GetAsync(relationshipId, cancellationToken);
+        if (now?.Status == RelationshipStatus.Created)
         {
-            await this.Graph.TenantRelationships.DelegatedAdminRelationships[relationshipId.Value].Requests.PostAsync(
-                new DelegatedAdminRelationshipRequest { Action = DelegatedAdminRelationshipRequestAction.LockForApproval },
-                cancellationToken: cancellationToken);
-        }
-        catch (ODataError refused) when (refused.ResponseStatusCode == 400)
-        {
-            // Refused because an earlier attempt already locked it? Then this call's job is done.
-            RelationshipSnapshot? now = await this.GetAsync(relationshipId, cancellationToken);
-            if (now?.Status is not (RelationshipStatus.ApprovalPending or RelationshipStatus.Approved or RelationshipStatus.Activating or RelationshipStatus.Active))
+            List<DelegatedAdminRelationshipRequest> requests = await GraphPages.AllAsync<DelegatedAdminRelationshipRequest, DelegatedAdminRelationshipRequestCollectionResponse>(
+                this.Graph, await relationship.Requests.GetAsync(cancellationToken: cancellationToken), cancellationToken);
+            bool requested = requests.Any(q => q.Action == DelegatedAdminRelationshipRequestAction.LockForApproval && q.Status is not DelegatedAdminRelationshipRequestStatus.Failed);
+            if (!requested)
             {
-                throw new StepFailedException($"Locking the relationship for approval was refused: {refused.Error?.Message}", refused);
+                try
+                {
+                    await relationship.Requests.PostAsync(
+                        new DelegatedAdminRelationshipRequest { Action = DelegatedAdminRelationshipRequestAction.LockForApproval },
+                        cancellationToken: cancellationToken);
+                }
+                catch (ODataError refused) when (refused.ResponseStatusCode == 400)
+                {
+                    throw new StepFailedException($"Locking the relationship for approval was refused: {refused.Error?.Message}", refused);
+                }
             }
+
+            now = await connection.Resilience.UntilAsync(
+                () => this.GetAsync(relationshipId, cancellationToken),
+                seen => seen?.Status != RelationshipStatus.Created,
+                $"Microsoft has not finished locking relationship {relationshipId} for approval yet.",
+                cancellationToken);
+        }
+
+        if (now?.Status is not (RelationshipStatus.ApprovalPending or RelationshipStatus.Approved or RelationshipStatus.Activating or RelationshipStatus.Active))
+        {
+            throw new StepFailedException($"The relationship cannot be locked for approval: it is {now?.Status.ToString() ?? "gone"}. Retry to create a new one.");
         }
     }
 
@@ -96,6 +118,14 @@ public sealed class GraphRelationships(MicrosoftCloudConnection connection) : IG
         if (snapshot.Status != RelationshipStatus.Active)
         {
             throw new StepFailedException($"Global Administrator can be removed only from an active relationship; '{snapshot.DisplayName}' is {snapshot.Status}.");
+        }
+
+        // Removal is a long-running operation: one already under way (an earlier call whose answer was lost) is not asked for twice.
+        List<DelegatedAdminRelationshipOperation> operations = await GraphPages.AllAsync<DelegatedAdminRelationshipOperation, DelegatedAdminRelationshipOperationCollectionResponse>(
+            this.Graph, await this.Graph.TenantRelationships.DelegatedAdminRelationships[relationshipId.Value].Operations.GetAsync(cancellationToken: cancellationToken), cancellationToken);
+        if (operations.Any(o => o.Status is LongRunningOperationStatus.NotStarted or LongRunningOperationStatus.Running))
+        {
+            return true;
         }
 
         // Every other role, as the relationship holds them: Microsoft reads "all but Global Administrator" as the removal.

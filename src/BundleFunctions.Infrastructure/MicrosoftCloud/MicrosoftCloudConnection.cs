@@ -20,7 +20,9 @@ public sealed class MicrosoftCloudConnection : IDisposable
     readonly HttpMessageHandler tokenHandler;
     readonly ConcurrentDictionary<Guid, TokenCredential> credentials = new();
     readonly ConcurrentDictionary<Guid, GraphServiceClient> graphClients = new();
-    readonly Lazy<RefreshTokenCredential> serviceAccount;
+    readonly ConcurrentDictionary<Guid, GraphServiceClient> delegatedGraphClients = new();
+    readonly Lazy<HttpClient> graphHttp;
+    readonly Lazy<ServiceAccountSession> serviceAccount;
     readonly AppCredential app;
 
     /// <summary>Initializes a new instance of the <see cref="MicrosoftCloudConnection"/> class.</summary>
@@ -32,10 +34,16 @@ public sealed class MicrosoftCloudConnection : IDisposable
         this.options = options;
         this.Resilience = resilience ?? MicrosoftCloudResilience.Default;
         this.tokenHandler = this.CreateHandler();
+        this.graphHttp = new(() =>
+        {
+            List<DelegatingHandler> handlers = [.. GraphClientFactory.CreateDefaultHandlers().Where(h => h is not Microsoft.Kiota.Http.HttpClientLibrary.Middleware.RetryHandler)];
+            handlers.Insert(0, new ResilienceHandler(this.Resilience));
+            return GraphClientFactory.Create(handlers, finalHandler: this.CreateHandler());
+        });
         this.app = AppCredential.From(options);
-        this.serviceAccount = new(() => new RefreshTokenCredential(
+        this.serviceAccount = new(() => new ServiceAccountSession(
             new HttpClient(new ResilienceHandler(this.Resilience) { InnerHandler = this.CreateHandler() }),
-            new Uri(this.options.AuthorityHost, $"{this.options.PartnerTenantId}/oauth2/v2.0/token"),
+            this.options.AuthorityHost,
             this.app,
             this.options.ServiceAccountRefreshToken ?? throw new InvalidOperationException("MicrosoftCloud:ServiceAccountRefreshToken is not configured."),
             this.options.ServiceAccountRefreshTokenSecretUri is { } secretUri ? this.RefreshTokenVaultAt(secretUri) : null));
@@ -64,8 +72,13 @@ public sealed class MicrosoftCloudConnection : IDisposable
     /// <summary>How calls are retried.</summary>
     public MicrosoftCloudResilience Resilience { get; }
 
-    /// <summary>The partner's service account signed in (App+User), for Partner Center calls that refuse app-only tokens.</summary>
-    public TokenCredential ServiceAccount => this.serviceAccount.Value;
+    /// <summary>The partner's service account signed in to the partner tenant (App+User), for Partner Center calls that refuse app-only tokens.</summary>
+    public TokenCredential ServiceAccount => this.serviceAccount.Value.In(this.options.PartnerTenantId);
+
+    /// <summary>The service account signed in to a customer tenant through GDAP: its rights there are its GDAP roles.</summary>
+    /// <param name="customerTenantId">The customer.</param>
+    /// <returns>The credential (cached per tenant).</returns>
+    public TokenCredential ServiceAccountIn(Guid customerTenantId) => this.serviceAccount.Value.In(customerTenantId);
 
     /// <summary>The options this connection was made with.</summary>
     public MicrosoftCloudOptions Options => this.options;
@@ -94,21 +107,28 @@ public sealed class MicrosoftCloudConnection : IDisposable
             disableInstanceDiscovery: !this.options.IsMicrosoftAuthority,
             new HttpClientTransport(new HttpClient(this.tokenHandler, disposeHandler: false))));
 
-    /// <summary>A Graph client acting as the app in a tenant.</summary>
-    /// <param name="tenantId">The tenant (partner or customer).</param>
+    /// <summary>A Graph client acting as the app in a tenant (app-only: the partner's own tenant).</summary>
+    /// <param name="tenantId">The tenant.</param>
     /// <returns>The client (cached per tenant).</returns>
-    public GraphServiceClient GraphFor(Guid tenantId) => this.graphClients.GetOrAdd(tenantId, tenant =>
+    public GraphServiceClient GraphFor(Guid tenantId) => this.graphClients.GetOrAdd(tenantId, tenant => this.GraphWith(this.CredentialFor(tenant)));
+
+    /// <summary>
+    /// A Graph client acting as the service account inside a customer tenant, with its GDAP roles there (the GDAP way:
+    /// Partner Center consent grants the app delegated permissions only, so app-only calls into customers are refused).
+    /// </summary>
+    /// <param name="customerTenantId">The customer.</param>
+    /// <returns>The client (cached per customer).</returns>
+    public GraphServiceClient GraphAsServiceAccountIn(Guid customerTenantId) =>
+        this.delegatedGraphClients.GetOrAdd(customerTenantId, tenant => this.GraphWith(this.ServiceAccountIn(tenant)));
+
+    /// <summary>One Graph HTTP pipeline for every client: the SDK's middleware with its retry handler replaced by our one policy.</summary>
+    HttpClient GraphHttp => this.graphHttp.Value;
+
+    GraphServiceClient GraphWith(TokenCredential credential)
     {
-        // The Graph SDK's middleware (redirects, compression, headers) with its retry handler replaced by our one policy.
-        List<DelegatingHandler> handlers = [.. GraphClientFactory.CreateDefaultHandlers().Where(h => h is not Microsoft.Kiota.Http.HttpClientLibrary.Middleware.RetryHandler)];
-        handlers.Insert(0, new ResilienceHandler(this.Resilience));
-        HttpClient http = GraphClientFactory.Create(handlers, finalHandler: this.CreateHandler());
-        AzureIdentityAuthenticationProvider auth = new(
-            this.CredentialFor(tenant),
-            allowedHosts: [this.options.GraphBaseUrl.Host],
-            scopes: [MicrosoftCloudOptions.GraphScope]);
-        return new GraphServiceClient(http, auth, this.options.GraphBaseUrl.AbsoluteUri.TrimEnd('/'));
-    });
+        AzureIdentityAuthenticationProvider auth = new(credential, allowedHosts: [this.options.GraphBaseUrl.Host], scopes: [MicrosoftCloudOptions.GraphScope]);
+        return new GraphServiceClient(this.GraphHttp, auth, this.options.GraphBaseUrl.AbsoluteUri.TrimEnd('/'));
+    }
 
     /// <summary>An HTTP client for Partner Center: its base address, our TLS trust and retry policy. The caller adds the token.</summary>
     /// <returns>A new client; the caller owns it.</returns>
@@ -122,9 +142,14 @@ public sealed class MicrosoftCloudConnection : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (GraphServiceClient client in this.graphClients.Values)
+        foreach (GraphServiceClient client in this.graphClients.Values.Concat(this.delegatedGraphClients.Values))
         {
             client.Dispose();
+        }
+
+        if (this.graphHttp.IsValueCreated)
+        {
+            this.graphHttp.Value.Dispose();
         }
 
         this.tokenHandler.Dispose();

@@ -43,7 +43,7 @@ public sealed class MicrosoftCloudNotConfigured : IPartnerDirectory, IGdapRelati
     public Task<AccessAssignmentSnapshot> CreateAccessAssignmentAsync(RelationshipId relationshipId, string groupId, Guid roleTemplateId, CancellationToken cancellationToken) => throw new StepFailedException(Message);
 
     /// <inheritdoc />
-    public Task<bool> EnsureConsentAsync(Guid customerTenantId, CancellationToken cancellationToken) => throw new StepFailedException(Message);
+    public Task<ConsentOutcome> EnsureConsentAsync(Guid customerTenantId, CancellationToken cancellationToken) => throw new StepFailedException(Message);
 
     /// <inheritdoc />
     public Task<AccessReport> ProbeAsync(Guid customerTenantId, IReadOnlyList<Guid> requiredRoleTemplateIds, CancellationToken cancellationToken) => throw new StepFailedException(Message);

@@ -7,7 +7,10 @@ namespace BundleFunctions.Infrastructure.MicrosoftCloud;
 /// <summary>
 /// The one place that says how calls to the Microsoft cloud are retried.
 /// <list type="bullet">
-/// <item>429 and 503: wait what <c>Retry-After</c> says (or back off), then resend: Microsoft did not process the request.</item>
+/// <item>429 and 503: wait what <c>Retry-After</c> says (or back off when it says nothing), then resend: Microsoft did not
+/// process the request. A wait longer than <see cref="MaxWait"/>, or throttling that outlasts the attempts, is not waited
+/// out in the activity: a <see cref="MicrosoftBusyException"/> hands it to the orchestration, which sleeps on a durable
+/// timer. Either way no request is resent before its <c>Retry-After</c>.</item>
 /// <item>500, 502, 504, timeouts, dropped connections: back off with jitter and resend, but only idempotent requests
 /// (a POST might have been processed; the activity's find-or-create decides on its next attempt instead).</item>
 /// <item>Any other 4xx: never resent. Adapters turn it into a <see cref="StepFailedException"/> with Microsoft's words.</item>
@@ -25,8 +28,14 @@ public sealed class MicrosoftCloudResilience
     /// <summary>The first back-off; doubles each time, with up to 50 % jitter.</summary>
     public TimeSpan FirstBackoff { get; init; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>The longest single wait, whatever <c>Retry-After</c> asks.</summary>
-    public TimeSpan MaxWait { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>The longest wait held inside an activity; a longer <c>Retry-After</c> becomes a durable wait of the orchestration.</summary>
+    public TimeSpan MaxWait { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Added to every <c>Retry-After</c>: timers fire at millisecond granularity and Microsoft counts from when it answered,
+    /// so a resend timed to the exact second can land a hair early — and an early resend is throttled again.
+    /// </summary>
+    public TimeSpan RetryAfterMargin { get; init; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>How long a freshly created object may stay invisible before we give up on it.</summary>
     public TimeSpan ReplicationBudget { get; init; } = TimeSpan.FromSeconds(60);
@@ -39,13 +48,14 @@ public sealed class MicrosoftCloudResilience
     }
 
     /// <summary>Whether a response is worth resending, and after how long.</summary>
+    /// <exception cref="MicrosoftBusyException">Microsoft asked for a longer wait than an activity holds, or kept throttling.</exception>
     public (bool Retry, TimeSpan Wait) Assess(HttpRequestMessage request, HttpResponseMessage response, int attempt)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(response);
         bool throttled = response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable;
         bool failed = response.StatusCode is HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway or HttpStatusCode.GatewayTimeout;
-        if (attempt >= this.MaxAttempts || !(throttled || (failed && IsIdempotent(request.Method))))
+        if (!(throttled || (failed && IsIdempotent(request.Method))))
         {
             return (false, TimeSpan.Zero);
         }
@@ -57,7 +67,12 @@ public sealed class MicrosoftCloudResilience
             _ => null,
         };
         TimeSpan wait = said is TimeSpan s && s > TimeSpan.Zero ? s : this.Backoff(attempt);
-        return (true, wait < this.MaxWait ? wait : this.MaxWait);
+        if (throttled && (wait > this.MaxWait || attempt >= this.MaxAttempts))
+        {
+            throw new MicrosoftBusyException(wait, $"{request.Method} {request.RequestUri?.AbsolutePath}");
+        }
+
+        return attempt >= this.MaxAttempts ? (false, TimeSpan.Zero) : (true, said is null ? wait : wait + this.RetryAfterMargin);
     }
 
     /// <summary>Whether a transport failure (no response) is worth resending.</summary>
@@ -82,6 +97,32 @@ public sealed class MicrosoftCloudResilience
             {
                 await Task.Delay(this.Backoff(attempt), cancellationToken);
             }
+        }
+    }
+
+    /// <summary>
+    /// Reads until Microsoft has finished a change it completes on its own a little later (e.g. a lock request), within
+    /// <see cref="ReplicationBudget"/>; past it, a transient failure saying <paramref name="stillPending"/>, for the activity's retry.
+    /// </summary>
+    public async Task<T> UntilAsync<T>(Func<Task<T>> read, Func<T, bool> finished, string stillPending, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        ArgumentNullException.ThrowIfNull(finished);
+        DateTime giveUp = DateTime.UtcNow + this.ReplicationBudget;
+        for (int attempt = 1; ; attempt++)
+        {
+            T seen = await read();
+            if (finished(seen))
+            {
+                return seen;
+            }
+
+            if (DateTime.UtcNow >= giveUp)
+            {
+                throw new TimeoutException(stillPending);
+            }
+
+            await Task.Delay(this.Backoff(attempt), cancellationToken);
         }
     }
 

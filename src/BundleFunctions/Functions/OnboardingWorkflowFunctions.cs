@@ -42,8 +42,8 @@ public static class OnboardingWorkflowFunctions
         FunctionActivityContext.RunAsync<GetAccessAssignmentProgressActivity, AccessAssignmentPlan, AccessAssignmentProgress>(function, input);
 
     [Function(nameof(ConsentApplicationActivity))]
-    public static Task<bool> ConsentApplication([ActivityTrigger] Guid input, FunctionContext function) =>
-        FunctionActivityContext.RunAsync<ConsentApplicationActivity, Guid, bool>(function, input);
+    public static Task<ConsentOutcome> ConsentApplication([ActivityTrigger] Guid input, FunctionContext function) =>
+        FunctionActivityContext.RunAsync<ConsentApplicationActivity, Guid, ConsentOutcome>(function, input);
 
     [Function(nameof(VerifyAccessActivity))]
     public static Task<AccessReport> VerifyAccess([ActivityTrigger] AccessProbeRequest input, FunctionContext function) =>

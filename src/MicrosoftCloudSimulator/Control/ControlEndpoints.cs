@@ -17,6 +17,8 @@ public static class ControlEndpoints
             requests = new SortedDictionary<string, int>(traffic.Requests),
             throttled = new SortedDictionary<string, int>(traffic.Throttled),
             serverErrors = new SortedDictionary<string, int>(traffic.ServerErrors),
+            ambiguousWrites = new SortedDictionary<string, int>(traffic.AmbiguousWrites),
+            earlyRetries = new SortedDictionary<string, int>(traffic.EarlyRetries),
             total = traffic.Requests.Values.Sum(),
         }));
         sim.MapDelete("/stats", (Traffic traffic) =>
@@ -27,7 +29,7 @@ public static class ControlEndpoints
         sim.MapGet("/faults", (SimulatedCloud cloud) => Results.Json(cloud.Locked(c => c.Faults)));
         sim.MapPost("/faults", (FaultSettings faults, SimulatedCloud cloud) =>
         {
-            if (faults.ThrottleRates.Values.Concat(faults.ServerErrorRates.Values).Any(r => r is < 0 or > 1))
+            if (faults.ThrottleRates.Values.Concat(faults.ServerErrorRates.Values).Concat(faults.AmbiguousWriteRates.Values).Any(r => r is < 0 or > 1))
             {
                 return Results.Problem(statusCode: 400, title: "Rates are fractions from 0 to 1.");
             }
@@ -37,7 +39,7 @@ public static class ControlEndpoints
         });
         sim.MapDelete("/faults", (SimulatedCloud cloud) =>
         {
-            cloud.Locked(c => c.Faults = new FaultSettings());
+            cloud.Locked(c => c.Faults = c.Options.DefaultFaults());
             return Results.NoContent();
         });
         sim.MapPost("/time/advance", AdvanceTime);

@@ -31,7 +31,13 @@ public static class CustomerTenantEndpoints
 
     static Tenant TenantOf(SimulatedCloud cloud, HttpContext http) => cloud.Tenants[http.Caller().TenantId];
 
-    static IResult Organization(HttpContext http, SimulatedCloud cloud) => cloud.Locked(c =>
+    static readonly string[] ReadDirectory = ["Directory.Read.All", "Directory.ReadWrite.All"];
+    static readonly string[] ReadApplications = ["Application.Read.All", "Application.ReadWrite.All", .. ReadDirectory];
+    static readonly string[] ReadPolicies = ["Policy.Read.All", "Policy.ReadWrite.ConditionalAccess", .. ReadDirectory];
+
+    /// <summary>learn.microsoft.com/graph/api/organization-get: delegated User.Read, application Organization.Read.All.</summary>
+    static IResult Organization(HttpContext http, SimulatedCloud cloud) =>
+        Require(http.Caller(), ["User.Read", "Organization.Read.All", "Organization.ReadWrite.All", .. ReadDirectory]) ?? cloud.Locked(c =>
     {
         Tenant tenant = TenantOf(c, http);
         JsonObject org = new()
@@ -46,7 +52,7 @@ public static class CustomerTenantEndpoints
 
     static IResult RoleAssignments(HttpContext http, SimulatedCloud cloud)
     {
-        if (Require(http.Caller(), "Directory.Read.All", "Directory.ReadWrite.All", "RoleManagement.Read.Directory") is { } denied)
+        if (Authorize(http, cloud, ["RoleManagement.Read.Directory", "RoleManagement.ReadWrite.Directory", .. ReadDirectory], DirectoryRoles.ReadRoleAssignments) is { } denied)
         {
             return denied;
         }
@@ -90,7 +96,7 @@ public static class CustomerTenantEndpoints
         }));
     }
 
-    static IResult ListServicePrincipals(HttpContext http, SimulatedCloud cloud) => Filtered(http.Request, filter =>
+    static IResult ListServicePrincipals(HttpContext http, SimulatedCloud cloud) => Authorize(http, cloud, ReadApplications, DirectoryRoles.ReadServicePrincipals) ?? Filtered(http.Request, filter =>
             cloud.Locked(c => Page(
                 http.Request,
                 $"{Base(http)}/$metadata#servicePrincipals",
@@ -103,7 +109,7 @@ public static class CustomerTenantEndpoints
 
     static async Task<IResult> CreateServicePrincipal(HttpContext http, SimulatedCloud cloud)
     {
-        if (Require(http.Caller(), "Application.ReadWrite.All", "Directory.ReadWrite.All") is { } denied)
+        if (Authorize(http, cloud, ["Application.ReadWrite.All", "Directory.ReadWrite.All"], DirectoryRoles.ManageApplications) is { } denied)
         {
             return denied;
         }
@@ -127,12 +133,12 @@ public static class CustomerTenantEndpoints
         });
     }
 
-    static IResult GetServicePrincipal(string id, HttpContext http, SimulatedCloud cloud) => cloud.Locked(c =>
+    static IResult GetServicePrincipal(string id, HttpContext http, SimulatedCloud cloud) => Authorize(http, cloud, ReadApplications, DirectoryRoles.ReadServicePrincipals) ?? cloud.Locked(c =>
         Guid.TryParse(id, out Guid spId) && TenantOf(c, http).ServicePrincipals.TryGetValue(spId, out ServicePrincipal? sp) && sp.VisibleFrom <= c.Clock.UtcNow
             ? Results.Json(ToJson(sp))
             : NotFound(id));
 
-    static IResult ListGrants(HttpContext http, SimulatedCloud cloud) => Filtered(http.Request, filter =>
+    static IResult ListGrants(HttpContext http, SimulatedCloud cloud) => Authorize(http, cloud, ["DelegatedPermissionGrant.ReadWrite.All", .. ReadDirectory], DirectoryRoles.ReadServicePrincipals) ?? Filtered(http.Request, filter =>
             cloud.Locked(c => Page(
                 http.Request,
                 $"{Base(http)}/$metadata#oauth2PermissionGrants",
@@ -144,7 +150,7 @@ public static class CustomerTenantEndpoints
 
     static async Task<IResult> CreateGrant(HttpContext http, SimulatedCloud cloud)
     {
-        if (Require(http.Caller(), "DelegatedPermissionGrant.ReadWrite.All", "Directory.ReadWrite.All") is { } denied)
+        if (Authorize(http, cloud, ["DelegatedPermissionGrant.ReadWrite.All", "Directory.ReadWrite.All"], DirectoryRoles.GrantPermissions) is { } denied)
         {
             return denied;
         }
@@ -177,6 +183,11 @@ public static class CustomerTenantEndpoints
 
     static async Task<IResult> UpdateGrant(string id, HttpContext http, SimulatedCloud cloud)
     {
+        if (Authorize(http, cloud, ["DelegatedPermissionGrant.ReadWrite.All", "Directory.ReadWrite.All"], DirectoryRoles.GrantPermissions) is { } denied)
+        {
+            return denied;
+        }
+
         JsonObject? body = await ReadBody(http);
         return cloud.Locked(c =>
         {
@@ -190,21 +201,22 @@ public static class CustomerTenantEndpoints
         });
     }
 
-    static IResult DeleteGrant(string id, HttpContext http, SimulatedCloud cloud) => cloud.Locked(c =>
+    static IResult DeleteGrant(string id, HttpContext http, SimulatedCloud cloud) =>
+        Authorize(http, cloud, ["DelegatedPermissionGrant.ReadWrite.All", "Directory.ReadWrite.All"], DirectoryRoles.GrantPermissions) ?? cloud.Locked(c =>
         Guid.TryParse(id, out Guid grantId) && TenantOf(c, http).Grants.Remove(grantId) ? Results.NoContent() : NotFound(id));
 
     static IResult ListPolicies(HttpContext http, SimulatedCloud cloud) => cloud.Locked(c =>
-        Require(http.Caller(), "Policy.Read.All", "Policy.ReadWrite.ConditionalAccess", "Directory.Read.All")
+        Authorize(http, c, ReadPolicies, DirectoryRoles.ReadConditionalAccess)
         ?? Page(http.Request, $"{Base(http)}/$metadata#identity/conditionalAccess/policies", [.. TenantOf(c, http).Policies.Values.Select(ToJson)], 100, 999));
 
-    static IResult GetPolicy(string id, HttpContext http, SimulatedCloud cloud) => cloud.Locked(c =>
+    static IResult GetPolicy(string id, HttpContext http, SimulatedCloud cloud) => Authorize(http, cloud, ReadPolicies, DirectoryRoles.ReadConditionalAccess) ?? cloud.Locked(c =>
         Guid.TryParse(id, out Guid policyId) && TenantOf(c, http).Policies.TryGetValue(policyId, out ConditionalAccessPolicy? policy)
             ? Results.Json(ToJson(policy))
             : NotFound(id));
 
     static async Task<IResult> UpdatePolicy(string id, HttpContext http, SimulatedCloud cloud)
     {
-        if (Require(http.Caller(), "Policy.ReadWrite.ConditionalAccess") is { } denied)
+        if (Authorize(http, cloud, ["Policy.ReadWrite.ConditionalAccess"], DirectoryRoles.ManageConditionalAccess) is { } denied)
         {
             return denied;
         }

@@ -29,6 +29,39 @@ public static class DirectoryEndpoints
             ? null
             : Error(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
 
+    /// <summary>
+    /// 403 unless the caller holds one of the permissions and, when it is a partner user acting in a customer tenant
+    /// through GDAP, one of the directory roles there (or Global Administrator). Graph authorizes a delegated call by both
+    /// the token's scopes and the signed-in user's Entra roles ("In delegated scenarios ... the signed-in user must be
+    /// assigned a supported Microsoft Entra role", on each API page of learn.microsoft.com/graph/api). A GDAP user's roles
+    /// are those of the access assignments that reached the customer (<see cref="GdapAccess.RolesOf"/>). Not simulated: the
+    /// directory roles of users in their own tenant (the product signs in to its own tenant app-only).
+    /// </summary>
+    public static IResult? Authorize(HttpContext http, SimulatedCloud cloud, string[] anyPermission, Guid[] anyRole)
+    {
+        Caller caller = http.Caller();
+        if (Require(caller, anyPermission) is { } denied)
+        {
+            return denied;
+        }
+
+        if (caller.UserId is not Guid user || caller.TenantId == caller.HomeTenantId)
+        {
+            return null;
+        }
+
+        IReadOnlyList<Guid> held = cloud.Locked(c => GdapAccess.RolesOf(c, user, caller.TenantId));
+        return held.Contains(DirectoryRoles.GlobalAdministrator) || held.Intersect(anyRole).Any()
+            ? null
+            : Error(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+    }
+
+    /// <summary>Reading groups: learn.microsoft.com/graph/api/group-list (GroupMember.Read.All least privileged).</summary>
+    static readonly string[] ReadGroups = ["GroupMember.Read.All", "Group.Read.All", "Group.ReadWrite.All", "GroupMember.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"];
+
+    /// <summary>Reading users: learn.microsoft.com/graph/api/user-list (User.ReadBasic.All least privileged).</summary>
+    static readonly string[] ReadUsers = ["User.ReadBasic.All", "User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"];
+
     static Tenant TenantOf(SimulatedCloud cloud, HttpContext http) => cloud.Tenants[http.Caller().TenantId];
 
     static async Task<IResult> CreateGroup(HttpContext http, SimulatedCloud cloud)
@@ -94,7 +127,7 @@ public static class DirectoryEndpoints
         });
     }
 
-    static IResult ListGroups(HttpContext http, SimulatedCloud cloud) => Filtered(http.Request, filter =>
+    static IResult ListGroups(HttpContext http, SimulatedCloud cloud) => Require(http.Caller(), ReadGroups) ?? Filtered(http.Request, filter =>
     {
         List<JsonObject> groups = cloud.Locked(c => TenantOf(c, http).Groups.Values
             .Where(g => g.VisibleFrom <= c.Clock.UtcNow)
@@ -112,7 +145,7 @@ public static class DirectoryEndpoints
         return Page(http.Request, $"{Base(http)}/$metadata#groups", groups, defaultTop: 100, maxTop: 999);
     });
 
-    static IResult GetGroup(string id, HttpContext http, SimulatedCloud cloud) => cloud.Locked(c =>
+    static IResult GetGroup(string id, HttpContext http, SimulatedCloud cloud) => Require(http.Caller(), ReadGroups) ?? cloud.Locked(c =>
         FindGroup(c, http, id) is { } group ? Results.Json(ToJson(group, http)) : NotFound(id));
 
     static async Task<IResult> AddMember(string id, HttpContext http, SimulatedCloud cloud)
@@ -147,12 +180,13 @@ public static class DirectoryEndpoints
         });
     }
 
-    static IResult RemoveMember(string id, string memberId, HttpContext http, SimulatedCloud cloud) => cloud.Locked(c =>
+    static IResult RemoveMember(string id, string memberId, HttpContext http, SimulatedCloud cloud) =>
+        Require(http.Caller(), "GroupMember.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All") ?? cloud.Locked(c =>
         FindGroup(c, http, id) is not { } group ? NotFound(id)
         : Guid.TryParse(memberId, out Guid member) && group.Members.Remove(member) ? Results.NoContent()
         : BadRequest("One or more removed object references do not exist for the following modified properties: 'members'.", "Request_BadRequest"));
 
-    static IResult ListMembers(string id, HttpContext http, SimulatedCloud cloud) => cloud.Locked(c =>
+    static IResult ListMembers(string id, HttpContext http, SimulatedCloud cloud) => Require(http.Caller(), ReadGroups) ?? cloud.Locked(c =>
     {
         if (FindGroup(c, http, id) is not { } group)
         {
@@ -164,7 +198,7 @@ public static class DirectoryEndpoints
         return Page(http.Request, $"{Base(http)}/$metadata#directoryObjects", members, 100, 999);
     });
 
-    static IResult ListUsers(HttpContext http, SimulatedCloud cloud) => Filtered(http.Request, filter => cloud.Locked(c =>
+    static IResult ListUsers(HttpContext http, SimulatedCloud cloud) => Require(http.Caller(), ReadUsers) ?? Filtered(http.Request, filter => cloud.Locked(c =>
         {
             Tenant tenant = TenantOf(c, http);
             List<JsonObject> users = [.. tenant.Users.Values
@@ -173,7 +207,7 @@ public static class DirectoryEndpoints
             return Page(http.Request, $"{Base(http)}/$metadata#users", users, 100, 999);
         }));
 
-    static IResult GetUser(string id, HttpContext http, SimulatedCloud cloud) => cloud.Locked(c =>
+    static IResult GetUser(string id, HttpContext http, SimulatedCloud cloud) => Require(http.Caller(), ReadUsers) ?? cloud.Locked(c =>
     {
         Tenant tenant = TenantOf(c, http);
         User? user = FindUser(tenant, id);
@@ -187,7 +221,7 @@ public static class DirectoryEndpoints
         return Results.Json(json);
     });
 
-    static IResult MemberOf(string id, HttpContext http, SimulatedCloud cloud) => cloud.Locked(c =>
+    static IResult MemberOf(string id, HttpContext http, SimulatedCloud cloud) => Require(http.Caller(), [.. ReadUsers, .. ReadGroups]) ?? cloud.Locked(c =>
     {
         Tenant tenant = TenantOf(c, http);
         if (FindUser(tenant, id) is not { } user)

@@ -182,9 +182,14 @@ public static class RelationshipEndpoints
                 if (ReadRoles(body) is List<Guid> roles && r.Roles.Contains(Guid.Parse(GlobalAdministrator))
                     && !roles.Contains(Guid.Parse(GlobalAdministrator)) && roles.ToHashSet().SetEquals(r.Roles.Where(x => x != Guid.Parse(GlobalAdministrator))))
                 {
-                    r.Roles = roles;
-                    r.Touch(now);
-                    Operation operation = new() { Id = Guid.NewGuid(), OperationType = "delegatedAdminRelationshipUpdate", Data = "{\"removedRole\":\"" + GlobalAdministrator + "\"}", CreatedDateTime = now };
+                    // A long-running operation: the roles change when it succeeds, not now (learn.microsoft.com/graph/api/delegatedadminrelationship-update:
+                    // "You can only remove the Microsoft Entra Global Administrator role when the status property is active, which indicates a long-running operation").
+                    if (r.Operations.Any(o => o.Status is "notStarted" or "running"))
+                    {
+                        return Error(409, "conflict", "An operation on this relationship is already in progress.");
+                    }
+
+                    Operation operation = new() { Id = Guid.NewGuid(), OperationType = "delegatedAdminRelationshipUpdate", Data = "{\"removedRole\":\"" + GlobalAdministrator + "\"}", CreatedDateTime = now, LastModifiedDateTime = now, RolesAfter = roles };
                     r.Operations.Add(operation);
                     http.Response.Headers.Location = $"{Base(http)}{Path}/{r.Id}/operations/{operation.Id}";
                     http.Response.Headers.RetryAfter = "10";
@@ -194,9 +199,9 @@ public static class RelationshipEndpoints
                 return Results.Json(ToJson(r, http));
             }
 
-            if (r.Status != "created")
+            if (r.Status != "created" || r.IsLocking)
             {
-                return BadRequest($"The relationship cannot be updated in status '{r.Status}'.");
+                return BadRequest($"The relationship cannot be updated in status '{r.Status}'{(r.IsLocking ? " while it is being locked for approval" : string.Empty)}.");
             }
 
             string newName = body["displayName"]?.GetValue<string>() ?? r.DisplayName;
@@ -237,9 +242,9 @@ public static class RelationshipEndpoints
             return precondition;
         }
 
-        if (r.Status != "created")
+        if (r.Status != "created" || r.IsLocking)
         {
-            return BadRequest($"Only a relationship in status 'created' can be deleted; this one is '{r.Status}'.");
+            return BadRequest($"Only a relationship in status 'created' that is not being locked can be deleted; this one is '{r.Status}'.");
         }
 
         c.Relationships.Remove(r);
@@ -255,8 +260,11 @@ public static class RelationshipEndpoints
             DateTimeOffset now = c.Clock.UtcNow;
             switch (action)
             {
+                case "lockForApproval" when r.Status == "created" && r.Requests.Any(q => q.Action == "lockForApproval" && q.Status is "created" or "running"):
+                    return BadRequest("A lockForApproval request for this relationship is already in progress.");
                 case "lockForApproval" when r.Status == "created":
-                    r.MoveTo("approvalPending", now);
+                    // Completed by the lifecycle engine after Simulator:LockDuration: the request resource has its own status
+                    // (created → succeeded), as the documented delegatedAdminRelationshipRequest does.
                     break;
                 case "terminate" when r.Status == "active":
                     r.MoveTo("terminationRequested", now);
@@ -270,9 +278,12 @@ public static class RelationshipEndpoints
             RelationshipRequest request = new() { Id = Guid.NewGuid(), Action = action, Status = "created", CreatedDateTime = now, LastModifiedDateTime = now };
             r.Requests.Add(request);
             http.Response.Headers.Location = $"{Base(http)}{Path}/{r.Id}/requests/{request.Id}";
-            JsonObject json = ToJson(request);
-            request.Status = "succeeded";
-            return Results.Json(json, statusCode: 201);
+            if (action == "terminate")
+            {
+                request.Status = "succeeded";
+            }
+
+            return Results.Json(ToJson(request), statusCode: 201);
         }));
     }
 

@@ -41,6 +41,11 @@ public sealed class Simulator : IAsyncDisposable
     {
         WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         SimulatorOptions options = builder.Configuration.GetSection(SimulatorOptions.Section).Get<SimulatorOptions>() ?? new();
+        if (options.Profile == "realistic")
+        {
+            options.UseRealisticTimings();
+        }
+
         configure?.Invoke(options);
 
         SimulatorCertificates certificates = new();

@@ -10,9 +10,13 @@ namespace MicrosoftCloudSimulator.Login;
 /// </summary>
 public static class LoginEndpoints
 {
-    /// <summary>Delegated scopes a partner user's token carries (what the partner's app was consented for).</summary>
-    static readonly string[] DelegatedScopes =
-        ["DelegatedAdminRelationship.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All", "Application.ReadWrite.All", "Policy.ReadWrite.ConditionalAccess", "user_impersonation"];
+    /// <summary>The resource app behind each token audience (its service principal holds a tenant's delegated grants).</summary>
+    static readonly Dictionary<string, Guid> ResourceApps = new()
+    {
+        [AccessTokens.GraphAudience] = Guid.Parse("00000003-0000-0000-c000-000000000000"),
+        [AccessTokens.PartnerCenterAudience] = Guid.Parse("fa3d9a0c-3fb0-42cc-9193-47c7ecd2edbd"),
+        [AccessTokens.KeyVaultAudience] = Guid.Parse("cfa8b339-82a2-471a-a3c9-0fc0be7a4093"),
+    };
 
     public static void MapLogin(this IEndpointRouteBuilder app)
     {
@@ -97,6 +101,8 @@ public static class LoginEndpoints
                 return OAuthError(400, "unauthorized_client", 700016, $"Application with identifier '{clientId}' was not found in the directory '{target.DisplayName}'.");
             }
 
+            // Every grant of a confidential client must authenticate the client, the refresh-token grant included
+            // (AADSTS7000218: learn.microsoft.com/troubleshoot/entra/entra-id/app-integration/confidential-client-application-authentication-error-aadsts7000218).
             if (assertion.Length > 0)
             {
                 if (ClientAssertions.Refusal(assertion, app, endpoint, DateTimeOffset.UtcNow) is { } refused)
@@ -104,12 +110,13 @@ public static class LoginEndpoints
                     return OAuthError(401, "invalid_client", refused.Code, refused.Description);
                 }
             }
-            else if (grant == "client_credentials" || !string.IsNullOrEmpty(secret))
+            else if (string.IsNullOrEmpty(secret))
             {
-                if (!string.Equals(secret, app.ClientSecret, StringComparison.Ordinal))
-                {
-                    return OAuthError(401, "invalid_client", 7000215, "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.");
-                }
+                return OAuthError(401, "invalid_client", 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+            }
+            else if (!string.Equals(secret, app.ClientSecret, StringComparison.Ordinal))
+            {
+                return OAuthError(401, "invalid_client", 7000215, "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.");
             }
 
             string? audience = AudienceOf(scope);
@@ -127,6 +134,12 @@ public static class LoginEndpoints
         });
     }
 
+    /// <summary>
+    /// An app-only token carries the app roles granted to the app's service principal in the token's tenant: in its home
+    /// tenant those of its registration, elsewhere only app role assignments made there. Partner Center consent makes none
+    /// (it grants delegated permissions only: learn.microsoft.com/partner-center/developer/control-panel-vendor-apis), so an
+    /// app-only token in a customer tenant consented that way has no <c>roles</c> and Graph refuses it.
+    /// </summary>
     static IResult AppOnly(SimulatedCloud cloud, Tenant target, AppRegistration app, string audience, HttpRequest request, AccessTokens tokens)
     {
         IReadOnlyList<string> roles;
@@ -134,10 +147,9 @@ public static class LoginEndpoints
         {
             roles = app.Roles;
         }
-        else if (target.ServicePrincipals.Values.Any(sp => sp.AppId == app.AppId))
+        else if (target.ServicePrincipals.Values.FirstOrDefault(sp => sp.AppId == app.AppId) is { } servicePrincipal)
         {
-            // Consented into the customer: the app may read the directory there.
-            roles = ["Directory.Read.All", "Application.ReadWrite.All", "DelegatedPermissionGrant.ReadWrite.All"];
+            roles = [.. servicePrincipal.AppRoles];
         }
         else
         {
@@ -149,15 +161,33 @@ public static class LoginEndpoints
         return Results.Json(new { token_type = "Bearer", expires_in = expiresIn, ext_expires_in = expiresIn, access_token = token });
     }
 
+    /// <summary>
+    /// A partner user's refresh token redeemed at a tenant's token endpoint. Refresh tokens are bound to user and client but
+    /// not to a tenant (learn.microsoft.com/entra/identity-platform/refresh-tokens), which is how GDAP tools sign in to a
+    /// customer (CIPP <c>Get-GraphToken</c> with a customer tenant id). In a customer tenant the user needs a GDAP role
+    /// there (an active, propagated access assignment of a group they are in), else Entra answers AADSTS50020; Conditional
+    /// Access may block (AADSTS53003); and the app must be consented there (AADSTS65001). The token carries exactly the
+    /// delegated scopes consented for the app in that tenant for that resource.
+    /// </summary>
     static IResult Delegated(SimulatedCloud cloud, Tenant target, AppRegistration app, string audience, string refreshToken, HttpRequest request, AccessTokens tokens)
     {
-        User? user = cloud.Partner.Users.Values.FirstOrDefault(u => u.Holds(refreshToken));
+        User? user = cloud.Partner.Users.Values.FirstOrDefault(u => u.ClientOf(refreshToken) is not null);
         if (user is null)
         {
             return OAuthError(400, "invalid_grant", 70000, "The provided value for the 'refresh_token' is not valid or has expired.");
         }
 
-        if (!target.IsPartner)
+        if (user.ClientOf(refreshToken) != app.AppId)
+        {
+            return OAuthError(400, "invalid_grant", 70000, "Provided grant is invalid or malformed: the refresh token was issued to a different client.");
+        }
+
+        IReadOnlyList<string> scopes;
+        if (target.IsPartner)
+        {
+            scopes = app.DelegatedScopes.GetValueOrDefault(audience) ?? [];
+        }
+        else
         {
             if (GdapAccess.BlockingPolicy(cloud, target.Id) is ConditionalAccessPolicy policy)
             {
@@ -170,25 +200,46 @@ public static class LoginEndpoints
                 return OAuthError(400, "invalid_grant", 50020,
                     $"User account '{user.UserPrincipalName}' from identity provider 'https://sts.windows.net/{cloud.Partner.Id}/' does not exist in tenant '{target.DisplayName}' and cannot access the application '{app.AppId}' in that tenant.");
             }
+
+            scopes = ConsentedScopes(cloud, target, app.AppId, audience);
         }
 
-        (string token, int expiresIn) = tokens.Issue(Issuer(request), new Caller(target.Id, audience, app.AppId, user.Id, cloud.Partner.Id, DelegatedScopes));
+        if (scopes.Count == 0)
+        {
+            return OAuthError(400, "invalid_grant", 65001,
+                $"The user or administrator has not consented to use the application with ID '{app.AppId}' named '{app.DisplayName}'. Send an interactive authorization request for this user and resource.");
+        }
+
+        (string token, int expiresIn) = tokens.Issue(Issuer(request), new Caller(target.Id, audience, app.AppId, user.Id, cloud.Partner.Id, scopes));
         return Results.Json(new
         {
             token_type = "Bearer",
-            scope = string.Join(' ', DelegatedScopes.Select(s => $"{audience}/{s}")),
+            scope = string.Join(' ', scopes.Select(s => $"{audience}/{s}")),
             expires_in = expiresIn,
             ext_expires_in = expiresIn,
             access_token = token,
-            refresh_token = Rotate(user),
+            refresh_token = Rotate(user, app.AppId),
         });
     }
 
+    /// <summary>The tenant-wide (AllPrincipals) delegated scopes granted to an app for a resource in a tenant.</summary>
+    static IReadOnlyList<string> ConsentedScopes(SimulatedCloud cloud, Tenant tenant, Guid appId, string audience)
+    {
+        ServicePrincipal? client = tenant.ServicePrincipals.Values.FirstOrDefault(sp => sp.AppId == appId && sp.VisibleFrom <= cloud.Clock.UtcNow);
+        ServicePrincipal? resource = tenant.ServicePrincipals.Values.FirstOrDefault(sp => sp.AppId == ResourceApps[audience]);
+        return client is null || resource is null
+            ? []
+            : [.. tenant.Grants.Values
+                .Where(g => g.ClientId == client.Id && g.ResourceId == resource.Id && g.ConsentType == "AllPrincipals")
+                .SelectMany(g => g.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                .Distinct(StringComparer.OrdinalIgnoreCase)];
+    }
+
     /// <summary>A new refresh token for the user, as Entra returns with every redemption.</summary>
-    static string Rotate(User user)
+    static string Rotate(User user, Guid clientId)
     {
         string rotated = $"{user.RefreshToken}.r{user.RotatedRefreshTokens.Count + 1}.{Guid.NewGuid():N}";
-        user.RotatedRefreshTokens.Add(rotated);
+        user.RotatedRefreshTokens[rotated] = clientId;
         return rotated;
     }
 

@@ -114,9 +114,19 @@ public static class PartnerCenterEndpoints
                 return Error(404, 600002, "CustomerNotFound", $"Customer '{id}' was not found.");
             }
 
-            if (!c.Relationships.Any(r => r.CustomerTenantId == tid && r.Status == "active"))
+            // The calling user must hold, in this customer and through GDAP that has propagated there, Application
+            // Administrator (or Cloud Application Administrator) and Privileged Role Administrator. Sources: CIPP
+            // Set-CIPPCPVConsent.ps1 and the GDAP roles it requires; Rewst's troubleshooting ("Delegated admin consent
+            // creation failed - Forbidden - GDAP relationship configuration needed": the user is not in the right
+            // groups, or the roles have not propagated yet). An active relationship alone is not enough.
+            IReadOnlyList<Guid> held = GdapAccess.RolesOf(c, http.Caller().UserId!.Value, tid);
+            bool appAdmin = held.Contains(DirectoryRoles.GlobalAdministrator)
+                || (held.Intersect([DirectoryRoles.ApplicationAdministrator, DirectoryRoles.CloudApplicationAdministrator]).Any() && held.Contains(DirectoryRoles.PrivilegedRoleAdministrator));
+            if (!appAdmin)
             {
-                return Error(403, 600043, "Forbidden", "Delegated admin consent creation failed: Forbidden. GDAP relationship configuration needed: the partner has no active GDAP relationship with this customer.");
+                return Error(403, 600043, "Forbidden",
+                    "Delegated admin consent creation failed - Forbidden - GDAP relationship configuration needed: the user must hold Application Administrator "
+                    + "(or Cloud Application Administrator) and Privileged Role Administrator in this customer through an active GDAP access assignment.");
             }
 
             if (GdapAccess.BlockingPolicy(c, tid) is ConditionalAccessPolicy policy)

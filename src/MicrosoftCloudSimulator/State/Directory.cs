@@ -41,11 +41,21 @@ public sealed class User
     /// <summary>A refresh token that logs in as this user (the simulator's stand-in for an interactive sign-in).</summary>
     public string? RefreshToken { get; init; }
 
-    /// <summary>Refresh tokens issued since the seed's: Entra rotates them on every redemption, and earlier ones stay valid.</summary>
-    public HashSet<string> RotatedRefreshTokens { get; } = [];
+    /// <summary>The app the seed's refresh token was issued to (the partner's first app unless the seed says otherwise).</summary>
+    public Guid RefreshTokenClientId { get; set; }
 
-    /// <summary>Whether <paramref name="token"/> is one of this user's refresh tokens.</summary>
-    public bool Holds(string token) => (this.RefreshToken is not null && this.RefreshToken == token) || this.RotatedRefreshTokens.Contains(token);
+    /// <summary>
+    /// Refresh tokens issued since the seed's, each with the app it was issued to: Entra rotates them on every redemption,
+    /// earlier ones stay valid, and each is bound to the client that got it. Source: learn.microsoft.com/entra/identity-platform/refresh-tokens
+    /// ("Refresh tokens are bound to a combination of user and client, but aren't tied to a resource or tenant").
+    /// </summary>
+    public Dictionary<string, Guid> RotatedRefreshTokens { get; } = [];
+
+    /// <summary>The app <paramref name="token"/> was issued to, when it is one of this user's refresh tokens.</summary>
+    public Guid? ClientOf(string token) =>
+        this.RefreshToken is not null && this.RefreshToken == token ? this.RefreshTokenClientId
+        : this.RotatedRefreshTokens.TryGetValue(token, out Guid client) ? client
+        : null;
 }
 
 /// <summary>A security group.</summary>
@@ -86,6 +96,12 @@ public sealed class AppRegistration
     /// <summary>Application permissions (roles) the app holds in its home tenant.</summary>
     public List<string> Roles { get; init; } = [];
 
+    /// <summary>
+    /// Delegated permissions admin-consented for the app in its home tenant, by token audience (e.g.
+    /// <c>https://api.partnercenter.microsoft.com</c> → <c>user_impersonation</c>). A delegated token carries exactly these.
+    /// </summary>
+    public Dictionary<string, List<string>> DelegatedScopes { get; init; } = [];
+
     /// <summary>Public certificates registered as the app's credentials (Entra's keyCredentials): client assertions signed by their keys are accepted.</summary>
     public List<System.Security.Cryptography.X509Certificates.X509Certificate2> Certificates { get; } = [];
 }
@@ -100,6 +116,12 @@ public sealed class ServicePrincipal
     public required string DisplayName { get; init; }
 
     public DateTimeOffset VisibleFrom { get; init; }
+
+    /// <summary>
+    /// Application permissions (app role values) granted to this service principal in its tenant: what an app-only token
+    /// issued here carries in <c>roles</c>. Partner Center consent grants none (delegated grants only).
+    /// </summary>
+    public List<string> AppRoles { get; } = [];
 }
 
 /// <summary>A delegated permission grant (oauth2PermissionGrant).</summary>

@@ -41,6 +41,9 @@ public sealed class Relationship
 
     public List<Operation> Operations { get; } = [];
 
+    /// <summary>Whether a lockForApproval request was accepted and Microsoft has not yet moved the relationship on.</summary>
+    public bool IsLocking => this.Status == "created" && this.Requests.Any(q => q.Action == "lockForApproval" && q.Status is "created" or "running");
+
     public void Touch(DateTimeOffset now)
     {
         this.LastModifiedDateTime = now;
@@ -102,9 +105,15 @@ public sealed class Operation
 
     public required string Data { get; init; }
 
-    public string Status { get; set; } = "succeeded";
+    /// <summary>notStarted → running → succeeded, on the lifecycle clock (a long-running operation, as documented).</summary>
+    public string Status { get; set; } = "notStarted";
 
     public required DateTimeOffset CreatedDateTime { get; init; }
+
+    public DateTimeOffset LastModifiedDateTime { get; set; }
+
+    /// <summary>The roles the relationship keeps once the operation succeeds.</summary>
+    public List<Guid>? RolesAfter { get; init; }
 }
 
 /// <summary>A Partner Center application consent in a customer tenant.</summary>

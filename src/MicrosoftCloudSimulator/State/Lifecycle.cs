@@ -49,6 +49,30 @@ public static class Lifecycle
         {
             TimeSpan inStatus = now - r.StatusSince;
             string uri = RelationshipEndpoints.WebhookResourceBase + r.Id;
+            foreach (RelationshipRequest lockRequest in r.Requests.Where(q => q.Action == "lockForApproval" && q.Status == "created" && now - q.CreatedDateTime >= o.LockDuration))
+            {
+                lockRequest.Status = "succeeded";
+                lockRequest.LastModifiedDateTime = now;
+                r.MoveTo("approvalPending", now);
+            }
+
+            foreach (Operation operation in r.Operations.Where(op => op.Status is "notStarted" or "running"))
+            {
+                TimeSpan age = now - operation.CreatedDateTime;
+                if (age >= o.OperationDuration)
+                {
+                    operation.Status = "succeeded";
+                    operation.LastModifiedDateTime = now;
+                    r.Roles = operation.RolesAfter ?? r.Roles;
+                    r.Touch(now);
+                }
+                else if (operation.Status == "notStarted" && age >= o.OperationDuration / 2)
+                {
+                    operation.Status = "running";
+                    operation.LastModifiedDateTime = now;
+                }
+            }
+
             switch (r.Status)
             {
                 case "approvalPending" when inStatus >= o.ApprovalRequestLifetime:
@@ -140,5 +164,9 @@ public static class Lifecycle
         public TimeSpan AssignmentActivation => this.Cloud.Options.AssignmentActivation;
 
         public TimeSpan Deprovisioning => this.Cloud.Options.Deprovisioning;
+
+        public TimeSpan LockDuration => this.Cloud.Options.LockDuration;
+
+        public TimeSpan OperationDuration => this.Cloud.Options.OperationDuration;
     }
 }

@@ -31,7 +31,13 @@ public sealed record SeedTenant(
 
         foreach (SeedApp app in this.Apps ?? [])
         {
-            tenant.Apps[app.AppId] = new AppRegistration { AppId = app.AppId, DisplayName = app.DisplayName, ClientSecret = app.ClientSecret, Roles = app.Roles ?? [] };
+            tenant.Apps[app.AppId] = new AppRegistration { AppId = app.AppId, DisplayName = app.DisplayName, ClientSecret = app.ClientSecret, Roles = app.Roles ?? [], DelegatedScopes = app.DelegatedScopes ?? [] };
+        }
+
+        // A seeded refresh token stands for an interactive sign-in to the tenant's (first) app: it is bound to that client.
+        foreach (User user in tenant.Users.Values)
+        {
+            user.RefreshTokenClientId = this.Apps?.FirstOrDefault()?.AppId ?? Guid.Empty;
         }
 
         foreach (SeedPolicy policy in this.ConditionalAccessPolicies ?? [])
@@ -54,7 +60,7 @@ public sealed record SeedUser(Guid Id, string UserPrincipalName, string DisplayN
 public sealed record SeedGroup(Guid Id, string DisplayName, string? MailNickname = null, List<Guid>? Members = null);
 
 /// <summary>An app registration in the seed.</summary>
-public sealed record SeedApp(Guid AppId, string DisplayName, string ClientSecret, List<string>? Roles = null);
+public sealed record SeedApp(Guid AppId, string DisplayName, string ClientSecret, List<string>? Roles = null, Dictionary<string, List<string>>? DelegatedScopes = null);
 
 /// <summary>A Conditional Access policy in the seed.</summary>
 public sealed record SeedPolicy(Guid Id, string DisplayName, string? State = null, string? ExcludeGuestOrExternalUserTypes = null);

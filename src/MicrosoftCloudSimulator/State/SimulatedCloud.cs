@@ -76,6 +76,7 @@ public sealed class SimulatedCloud(SimulatedClock clock, SimulatorOptions option
             this.Consents.Clear();
             this.PendingEvents.Clear();
             this.Webhook = null;
+            this.Faults = options.DefaultFaults();
             this.Partner = seed.Partner.ToTenant(isPartner: true);
             this.Tenants[this.Partner.Id] = this.Partner;
             foreach (SeedTenant customer in seed.Customers)
@@ -98,6 +99,15 @@ public sealed record FaultSettings
 
     /// <summary>The <c>Retry-After</c> of a 429, in seconds.</summary>
     public int RetryAfterSeconds { get; init; } = 1;
+
+    /// <summary>When set, each 429's <c>Retry-After</c> is drawn from these seconds; 0 sends none (Microsoft sometimes omits it).</summary>
+    public List<int>? RetryAfterChoices { get; init; }
+
+    /// <summary>
+    /// Per route template or <c>*</c>: the share of writes (POST, PATCH, PUT, DELETE) that are applied and then answered
+    /// 500/504 or with the connection dropped.
+    /// </summary>
+    public Dictionary<string, double> AmbiguousWriteRates { get; init; } = [];
 
     /// <summary>How long a new group or service principal answers 404 (directory replication).</summary>
     public TimeSpan ReplicationDelay { get; init; }

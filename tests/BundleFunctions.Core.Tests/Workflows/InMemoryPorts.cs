@@ -253,14 +253,23 @@ public sealed class InMemoryCustomerAccess : ICustomerAccess
     /// <summary>The report the next probes return; green by default.</summary>
     public AccessReport Report { get; set; } = new([], []);
 
-    public Task<bool> EnsureConsentAsync(Guid customerTenantId, CancellationToken cancellationToken)
+    /// <summary>How many consent attempts answer "not yet" (GDAP roles still propagating) before one succeeds.</summary>
+    public int ConsentRefusalsWhilePropagating { get; set; }
+
+    public Task<ConsentOutcome> EnsureConsentAsync(Guid customerTenantId, CancellationToken cancellationToken)
     {
         if (this.ConsentFailure is { } failure)
         {
             throw new StepFailedException(failure);
         }
 
-        return Task.FromResult(Interlocked.Increment(ref this.consents) == 1);
+        if (this.ConsentRefusalsWhilePropagating > 0)
+        {
+            this.ConsentRefusalsWhilePropagating--;
+            return Task.FromResult(new ConsentOutcome(ConsentState.AwaitingGdapRoles, "Delegated admin consent creation failed - Forbidden - GDAP relationship configuration needed."));
+        }
+
+        return Task.FromResult(Interlocked.Increment(ref this.consents) == 1 ? ConsentOutcome.Created : ConsentOutcome.AlreadyPresent);
     }
 
     public Task<AccessReport> ProbeAsync(Guid customerTenantId, IReadOnlyList<Guid> requiredRoleTemplateIds, CancellationToken cancellationToken) =>

@@ -21,6 +21,7 @@ public sealed class WorkflowHost : IAsyncDisposable
         Approval: new Polling(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30)),
         Activation: new Polling(TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10)),
         Assignments: new Polling(TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10)),
+        Consent: new Polling(TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10)),
         Verification: new Polling(TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)),
         OperatorDecisionTimeout: TimeSpan.FromSeconds(30),
         ActivityRetry: new ActivityRetrySettings(MaxAttempts: 4, FirstRetryInterval: TimeSpan.FromMilliseconds(200), BackoffCoefficient: 1.5, MaxRetryInterval: TimeSpan.FromSeconds(1)));

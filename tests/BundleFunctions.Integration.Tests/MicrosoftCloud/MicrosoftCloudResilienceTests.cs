@@ -1,3 +1,4 @@
+using BundleFunctions.Ports;
 using System.Net;
 using System.Net.Http.Headers;
 using BundleFunctions.Infrastructure.MicrosoftCloud;
@@ -22,15 +23,18 @@ public sealed class MicrosoftCloudResilienceTests
     }
 
     [Fact]
-    public void A_429_waits_exactly_what_retry_after_says()
+    public void A_429_waits_what_retry_after_says_and_a_hair_more()
     {
-        Assert.Equal((true, TimeSpan.FromSeconds(7)), Assess(HttpMethod.Post, HttpStatusCode.TooManyRequests, retryAfter: TimeSpan.FromSeconds(7)));
+        Assert.Equal((true, TimeSpan.FromSeconds(7) + MicrosoftCloudResilience.Default.RetryAfterMargin), Assess(HttpMethod.Post, HttpStatusCode.TooManyRequests, retryAfter: TimeSpan.FromSeconds(7)));
     }
 
     [Fact]
-    public void A_retry_after_beyond_the_cap_is_capped()
+    public void A_retry_after_longer_than_an_activity_holds_is_handed_to_the_orchestration_whole()
     {
-        Assert.Equal((true, TimeSpan.FromSeconds(30)), Assess(HttpMethod.Get, HttpStatusCode.ServiceUnavailable, retryAfter: TimeSpan.FromMinutes(10)));
+        MicrosoftBusyException busy = Assert.Throws<MicrosoftBusyException>(() => Assess(HttpMethod.Get, HttpStatusCode.ServiceUnavailable, retryAfter: TimeSpan.FromSeconds(315)));
+
+        Assert.Equal(TimeSpan.FromSeconds(315), busy.RetryAfter);
+        Assert.Contains("retry-after-seconds=315", busy.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -71,9 +75,10 @@ public sealed class MicrosoftCloudResilienceTests
     }
 
     [Fact]
-    public void Attempts_are_bounded()
+    public void Attempts_are_bounded_and_throttling_that_outlasts_them_is_handed_to_the_orchestration()
     {
-        Assert.False(Assess(HttpMethod.Get, HttpStatusCode.TooManyRequests, attempt: 4).Retry);
+        Assert.False(Assess(HttpMethod.Get, HttpStatusCode.BadGateway, attempt: 4).Retry);
+        Assert.Equal(TimeSpan.FromSeconds(7), Assert.Throws<MicrosoftBusyException>(() => Assess(HttpMethod.Get, HttpStatusCode.TooManyRequests, attempt: 4, retryAfter: TimeSpan.FromSeconds(7))).RetryAfter);
     }
 
     [Fact]

@@ -173,7 +173,7 @@ public sealed class OnboardingEndToEndTests : IAsyncLifetime
             Customer = new DelegatedAdminRelationshipCustomerParticipant { TenantId = OnboardingStack.Fabrikam.ToString() },
             AccessDetails = new DelegatedAdminAccessDetails { UnifiedRoles = [.. RoleCatalog.BundleRoles.Skip(2).Select(r => new UnifiedRole { RoleDefinitionId = r.TemplateId.ToString() })] },
         }))!;
-        await graph.TenantRelationships.DelegatedAdminRelationships[partial.Id].Requests.PostAsync(new DelegatedAdminRelationshipRequest { Action = DelegatedAdminRelationshipRequestAction.LockForApproval });
+        await new GraphRelationships(connection).LockForApprovalAsync(RelationshipId.Parse(partial.Id!), default);
         await this.stack.ApproveAsync(partial.Id!, OnboardingStack.Fabrikam);
 
         string id = await this.stack.StartAsync(OnboardingStack.InputFor(OnboardingStack.Fabrikam, "Fabrikam Pharma Ltd"));

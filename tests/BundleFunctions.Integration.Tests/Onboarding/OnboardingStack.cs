@@ -31,6 +31,7 @@ public sealed class OnboardingStack : IAsyncDisposable
         Approval: new Polling(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60)),
         Activation: new Polling(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(20)),
         Assignments: new Polling(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(20)),
+        Consent: new Polling(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(20)),
         Verification: new Polling(TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(20)),
         OperatorDecisionTimeout: TimeSpan.FromSeconds(60),
         ActivityRetry: new ActivityRetrySettings(8, TimeSpan.FromMilliseconds(200), 1.5, TimeSpan.FromSeconds(1)));
