@@ -13,11 +13,11 @@ int bulk = Option(args, "--customers", 20);
 int samples = Option(args, "--samples", 5);
 Console.WriteLine($"BundleFunctions benchmark: {samples} single onboardings, then {bulk} at once ({Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC)");
 
-await using Simulator simulator = await Simulator.StartAsync(["--Simulator:Port=0", "--Logging:LogLevel:Default=Warning"], seedJson: BenchSeed.With(samples + bulk));
+await using Simulator simulator = await Simulator.StartAsync(["--Simulator:Port=0", "--Logging:LogLevel:Default=Warning"], seedJson: GeneratedSeed.With(samples + bulk));
 MicrosoftCloudOptions cloud = new()
 {
-    PartnerTenantId = BenchSeed.Partner,
-    ClientId = BenchSeed.App,
+    PartnerTenantId = Guid.Parse("7f5b1c2e-0000-4a6b-9c1d-5e2f3a4b5c6d"),
+    ClientId = Guid.Parse("b7a1c3e5-3333-4a6b-9c1d-000000000001"),
     ClientSecret = "sim-only-client-secret",
     ServiceAccountUserPrincipalName = "svc-bundle@contosomsp.onmicrosoft.com",
     ServiceAccountRefreshToken = "sim-refresh-token-svc-bundle",
@@ -34,7 +34,7 @@ await api.RegisterWebhookAsync(host.WebhookUrl);
 
 // 1. One customer at a time: how long each stage takes, and how soon the signed webhook moves the onboarding on.
 List<double> toInvitation = [], reaction = [], toFirstAssignment = [], approvalToGreen = [];
-foreach (Guid customer in BenchSeed.Customers.Take(samples))
+foreach (Guid customer in GeneratedSeed.Customers.Take(samples))
 {
     Stopwatch started = Stopwatch.StartNew();
     string id = await api.StartAsync(customer);
@@ -49,7 +49,7 @@ foreach (Guid customer in BenchSeed.Customers.Take(samples))
 
 // 2. Many customers at once, as an MSP bringing over a whole book of business.
 await sim.DeleteAsync("_sim/stats");
-Guid[] batch = [.. BenchSeed.Customers.Skip(samples).Take(bulk)];
+Guid[] batch = [.. GeneratedSeed.Customers.Skip(samples).Take(bulk)];
 Stopwatch all = Stopwatch.StartNew();
 string[] ids = await Task.WhenAll(batch.Select(api.StartAsync));
 JsonObject[] invited = await Task.WhenAll(ids.Select(id => api.UntilAsync(id, "waitingForCustomer")));

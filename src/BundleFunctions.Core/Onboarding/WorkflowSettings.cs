@@ -33,7 +33,7 @@ public sealed record WorkflowSettings(
     public static WorkflowSettings Default { get; } = new(
         GroupPrefix: Gdap.PartnerGroupName.DefaultPrefix,
         Approval: new Polling(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(30), TimeSpan.FromDays(90)),
-        Activation: new Polling(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(30), TimeSpan.FromHours(24)),
+        Activation: new Polling(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(30), TimeSpan.FromHours(30)), // 24 h documented, and a margin
         Assignments: new Polling(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(15), TimeSpan.FromHours(24)),
         Consent: new Polling(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(15), TimeSpan.FromHours(24)),
         Verification: new Polling(TimeSpan.FromMinutes(1), TimeSpan.FromHours(1), TimeSpan.FromHours(48)),

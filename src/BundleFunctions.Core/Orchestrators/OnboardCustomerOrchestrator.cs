@@ -329,7 +329,8 @@ public sealed class OnboardCustomerOrchestrator : TaskOrchestrator<OnboardingInp
 
                 if (wait.Polls == 1)
                 {
-                    await this.RecordAsync(new ProgressUpdate(input.Subject, this.step, StepStatus.Running, result.Message, Shield: result.Shield));
+                    // Every such wait is Microsoft's, never the customer's: the onboarding is running, not waiting for the customer.
+                    await this.RecordAsync(new ProgressUpdate(input.Subject, this.step, StepStatus.Running, result.Message, OnboardingStatus.Running, result.Shield));
                 }
 
                 DateTime next = context.CurrentUtcDateTime + this.Settings.Scaled(wait.Interval);
@@ -423,7 +424,8 @@ public sealed class OnboardCustomerOrchestrator : TaskOrchestrator<OnboardingInp
                 }
                 catch (TaskFailedException busy) when (MicrosoftBusyException.WaitOf(busy.FailureDetails) is TimeSpan retryAfter && waits < MaxBusyWaits)
                 {
-                    await this.PauseUntilAsync(context.CurrentUtcDateTime + this.Settings.Scaled(retryAfter), $"Microsoft's Retry-After of {retryAfter.TotalSeconds:0} s", wakeOnRefresh: false);
+                    // A second more than asked: Microsoft counts from its answer, and a resend a hair early is throttled again.
+                    await this.PauseUntilAsync(context.CurrentUtcDateTime + this.Settings.Scaled(retryAfter + TimeSpan.FromSeconds(1)), $"Microsoft's Retry-After of {retryAfter.TotalSeconds:0} s", wakeOnRefresh: false);
                 }
             }
         }
@@ -518,7 +520,8 @@ public sealed class OnboardCustomerOrchestrator : TaskOrchestrator<OnboardingInp
 
         static Shield ShieldAt(OnboardingStep failed) => failed >= OnboardingStep.VerifyRelationshipRoles ? Shield.Blue : Shield.None;
 
-        static string Describe(TimeSpan limit) => limit.TotalHours >= 1 ? $"{limit.TotalHours:0.##} hours" : $"{limit.TotalMinutes:0.##} minutes";
+        static string Describe(TimeSpan limit) =>
+            limit.TotalHours >= 1 ? $"{limit.TotalHours:0.##} hours" : limit.TotalMinutes >= 1 ? $"{limit.TotalMinutes:0.##} minutes" : $"{limit.TotalSeconds:0.##} seconds";
 
         static string Describe(AccessReport report) => string.Join(
             " ",

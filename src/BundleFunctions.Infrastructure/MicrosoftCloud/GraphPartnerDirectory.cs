@@ -39,19 +39,40 @@ public sealed class GraphPartnerDirectory(MicrosoftCloudConnection connection) :
                 "Give it the Admin agent role in Partner Center (Account settings → User management), make sure MFA is enforced on it, then retry.");
         }
 
-        // One at a time: a dozen calls are quick, and a throttled tenant is not made worse by a burst.
+        // One read finds every role group (their names share a start): a lookup per group would be a dozen more chances to
+        // be throttled, per onboarding, under the lease every onboarding of the partner waits for.
+        ILookup<string, Group> existing = (await this.StartingWithAsync(SharedStart(names), cancellationToken)).ToLookup(g => g.DisplayName ?? string.Empty, StringComparer.Ordinal);
+
+        // Creates one at a time: a throttled tenant is not made worse by a burst.
         List<PartnerGroup> ensured = [];
         foreach (PartnerGroupName name in names)
         {
-            ensured.Add(await this.EnsureAsync(name, memberId, memberships, cancellationToken));
+            // Entra allows duplicate names: the oldest one is the group, so every run picks the same.
+            ensured.Add(await this.EnsureAsync(name, existing[name.DisplayName].OrderBy(g => g.CreatedDateTime).FirstOrDefault(), memberId, memberships, cancellationToken));
         }
 
         return ensured;
     }
 
-    async Task<PartnerGroup> EnsureAsync(PartnerGroupName name, string memberId, Dictionary<string, string> memberships, CancellationToken cancellationToken)
+    static string SharedStart(IReadOnlyList<PartnerGroupName> names)
     {
-        Group? group = await this.FindAsync(name.DisplayName, cancellationToken);
+        string shared = names.Count == 0 ? string.Empty : names[0].DisplayName;
+        foreach (PartnerGroupName name in names)
+        {
+            int same = 0;
+            while (same < shared.Length && same < name.DisplayName.Length && shared[same] == name.DisplayName[same])
+            {
+                same++;
+            }
+
+            shared = shared[..same];
+        }
+
+        return shared;
+    }
+
+    async Task<PartnerGroup> EnsureAsync(PartnerGroupName name, Group? group, string memberId, Dictionary<string, string> memberships, CancellationToken cancellationToken)
+    {
         bool created = group is null;
         group ??= await GraphErrors.Explain($"Creating the group '{name.DisplayName}'", () => this.Graph.Groups.PostAsync(
             new Group
@@ -69,19 +90,17 @@ public sealed class GraphPartnerDirectory(MicrosoftCloudConnection connection) :
         return new PartnerGroup(group.Id!, name.DisplayName, created, added);
     }
 
-    async Task<Group?> FindAsync(string displayName, CancellationToken cancellationToken)
+    async Task<List<Group>> StartingWithAsync(string start, CancellationToken cancellationToken)
     {
-        GroupCollectionResponse? found = await GraphErrors.Explain($"Looking up the group '{displayName}'", () => this.Graph.Groups.GetAsync(
+        GroupCollectionResponse? first = await GraphErrors.Explain($"Looking up the groups named '{start}…'", () => this.Graph.Groups.GetAsync(
             r =>
             {
-                r.QueryParameters.Filter = $"displayName eq '{displayName.Replace("'", "''", StringComparison.Ordinal)}'";
+                r.QueryParameters.Filter = $"startswith(displayName,'{start.Replace("'", "''", StringComparison.Ordinal)}')";
                 r.QueryParameters.Select = ["id", "displayName", "createdDateTime"];
                 r.QueryParameters.Top = 999;
             },
             cancellationToken));
-
-        // Entra allows duplicate names: the oldest one is the group, so every run picks the same.
-        return found?.Value?.Where(g => g.DisplayName == displayName).OrderBy(g => g.CreatedDateTime).FirstOrDefault();
+        return await GraphPages.AllAsync<Group, GroupCollectionResponse>(this.Graph, first, cancellationToken);
     }
 
     async Task<bool> AddMemberAsync(string groupId, string memberId, CancellationToken cancellationToken)

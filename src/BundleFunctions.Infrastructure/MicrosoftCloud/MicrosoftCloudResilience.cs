@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Net;
+using System.Security.Cryptography;
 using BundleFunctions.Ports;
 using Microsoft.Graph.Models.ODataErrors;
 
@@ -19,8 +21,18 @@ namespace BundleFunctions.Infrastructure.MicrosoftCloud;
 /// </summary>
 public sealed class MicrosoftCloudResilience
 {
+    // Request → when Microsoft allows it again. Shared by every call through this policy: a Retry-After given to one
+    // activity holds for the same request sent by another one at the same moment (20 onboardings ask the same things).
+    readonly ConcurrentDictionary<string, DateTimeOffset> notBefore = new();
+
     /// <summary>Production defaults.</summary>
     public static MicrosoftCloudResilience Default { get; } = new();
+
+    /// <summary>
+    /// Microsoft's clock: <c>Retry-After</c> holds and every wait inside an activity run on it. The system clock in
+    /// production; a test against a simulator whose clock runs faster passes one that runs as fast.
+    /// </summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 
     /// <summary>Attempts per HTTP request, the first included.</summary>
     public int MaxAttempts { get; init; } = 6;
@@ -63,7 +75,7 @@ public sealed class MicrosoftCloudResilience
         TimeSpan? said = response.Headers.RetryAfter switch
         {
             { Delta: TimeSpan delta } => delta,
-            { Date: DateTimeOffset date } => date - DateTimeOffset.UtcNow,
+            { Date: DateTimeOffset date } => date - this.Time.GetUtcNow(),
             _ => null,
         };
         TimeSpan wait = said is TimeSpan s && s > TimeSpan.Zero ? s : this.Backoff(attempt);
@@ -73,6 +85,35 @@ public sealed class MicrosoftCloudResilience
         }
 
         return attempt >= this.MaxAttempts ? (false, TimeSpan.Zero) : (true, said is null ? wait : wait + this.RetryAfterMargin);
+    }
+
+    /// <summary>What makes two requests the same request for Microsoft's <c>Retry-After</c>: method, address and body.</summary>
+    public static string IdentityOf(HttpRequestMessage request, byte[]? body)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return $"{request.Method} {request.RequestUri} {(body is null ? string.Empty : Convert.ToHexString(SHA256.HashData(body)))}";
+    }
+
+    /// <summary>How long <paramref name="request"/> must still wait for a <c>Retry-After</c> Microsoft gave it (zero when none).</summary>
+    public TimeSpan HeldFor(string request) =>
+        this.notBefore.TryGetValue(request, out DateTimeOffset until) && until - this.Time.GetUtcNow() is { Ticks: > 0 } left ? left : TimeSpan.Zero;
+
+    /// <summary>Remembers the <c>Retry-After</c> of a throttled answer, for every sender of the same request.</summary>
+    public void Hold(string request, HttpResponseMessage response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        if (response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable && response.Headers.RetryAfter?.Delta is TimeSpan said)
+        {
+            DateTimeOffset now = this.Time.GetUtcNow();
+            this.notBefore[request] = now + said + this.RetryAfterMargin;
+            if (this.notBefore.Count > 10_000)
+            {
+                foreach (KeyValuePair<string, DateTimeOffset> passed in this.notBefore.Where(p => p.Value < now))
+                {
+                    this.notBefore.TryRemove(passed);
+                }
+            }
+        }
     }
 
     /// <summary>Whether a transport failure (no response) is worth resending.</summary>
@@ -145,8 +186,20 @@ public sealed class ResilienceHandler(MicrosoftCloudResilience policy) : Delegat
 
         // A request can be sent once only: keep the body so each attempt sends a copy.
         byte[]? body = request.Content is null ? null : await request.Content.ReadAsByteArrayAsync(cancellationToken);
+        string identity = MicrosoftCloudResilience.IdentityOf(request, body);
         for (int attempt = 1; ; attempt++)
         {
+            if (policy.HeldFor(identity) is { Ticks: > 0 } held)
+            {
+                // The same request was just throttled for another caller: its Retry-After holds here too.
+                if (held > policy.MaxWait)
+                {
+                    throw new MicrosoftBusyException(held, $"{request.Method} {request.RequestUri?.AbsolutePath}");
+                }
+
+                await Task.Delay(held, policy.Time, cancellationToken);
+            }
+
             using HttpRequestMessage copy = Copy(request, body);
             HttpResponseMessage response;
             try
@@ -155,10 +208,11 @@ public sealed class ResilienceHandler(MicrosoftCloudResilience policy) : Delegat
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested && policy.ShouldRetryTransport(request, attempt))
             {
-                await Task.Delay(policy.Backoff(attempt), cancellationToken);
+                await Task.Delay(policy.Backoff(attempt), policy.Time, cancellationToken);
                 continue;
             }
 
+            policy.Hold(identity, response);
             (bool retry, TimeSpan wait) = policy.Assess(request, response, attempt);
             if (!retry)
             {
@@ -166,7 +220,7 @@ public sealed class ResilienceHandler(MicrosoftCloudResilience policy) : Delegat
             }
 
             response.Dispose();
-            await Task.Delay(wait, cancellationToken);
+            await Task.Delay(wait, policy.Time, cancellationToken);
         }
     }
 

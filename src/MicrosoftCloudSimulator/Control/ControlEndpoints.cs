@@ -19,6 +19,7 @@ public static class ControlEndpoints
             serverErrors = new SortedDictionary<string, int>(traffic.ServerErrors),
             ambiguousWrites = new SortedDictionary<string, int>(traffic.AmbiguousWrites),
             earlyRetries = new SortedDictionary<string, int>(traffic.EarlyRetries),
+            applied = new SortedDictionary<string, int>(traffic.Applied),
             total = traffic.Requests.Values.Sum(),
         }));
         sim.MapDelete("/stats", (Traffic traffic) =>

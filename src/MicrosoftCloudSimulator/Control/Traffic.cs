@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using System.Text.Json;
 using MicrosoftCloudSimulator.Graph;
 using MicrosoftCloudSimulator.PartnerCenter;
 using MicrosoftCloudSimulator.State;
@@ -37,6 +38,9 @@ public sealed class Traffic
     /// <summary>Writes applied whose answer was replaced by a 5xx or a dropped connection.</summary>
     public ConcurrentDictionary<string, int> AmbiguousWrites { get; } = new();
 
+    /// <summary>Writes (any method but GET) Microsoft carried out, answered 2xx or not (an ambiguous write is applied too).</summary>
+    public ConcurrentDictionary<string, int> Applied { get; } = new();
+
     /// <summary>Requests sent again before the <c>Retry-After</c> they were given had passed.</summary>
     public ConcurrentDictionary<string, int> EarlyRetries { get; } = new();
 
@@ -46,6 +50,7 @@ public sealed class Traffic
         this.Throttled.Clear();
         this.ServerErrors.Clear();
         this.AmbiguousWrites.Clear();
+        this.Applied.Clear();
         this.EarlyRetries.Clear();
         this.notBefore.Clear();
     }
@@ -96,9 +101,16 @@ public sealed class Traffic
             return;
         }
 
-        if (http.Request.Method == HttpMethods.Get || !this.Roll(faults, faults.AmbiguousWriteRates, key))
+        if (http.Request.Method == HttpMethods.Get)
         {
             await next(http);
+            return;
+        }
+
+        if (!this.Roll(faults, faults.AmbiguousWriteRates, key))
+        {
+            await next(http);
+            this.CountIfApplied(http, key);
             return;
         }
 
@@ -115,6 +127,7 @@ public sealed class Traffic
             return;
         }
 
+        this.CountIfApplied(http, key);
         this.AmbiguousWrites.AddOrUpdate(key, 1, (_, n) => n + 1);
         int how = this.Next(3);
         if (how == 0)
@@ -127,13 +140,47 @@ public sealed class Traffic
         await ErrorOf(partnerCenter, how == 1 ? 500 : 504, how == 1 ? "InternalServerError" : "GatewayTimeout", "The operation timed out.", http).ExecuteAsync(http);
     }
 
-    /// <summary>What makes two requests "the same request": method, path, query and body.</summary>
+    void CountIfApplied(HttpContext http, string key)
+    {
+        if (http.Response.StatusCode is >= 200 and < 300)
+        {
+            this.Applied.AddOrUpdate(key, 1, (_, n) => n + 1);
+        }
+    }
+
+    /// <summary>
+    /// What makes two requests "the same request": the caller (tenant, and user or app, from the token: Graph counts its
+    /// limits per app and tenant, learn.microsoft.com/graph/throttling-limits), method, path, query and body.
+    /// </summary>
     static async Task<string> IdentityOf(HttpContext http)
     {
         http.Request.EnableBuffering();
         byte[] hash = await SHA256.HashDataAsync(http.Request.Body);
         http.Request.Body.Position = 0;
-        return $"{http.Request.Method} {http.Request.Path}{http.Request.QueryString} {Convert.ToHexString(hash)}";
+        return $"{CallerOf(http)} {http.Request.Method} {http.Request.Path}{http.Request.QueryString} {Convert.ToHexString(hash)}";
+    }
+
+    /// <summary>The token's tenant and subject, read without validation (the endpoint validates it); empty without one.</summary>
+    static string CallerOf(HttpContext http)
+    {
+        string? header = http.Request.Headers.Authorization;
+        string[] parts = header is { Length: > 7 } ? header[7..].Split('.') : [];
+        if (parts.Length != 3)
+        {
+            return string.Empty;
+        }
+
+        try
+        {
+            string payload = parts[1].Replace('-', '+').Replace('_', '/');
+            using JsonDocument claims = JsonDocument.Parse(Convert.FromBase64String(payload.PadRight(payload.Length + ((4 - (payload.Length % 4)) % 4), '=')));
+            string Claim(string name) => claims.RootElement.TryGetProperty(name, out JsonElement value) ? value.ToString() : string.Empty;
+            return $"{Claim("tid")}/{Claim("oid")}/{Claim("appid")}";
+        }
+        catch (Exception e) when (e is FormatException or JsonException)
+        {
+            return string.Empty;
+        }
     }
 
     static async Task Throttle(HttpContext http, bool partnerCenter, int? retryAfterSeconds)

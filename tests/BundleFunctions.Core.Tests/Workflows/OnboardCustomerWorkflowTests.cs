@@ -153,6 +153,37 @@ public sealed class OnboardCustomerWorkflowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Consent_refused_while_gdap_roles_propagate_is_retried_until_partner_center_accepts_it()
+    {
+        this.host.Customers.ConsentRefusalsWhilePropagating = 3;
+        this.host.Relationships.Seed(new RelationshipSnapshot($"{Guid.NewGuid()}-{Guid.NewGuid()}", "CPL-GDAP", Customer, RelationshipStatus.Active, [.. RoleTemplate.Default.Roles.Select(r => r.TemplateId)]));
+        string id = await this.host.StartAsync(WorkflowHost.InputFor(Contoso()));
+
+        OnboardingRecord waiting = await this.host.WaitForRecordAsync(id, r => Step(r, OnboardingStep.ConsentApplication) is { Status: StepStatus.Running, Message: not null });
+        OnboardingOutcome outcome = await this.host.WaitForOutcomeAsync(id);
+
+        OnboardingRecord record = (await this.host.Store.GetAsync(WorkflowHost.PartnerTenantId, id, default))!;
+        Assert.StartsWith("Waiting for the service account's GDAP roles", Step(waiting, OnboardingStep.ConsentApplication).Message, StringComparison.Ordinal);
+        Assert.Equal((OnboardingStatus.Succeeded, Shield.Green), (outcome.Status, outcome.Shield));
+        Assert.Equal((StepStatus.Succeeded, 1, "The application is consented into the customer tenant."), (Step(record, OnboardingStep.ConsentApplication).Status, Step(record, OnboardingStep.ConsentApplication).Attempts, Step(record, OnboardingStep.ConsentApplication).Message));
+        Assert.Equal(0, this.host.Customers.ConsentRefusalsWhilePropagating);
+    }
+
+    [Fact]
+    public async Task Consent_refused_past_the_propagation_window_ends_blue_naming_the_groups_to_fix()
+    {
+        this.host.Customers.ConsentRefusalsWhilePropagating = int.MaxValue;
+        this.host.Relationships.Seed(new RelationshipSnapshot($"{Guid.NewGuid()}-{Guid.NewGuid()}", "CPL-GDAP", Customer, RelationshipStatus.Active, [.. RoleTemplate.Default.Roles.Select(r => r.TemplateId)]));
+        WorkflowSettings settings = WorkflowHost.FastSettings with { Consent = new Polling(TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2)), OperatorDecisionTimeout = TimeSpan.FromSeconds(1) };
+
+        OnboardingOutcome outcome = await this.host.WaitForOutcomeAsync(await this.host.StartAsync(WorkflowHost.InputFor(Contoso(), settings)));
+
+        Assert.Equal((OnboardingStatus.Failed, Shield.Blue, OnboardingStep.ConsentApplication), (outcome.Status, outcome.Shield, outcome.FailedStep));
+        Assert.StartsWith("Partner Center still refuses the consent after 2 seconds.", outcome.Message, StringComparison.Ordinal);
+        Assert.Contains("'Acme GDAP-Application Administrator' and 'Acme GDAP-Privileged Role Administrator' groups", outcome.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Access_that_never_works_ends_blue_with_what_is_missing()
     {
         this.host.Customers.Report = new AccessReport([], ["Graph refused the smoke call in the customer tenant (403): Forbidden"]);

@@ -61,6 +61,34 @@ public sealed class PublicApiTests(PublicApiStack stack, ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task Refresh_of_an_onboarding_that_succeeded_and_later_turned_blue_turns_it_green_again()
+    {
+        await stack.RegisterWebhookAsync(stack.WebhookUrl, "granular-admin-relationship-approved", "granular-admin-relationship-activated");
+        Guid customer = MicrosoftCloudSimulator.Hosting.GeneratedSeed.Customer(1);
+        HttpResponseMessage started = await stack.Api.PostAsJsonAsync("api/onboardings", new { customerTenantId = customer, customerName = "Generated Customer 0001" });
+        Uri location = started.Headers.Location!;
+        JsonObject waiting = await this.FollowAsync(location, d => d["status"]!.GetValue<string>() is "waitingForCustomer" or "failed");
+        (await stack.Sim.PostAsJsonAsync($"_sim/relationships/{waiting["relationshipId"]}/approve", new { customerTenantId = customer })).EnsureSuccessStatusCode();
+        JsonObject green = await this.FollowAsync(location, d => d["status"]!.GetValue<string>() is "succeeded" or "failed");
+
+        // Later the customer's admin adds a Conditional Access policy that blocks partner sign-ins: the shield is blue.
+        JsonObject policy = (await (await stack.Sim.PostAsJsonAsync($"_sim/customers/{customer}/conditional-access-policies", new { displayName = "Block everyone outside" })).Content.ReadFromJsonAsync<JsonObject>())!;
+        HttpResponseMessage firstRefresh = await stack.Api.PostAsync(location + "/refresh", null);
+        JsonObject blue = await this.FollowAsync(location, d => d["shield"]!.GetValue<string>() == "blue");
+
+        // The admin excludes service provider users; one click on the blue shield turns it green.
+        (await stack.Sim.PostAsync($"_sim/customers/{customer}/conditional-access-policies/{policy["id"]}/exclude-service-providers", null)).EnsureSuccessStatusCode();
+        HttpResponseMessage secondRefresh = await stack.Api.PostAsync(location + "/refresh", null);
+        JsonObject greenAgain = await this.FollowAsync(location, d => d["status"]!.GetValue<string>() == "succeeded" && d["shield"]!.GetValue<string>() == "green");
+
+        Assert.Equal(("succeeded", "green"), (green["status"]!.GetValue<string>(), green["shield"]!.GetValue<string>()));
+        Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Accepted), (firstRefresh.StatusCode, secondRefresh.StatusCode));
+        Assert.Contains(blue["steps"]!.AsArray(), s => s!["message"]?.GetValue<string>().Contains("blocked by a Conditional Access policy", StringComparison.Ordinal) == true);
+        Assert.Equal(("succeeded", "green"), (greenAgain["status"]!.GetValue<string>(), greenAgain["shield"]!.GetValue<string>()));
+        Assert.Equal(1, ((await stack.Sim.GetFromJsonAsync<JsonObject>("_sim/state"))!)["relationships"]!.AsArray().Count(r => r!["customerTenantId"]!.GetValue<string>() == customer.ToString()));
+    }
+
+    [Fact]
     public async Task A_second_start_for_a_customer_being_onboarded_is_409_with_the_running_id()
     {
         HttpResponseMessage first = await stack.Api.PostAsJsonAsync("api/onboardings", new { customerTenantId = Woodgrove, customerName = "Woodgrove Bank" });

@@ -73,25 +73,46 @@ public sealed class OnboardingStack : IAsyncDisposable
         PinnedCertificateThumbprint = simulator.Thumbprint,
     };
 
-    /// <summary>A simulator on a free port whose customers approve, activate and assign within a second.</summary>
-    public static Task<Simulator> StartSimulatorAsync() => Simulator.StartAsync(["--Simulator:Port=0"], o =>
-    {
-        o.ApprovedToActivating = TimeSpan.FromMilliseconds(100);
-        o.ActivatingToActive = TimeSpan.FromMilliseconds(100);
-        o.AssignmentActivation = TimeSpan.FromMilliseconds(300);
-        o.TickInterval = TimeSpan.FromMilliseconds(20);
-    });
+    /// <summary>
+    /// A simulator on a free port whose customers approve, activate and assign within a second, unless
+    /// <paramref name="configure"/> says otherwise (e.g. Microsoft's realistic delays in simulated time).
+    /// </summary>
+    public static Task<Simulator> StartSimulatorAsync(Action<SimulatorOptions>? configure = null, string? seedJson = null) => Simulator.StartAsync(
+        ["--Simulator:Port=0"],
+        o =>
+        {
+            o.ApprovedToActivating = TimeSpan.FromMilliseconds(100);
+            o.ActivatingToActive = TimeSpan.FromMilliseconds(100);
+            o.AssignmentActivation = TimeSpan.FromMilliseconds(300);
+            o.TickInterval = TimeSpan.FromMilliseconds(20);
+            configure?.Invoke(o);
+        },
+        seedJson);
 
     /// <summary>The LocalHost settings (environment variables) that point it at <paramref name="simulator"/>, as local.settings.json would.</summary>
     public static Dictionary<string, string> LocalHostSettings(Simulator simulator) => new(CloudOptions(simulator).ToSettings());
 
-    public static async Task<OnboardingStack> StartAsync()
+    /// <summary>Starts a stack; <paramref name="configure"/> and <paramref name="seedJson"/> shape its simulator.</summary>
+    public static async Task<OnboardingStack> StartAsync(Action<SimulatorOptions>? configure = null, string? seedJson = null)
     {
         Environment.SetEnvironmentVariable("Logging__LogLevel__Default", "Warning");
-        Simulator simulator = await StartSimulatorAsync();
+        double clockRate = 1;
+        Simulator simulator = await StartSimulatorAsync(
+            o =>
+            {
+                configure?.Invoke(o);
+                clockRate = o.ClockRate;
+            },
+            seedJson);
         MicrosoftCloudOptions cloud = CloudOptions(simulator);
         string tableName = "Onb" + Guid.NewGuid().ToString("N")[..16]; // each stack its own table: jobs read whole partitions
-        MicrosoftCloudResilience fast = new() { FirstBackoff = TimeSpan.FromMilliseconds(50), MaxWait = TimeSpan.FromSeconds(1), MaxAttempts = 8 };
+        MicrosoftCloudResilience fast = new()
+        {
+            FirstBackoff = TimeSpan.FromMilliseconds(50),
+            MaxWait = TimeSpan.FromSeconds(1),
+            MaxAttempts = 8,
+            Time = clockRate == 1 ? TimeProvider.System : new FastClock(clockRate), // Retry-After in the simulator's time
+        };
         DurableTaskTestHost host = await DurableTaskTestHost.StartAsync(
             tasks => tasks.AddBundleWorkflows(),
             new DurableTaskTestHostOptions
@@ -158,6 +179,34 @@ public sealed class OnboardingStack : IAsyncDisposable
         {
             await Task.Delay(50);
         }
+    }
+
+    /// <summary>
+    /// What the simulator must hold after onboarding <paramref name="customers"/>, however many faults were served: the 12
+    /// partner groups once, each with the service account; per customer one active relationship with the 12 roles, 12 active
+    /// single-role access assignments (one per group) and one consent; relationship names unique. Nothing more.
+    /// </summary>
+    public async Task AssertExactlyTheObjectsOfOnboardingAsync(params Guid[] customers)
+    {
+        JsonObject state = await this.StateAsync();
+        JsonNode[] groups = [.. state["partner"]!["groups"]!.AsArray().Where(g => g!["displayName"]!.GetValue<string>().StartsWith("Acme GDAP-", StringComparison.Ordinal))!];
+        Assert.Equal(Gdap.RoleCatalog.BundleRoles.Select(r => $"Acme GDAP-{r.Name}").Order(), groups.Select(g => g["displayName"]!.GetValue<string>()).Order());
+        Assert.All(groups, g => Assert.Single(g["members"]!.AsArray(), m => m!.GetValue<string>() == "a1b2c3d4-1111-4a6b-9c1d-000000000001"));
+
+        JsonNode[] relationships = [.. state["relationships"]!.AsArray()!];
+        Assert.Equal(customers.Select(c => c.ToString()).Order(), relationships.Select(r => r["customerTenantId"]!.GetValue<string>()).Order());
+        Assert.Equal(relationships.Length, relationships.Select(r => r["displayName"]!.GetValue<string>()).Distinct().Count());
+        foreach (JsonNode relationship in relationships)
+        {
+            Assert.Equal(("active", "P730D", "PT0S"), (relationship["status"]!.GetValue<string>(), relationship["duration"]!.GetValue<string>(), relationship["autoExtendDuration"]!.GetValue<string>()));
+            Assert.Equal(Gdap.RoleCatalog.BundleRoles.Select(r => r.TemplateId.ToString()).Order(), relationship["roles"]!.AsArray().Select(r => r!.GetValue<string>()).Order());
+            JsonNode[] assignments = [.. relationship["accessAssignments"]!.AsArray()!];
+            Assert.All(assignments, a => Assert.Equal("active", a!["status"]!.GetValue<string>()));
+            Assert.All(assignments, a => Assert.Single(a!["roles"]!.AsArray()));
+            Assert.Equal(groups.Select(g => g["id"]!.GetValue<string>()).Order(), assignments.Select(a => a["groupId"]!.GetValue<string>()).Order());
+        }
+
+        Assert.Equal(customers.Select(c => c.ToString()).Order(), state["consents"]!.AsArray().Select(c => c!["customerTenantId"]!.GetValue<string>()).Order());
     }
 
     public async Task<JsonObject> StateAsync() => (await this.Http.GetFromJsonAsync<JsonObject>("_sim/state"))!;

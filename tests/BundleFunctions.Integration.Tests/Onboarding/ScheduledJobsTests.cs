@@ -68,6 +68,22 @@ public sealed class ScheduledJobsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_daily_recheck_checks_the_roles_the_onboarding_asked_for_and_keeps_a_custom_role_customer_green()
+    {
+        Guid[] roles = [Gdap.RoleCatalog.ApplicationAdministrator.TemplateId, Gdap.RoleCatalog.PrivilegedRoleAdministrator.TemplateId, Gdap.RoleCatalog.GlobalReader.TemplateId];
+        OnboardingInput standard = OnboardingStack.InputFor(OnboardingStack.Fabrikam, "Fabrikam Pharma Ltd");
+        string id = await this.OnboardToGreenAsync(standard with { Subject = standard.Subject with { RoleTemplateIds = roles }, Request = standard.Request with { Roles = roles } });
+
+        int changed = await this.Jobs().AccessRecheckAsync(default);
+
+        OnboardingRecord after = (await this.stack.Store.GetAsync(OnboardingStack.PartnerTenantId, id, default))!;
+        Assert.Equal(0, changed);
+        Assert.Equal(Shield.Green, after.Shield);
+        Assert.Equal(roles.Order(), after.Subject.Roles.Order());
+        Assert.Equal(roles.Select(r => r.ToString()).Order(), (await this.stack.StateAsync())["relationships"]![0]!["roles"]!.AsArray().Select(r => r!.GetValue<string>()).Order());
+    }
+
+    [Fact]
     public async Task The_expiry_watch_announces_a_relationship_a_week_from_its_end()
     {
         OnboardingInput weekLong = OnboardingStack.InputFor(OnboardingStack.Fabrikam, "Fabrikam Pharma Ltd") with { Request = new OnboardingRequest(OnboardingStack.Fabrikam, "Fabrikam Pharma Ltd", DurationDays: 7) };
