@@ -64,6 +64,7 @@ int requests = stats["total"]!.GetValue<int>();
 int posts = stats["requests"]!.AsObject().Where(r => r.Key.StartsWith("POST", StringComparison.Ordinal)).Sum(r => r.Value!.GetValue<int>());
 int groups = state["partner"]!["groups"]!.AsArray().Count(g => g!["displayName"]!.GetValue<string>().StartsWith("Bench GDAP-", StringComparison.Ordinal));
 double[] groupSteps = [.. done.Select(d => BenchClient.StepSeconds(d, "ensurePartnerGroups"))];
+double[] relationshipSteps = [.. done.Select(d => BenchClient.StepSeconds(d, "createRelationship"))];
 
 Console.WriteLine();
 Console.WriteLine("One customer at a time (seconds; median, worst)");
@@ -76,6 +77,7 @@ Console.WriteLine($"{bulk} customers at once");
 Console.WriteLine($"  all approval links ready          {allInvited,8:0.0} s   ({allInvited / Median(toInvitation),5:0.0}× one customer's {Median(toInvitation):0.0} s)");
 Console.WriteLine($"  all green after approval          {allGreen,8:0.0} s   ({allGreen / Median(approvalToGreen),5:0.0}× one customer's {Median(approvalToGreen):0.0} s, for {bulk}× the work)");
 Console.WriteLine($"  groups step, median / worst       {Median(groupSteps),8:0.0} s / {groupSteps.Max():0.0} s (one onboarding at a time per group prefix)");
+Console.WriteLine($"  relationship step, median / worst {Median(relationshipSteps),8:0.0} s / {relationshipSteps.Max():0.0} s (create, lock, wait until approvable)");
 Console.WriteLine($"  partner groups in Entra           {groups,8}     (12 expected: one set shared by all)");
 Console.WriteLine($"  Microsoft requests per customer   {(double)requests / bulk,8:0.0}     ({(double)posts / bulk:0.0} of them POSTs)");
 Console.WriteLine();

@@ -20,6 +20,25 @@ public sealed class CreateRelationshipActivity(IGdapRelationships relationships)
     {
         ArgumentNullException.ThrowIfNull(placement);
         RelationshipRequest input = placement.Request;
+
+        // A name taken between our list and our create (onboardings started together want the same initials) is read
+        // again at once: a retry of the whole activity would wait its back-off for nothing.
+        for (int look = 1; look <= MaxLooks; look++)
+        {
+            if (await this.PlaceAsync(placement) is { } placed)
+            {
+                return placed;
+            }
+        }
+
+        throw new InvalidOperationException($"Every name tried for '{input.DisplayName}' was taken meanwhile, {MaxLooks} times over; the retry reads the relationships again.");
+    }
+
+    const int MaxLooks = 5;
+
+    async Task<RelationshipPlacement?> PlaceAsync(RelationshipPlacementRequest placement)
+    {
+        RelationshipRequest input = placement.Request;
         IReadOnlyList<RelationshipSnapshot> existing = await relationships.ListAsync(CancellationToken.None);
         ILookup<string, RelationshipSnapshot> byName = existing.ToLookup(r => r.DisplayName, StringComparer.OrdinalIgnoreCase);
 
@@ -27,7 +46,11 @@ public sealed class CreateRelationshipActivity(IGdapRelationships relationships)
         {
             if (!byName.Contains(name))
             {
-                RelationshipSnapshot created = await relationships.CreateAsync(input with { DisplayName = name }, CancellationToken.None);
+                if (await relationships.CreateAsync(input with { DisplayName = name }, CancellationToken.None) is not { } created)
+                {
+                    return null; // taken meanwhile: perhaps by us (a lost answer), so read again rather than rename
+                }
+
                 await relationships.LockForApprovalAsync(RelationshipId.Parse(created.Id), CancellationToken.None);
                 return new RelationshipPlacement(created.Id, name, Adopted: false, RelationshipStatus.ApprovalPending);
             }

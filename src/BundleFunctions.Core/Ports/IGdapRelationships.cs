@@ -13,8 +13,8 @@ public interface IGdapRelationships
     /// <summary>Creates a relationship in status <c>created</c>.</summary>
     /// <param name="request">A request that passed <see cref="RelationshipRules"/>.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The new relationship.</returns>
-    Task<RelationshipSnapshot> CreateAsync(RelationshipRequest request, CancellationToken cancellationToken);
+    /// <returns>The new relationship, or null when its name was taken between our list and our create (Graph's 409).</returns>
+    Task<RelationshipSnapshot?> CreateAsync(RelationshipRequest request, CancellationToken cancellationToken);
 
     /// <summary>Finalizes a <c>created</c> relationship so the customer can approve it (status <c>approvalPending</c>).</summary>
     /// <param name="relationshipId">The relationship.</param>

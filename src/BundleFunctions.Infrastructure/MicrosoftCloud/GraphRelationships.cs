@@ -25,7 +25,7 @@ public sealed class GraphRelationships(MicrosoftCloudConnection connection) : IG
     }
 
     /// <inheritdoc />
-    public async Task<RelationshipSnapshot> CreateAsync(RelationshipRequest request, CancellationToken cancellationToken)
+    public async Task<RelationshipSnapshot?> CreateAsync(RelationshipRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         try
@@ -45,8 +45,9 @@ public sealed class GraphRelationships(MicrosoftCloudConnection connection) : IG
         }
         catch (ODataError conflict) when (conflict.ResponseStatusCode == 409)
         {
-            // Someone took the name between our list and our create: transient, the activity's retry lists again and adopts or renames.
-            throw new InvalidOperationException($"The relationship name '{request.DisplayName}' was taken meanwhile.", conflict);
+            // Someone took the name between our list and our create (another onboarding, or our own earlier create whose
+            // answer was lost): the caller lists again and adopts or renames.
+            return null;
         }
     }
 

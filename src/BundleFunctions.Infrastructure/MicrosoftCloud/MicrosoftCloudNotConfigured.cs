@@ -22,7 +22,7 @@ public sealed class MicrosoftCloudNotConfigured : IPartnerDirectory, IGdapRelati
     public Task<IReadOnlyList<RelationshipSnapshot>> ListAsync(CancellationToken cancellationToken) => throw new StepFailedException(Message);
 
     /// <inheritdoc />
-    public Task<RelationshipSnapshot> CreateAsync(RelationshipRequest request, CancellationToken cancellationToken) => throw new StepFailedException(Message);
+    public Task<RelationshipSnapshot?> CreateAsync(RelationshipRequest request, CancellationToken cancellationToken) => throw new StepFailedException(Message);
 
     /// <inheritdoc />
     public Task LockForApprovalAsync(RelationshipId relationshipId, CancellationToken cancellationToken) => throw new StepFailedException(Message);

@@ -208,19 +208,30 @@ public sealed class InMemoryRelationships : IGdapRelationships
 
     public Task<IReadOnlyList<RelationshipSnapshot>> ListAsync(CancellationToken cancellationToken) => Task.FromResult(this.All);
 
-    public Task<RelationshipSnapshot> CreateAsync(RelationshipRequest request, CancellationToken cancellationToken)
+    Guid? nameThief;
+
+    /// <summary>Another customer's onboarding takes the name of our next create between our list and our create.</summary>
+    public void LetAnotherCustomerTakeTheNextName(Guid otherCustomer) => this.nameThief = otherCustomer;
+
+    public Task<RelationshipSnapshot?> CreateAsync(RelationshipRequest request, CancellationToken cancellationToken)
     {
         lock (this.gate)
         {
+            if (this.nameThief is Guid thief)
+            {
+                this.nameThief = null;
+                this.relationships.Add(new($"{Guid.NewGuid()}-{Guid.NewGuid()}", request.DisplayName, thief, RelationshipStatus.Created, request.RoleTemplateIds));
+            }
+
             if (this.relationships.Any(r => string.Equals(r.DisplayName, request.DisplayName, StringComparison.OrdinalIgnoreCase)))
             {
-                throw new StepFailedException($"A relationship named '{request.DisplayName}' already exists.");
+                return Task.FromResult<RelationshipSnapshot?>(null);
             }
 
             this.Creates++;
             RelationshipSnapshot created = new($"{Guid.NewGuid()}-{Guid.NewGuid()}", request.DisplayName, request.CustomerTenantId, RelationshipStatus.Created, request.RoleTemplateIds);
             this.relationships.Add(created);
-            return Task.FromResult(created);
+            return Task.FromResult<RelationshipSnapshot?>(created);
         }
     }
 

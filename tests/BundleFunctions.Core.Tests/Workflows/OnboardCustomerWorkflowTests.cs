@@ -39,6 +39,19 @@ public sealed class OnboardCustomerWorkflowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_name_taken_between_list_and_create_moves_on_to_the_next_name_within_the_same_attempt()
+    {
+        this.host.Relationships.LetAnotherCustomerTakeTheNextName(Guid.Parse("0d000000-0000-4000-8000-000000000001"));
+        WorkflowSettings noActivityRetry = WorkflowHost.FastSettings with { ActivityRetry = WorkflowHost.FastSettings.ActivityRetry with { MaxAttempts = 1 } };
+
+        OnboardingRecord record = await this.host.WaitForRecordAsync(await this.host.StartAsync(WorkflowHost.InputFor(Contoso(), noActivityRetry)), r => r.Status is OnboardingStatus.WaitingForCustomer or OnboardingStatus.Failed);
+
+        Assert.Equal(OnboardingStatus.WaitingForCustomer, record.Status);
+        Assert.Equal("Created 'CPL-GDAP-4b82' and locked it for approval.", Step(record, OnboardingStep.CreateRelationship).Message);
+        Assert.Equal(1, this.host.Relationships.Creates);
+    }
+
+    [Fact]
     public async Task The_approval_event_runs_the_onboarding_to_a_green_shield()
     {
         string id = await this.host.StartAsync(WorkflowHost.InputFor(Contoso()));
