@@ -186,7 +186,11 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
         }
 
         string by = RequestedBy(request);
-        if (!Live.Contains(instance.RuntimeStatus))
+
+        // A run that succeeded or was cancelled records so one turn before its instance completes: a decision sent in that
+        // moment would be raised on a run that no longer listens, so it is given the finishing grace, then taken as ended.
+        bool recordEnded = await store.GetAsync(this.Partner, id, request.HttpContext.RequestAborted) is { Status: OnboardingStatus.Succeeded or OnboardingStatus.Cancelled };
+        if (!Live.Contains(instance.RuntimeStatus) || (recordEnded && await this.IsFreeForNewRunAsync(id, recordEnded, request.HttpContext.RequestAborted)))
         {
             return eventName == OnboardingEvents.RefreshRequested && await store.GetAsync(this.Partner, id, request.HttpContext.RequestAborted) is { RelationshipId: not null } ended
                 ? await this.RefreshEndedAsync(ended, by, request)
