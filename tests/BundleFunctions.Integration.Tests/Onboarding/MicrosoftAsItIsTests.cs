@@ -185,7 +185,7 @@ public sealed class MicrosoftAsItIsTests(Xunit.Abstractions.ITestOutputHelper ou
         OnboardingOutcome[] outcomes = await Task.WhenAll(ids.Select(id => stack.WaitForOutcomeAsync(id, seconds: 480)));
 
         JsonObject stats = await stack.StatsAsync();
-        output.WriteLine($"20 onboardings: all invited and approved after {allApproved.TotalSeconds:0.0} s, all ended after {clock.Elapsed.TotalSeconds:0.0} s; {stats["total"]} requests, {Sum(stats, "throttled")} throttled, {Sum(stats, "ambiguousWrites")} answers lost");
+        output.WriteLine($"20 onboardings: all invited and approved after {allApproved.TotalSeconds:0.0} s, all ended after {clock.Elapsed.TotalSeconds:0.0} s; {stats["total"]} requests, {Sum(stats, "throttled")} throttled, {Sum(stats, "ambiguousWrites")} answers lost, early by the simulator's count: {stats["earlyRetries"]!.ToJsonString()}");
         OnboardingRecord[] records = await Task.WhenAll(ids.Select(async id => (await stack.Store.GetAsync(OnboardingStack.PartnerTenantId, id, default))!));
         foreach (OnboardingStep step in Enum.GetValues<OnboardingStep>())
         {
@@ -195,7 +195,10 @@ public sealed class MicrosoftAsItIsTests(Xunit.Abstractions.ITestOutputHelper ou
         Assert.All(outcomes, o => Assert.Equal((OnboardingStatus.Succeeded, Shield.Green), (o.Status, o.Shield)));
         Assert.True(Sum(stats, "throttled") > 100, "the storm must actually have happened");
         Assert.True(Sum(stats, "ambiguousWrites") > 10, "answers must actually have been lost");
-        Assert.Equal("{}", stats["earlyRetries"]!.ToJsonString());
+
+        // No write is ever resent early. Twenty onboardings read the same list at the same moment: a copy already on its
+        // way when another got its 429 arrives "early" by the simulator's count, which cannot tell it from a resend.
+        Assert.DoesNotContain(stats["earlyRetries"]!.AsObject(), early => !early.Key.StartsWith("GET ", StringComparison.Ordinal));
         await stack.AssertExactlyTheObjectsOfOnboardingAsync(customers);
     }
 }
