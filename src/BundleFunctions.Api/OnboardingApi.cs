@@ -10,7 +10,7 @@ using Microsoft.DurableTask.Client;
 namespace BundleFunctions.Api;
 
 /// <summary>
-/// <c>/api/onboardings</c>: start, read, list, cancel, retry, refresh (architecture §5). Bad input is a 400 problem listing
+/// <c>/api/onboardings</c>: start, read, list, cancel, retry, refresh (README, "HTTP API"). Bad input is a 400 problem listing
 /// every violation, and nothing is started; the instance ID is derived from partner + customer, so a second start for a
 /// customer being onboarded is a 409 naming the running one.
 /// </summary>

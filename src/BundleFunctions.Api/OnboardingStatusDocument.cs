@@ -2,7 +2,7 @@ using BundleFunctions.Onboarding;
 
 namespace BundleFunctions.Api;
 
-/// <summary>An onboarding as the API shows it (architecture §5): a curated document, never Durable management URLs.</summary>
+/// <summary>An onboarding as the API shows it (README, "HTTP API"): a curated document, never Durable management URLs.</summary>
 public sealed record OnboardingStatusDocument(
     string Id,
     Guid CustomerTenantId,

@@ -10,7 +10,7 @@ using Microsoft.DurableTask.Client;
 namespace BundleFunctions.Api;
 
 /// <summary>
-/// <c>POST /api/webhooks/partner-center</c> (architecture §6). Authenticated by Partner Center's signature, not a key:
+/// <c>POST /api/webhooks/partner-center</c> (README, "Webhook setup"). Authenticated by Partner Center's signature, not a key:
 /// RSA-SHA256 PKCS#1 over the raw body, with the certificate fetched only from an allowed https host, its issuer and
 /// chain (or a pinned trust anchor) checked. Anything that does not verify is a 401 and changes nothing. A verified event
 /// is recorded once in the inbox (replays and Partner Center's retries are no-ops), then routed to the onboarding that

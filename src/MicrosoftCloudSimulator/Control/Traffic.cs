@@ -193,7 +193,7 @@ public sealed class Traffic
         await ErrorOf(partnerCenter, 429, "TooManyRequests", "Please retry again later.", http).ExecuteAsync(http);
     }
 
-    /// <summary>Partner Center errors are <c>{code, description, errorName, data}</c> for 429 and 5xx too (microsoft-endpoints §12).</summary>
+    /// <summary>Partner Center errors are <c>{code, description, errorName, data}</c> for 429 and 5xx too (learn.microsoft.com/partner-center/developer/error-codes).</summary>
     static IResult ErrorOf(bool partnerCenter, int status, string code, string message, HttpContext http) => partnerCenter
         ? PartnerCenterEndpoints.Error(status, status, code, message)
         : GraphProtocol.Error(status, code, message, http);
