@@ -189,10 +189,12 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
 
         // A run that succeeded or was cancelled records so one turn before its instance completes: a decision sent in that
         // moment would be raised on a run that no longer listens, so it is given the finishing grace, then taken as ended.
-        bool recordEnded = await store.GetAsync(this.Partner, id, request.HttpContext.RequestAborted) is { Status: OnboardingStatus.Succeeded or OnboardingStatus.Cancelled };
+        OnboardingRecord? current = await store.GetAsync(this.Partner, id, request.HttpContext.RequestAborted);
+        bool recordEnded = current is { Status: OnboardingStatus.Succeeded or OnboardingStatus.Cancelled };
         if (!Live.Contains(instance.RuntimeStatus) || (recordEnded && await this.IsFreeForNewRunAsync(id, recordEnded, request.HttpContext.RequestAborted)))
         {
-            return eventName == OnboardingEvents.RefreshRequested && await store.GetAsync(this.Partner, id, request.HttpContext.RequestAborted) is { RelationshipId: not null } ended
+            // An ended run wrote its last row before it ended: the row read above is final.
+            return eventName == OnboardingEvents.RefreshRequested && current is { RelationshipId: not null } ended
                 ? await this.RefreshEndedAsync(ended, by, request)
                 : ApiJson.Problem(409, "The onboarding has ended.", "Start a new onboarding for this customer instead (POST /api/onboardings); refresh works on an ended onboarding that has a relationship.", new Dictionary<string, object?> { ["id"] = id });
         }

@@ -311,7 +311,7 @@ public sealed class OnboardCustomerOrchestrator : TaskOrchestrator<OnboardingInp
         /// </summary>
         async Task<StepFailure?> PollUntilAsync(Polling polling, string waitingFor, Func<Task<Poll>> check, Func<string?, StepFailure> timedOut)
         {
-            WaitState wait = this.progress.Wait ?? new WaitState(context.CurrentUtcDateTime + this.Settings.Scaled(polling.Timeout), polling.First, 0);
+            WaitState wait = this.progress.Wait ?? this.NewWait(polling);
             for (int round = 1; ; round++)
             {
                 Poll result = await check();
@@ -343,6 +343,9 @@ public sealed class OnboardCustomerOrchestrator : TaskOrchestrator<OnboardingInp
             }
         }
 
+        /// <summary>A fresh wait: its deadline the polling timeout from now, its first pause the polling's first.</summary>
+        WaitState NewWait(Polling polling) => new(context.CurrentUtcDateTime + this.Settings.Scaled(polling.Timeout), polling.First, 0);
+
         /// <summary>
         /// The webhook's approval event races polling; whichever sees the approval first wins. Polls back off (e.g. 1 min
         /// doubling to 30 min) on durable timers, and every <see cref="PollsPerExecution"/> polls the instance continues as
@@ -356,7 +359,7 @@ public sealed class OnboardCustomerOrchestrator : TaskOrchestrator<OnboardingInp
             }
 
             Polling polling = this.Settings.Approval;
-            WaitState wait = this.progress.Wait ?? new WaitState(context.CurrentUtcDateTime + this.Settings.Scaled(polling.Timeout), polling.First, 0);
+            WaitState wait = this.progress.Wait ?? this.NewWait(polling);
             context.SetCustomStatus(new OnboardingCustomStatus(this.step, OnboardingStatus.WaitingForCustomer, WaitingFor: "customer approval", DeadlineUtc: wait.DeadlineUtc));
             for (int round = 0; round < PollsPerExecution; round++)
             {
