@@ -99,14 +99,18 @@ public sealed class AccessAssignmentTests(SimulatorTestBed bed) : IClassFixture<
     }
 
     [Fact]
-    public async Task Assignments_are_listed_with_a_status_filter()
+    public async Task A_status_filter_keeps_only_assignments_in_that_status()
     {
         DelegatedAdminRelationship active = await Gdap.ActiveRelationshipAsync(bed, SimulatorTestBed.Fabrikam);
         Group group = await Gdap.SecurityGroupAsync(bed, $"List {Guid.NewGuid():N}");
-        await bed.PartnerGraph.Relationships(active.Id!).AccessAssignments.PostAsync(Gdap.Assignment(group.Id!, SimulatorTestBed.Exchange));
+        DelegatedAdminAccessAssignment created = (await bed.PartnerGraph.Relationships(active.Id!).AccessAssignments.PostAsync(Gdap.Assignment(group.Id!, SimulatorTestBed.Exchange)))!;
+        // Active is where an assignment stays, so the filters below cannot race its pending → active transition.
+        await SimulatorTestBed.EventuallyAsync(async () => (await bed.PartnerGraph.Relationships(active.Id!).AccessAssignments[created.Id].GetAsync())!.Status, s => s == DelegatedAdminAccessAssignmentStatus.Active);
 
-        DelegatedAdminAccessAssignmentCollectionResponse pending = (await bed.PartnerGraph.Relationships(active.Id!).AccessAssignments.GetAsync(r => r.QueryParameters.Filter = "status eq 'pending'"))!;
+        DelegatedAdminAccessAssignmentCollectionResponse activeOnes = (await bed.PartnerGraph.Relationships(active.Id!).AccessAssignments.GetAsync(r => r.QueryParameters.Filter = "status eq 'active'"))!;
+        DelegatedAdminAccessAssignmentCollectionResponse pendingOnes = (await bed.PartnerGraph.Relationships(active.Id!).AccessAssignments.GetAsync(r => r.QueryParameters.Filter = "status eq 'pending'"))!;
 
-        Assert.Single(pending.Value!);
+        Assert.Equal([created.Id], activeOnes.Value!.Select(a => a.Id));
+        Assert.Empty(pendingOnes.Value!);
     }
 }

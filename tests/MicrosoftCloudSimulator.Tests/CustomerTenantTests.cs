@@ -11,12 +11,13 @@ public sealed class CustomerTenantTests : OwnSimulator
     [Fact]
     public async Task Gdap_roles_reach_the_customer_only_after_the_propagation_delay()
     {
-        await this.Bed.SimAsync(HttpMethod.Post, "faults", new { propagationDelay = "00:00:01" });
+        // Simulated time: however slowly this machine grants the roles, the early calls fall inside the hour.
+        await this.Bed.SimAsync(HttpMethod.Post, "faults", new { propagationDelay = "01:00:00" });
 
         await Gdap.GrantServiceAccountAsync(this.Bed, SimulatorTestBed.Tailspin, Gdap.ApplicationAdministrator, Gdap.PrivilegedRoleAdministrator);
         string early = await this.Bed.TrySignInAsync(SimulatorTestBed.Tailspin);
         HttpResponseMessage earlyConsent = await Gdap.ConsentAsync(this.Bed, SimulatorTestBed.Tailspin);
-        await Task.Delay(1100);
+        await this.Bed.SimAsync(HttpMethod.Post, "time/advance", new { by = "01:00:00" });
         HttpResponseMessage laterConsent = await Gdap.ConsentAsync(this.Bed, SimulatorTestBed.Tailspin);
         string later = await this.Bed.TrySignInAsync(SimulatorTestBed.Tailspin);
 

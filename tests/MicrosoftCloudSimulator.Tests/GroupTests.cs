@@ -112,12 +112,13 @@ public sealed class ReplicationDelayTests : OwnSimulator
     [Fact]
     public async Task A_new_group_is_404_until_it_has_replicated()
     {
-        await this.Bed.SimAsync(HttpMethod.Post, "faults", new { replicationDelay = "00:00:00.500" });
+        // Simulated time, not real time: a loaded machine must not let the group replicate before the early reads.
+        await this.Bed.SimAsync(HttpMethod.Post, "faults", new { replicationDelay = "00:00:30" });
         Group created = (await this.Bed.PartnerGraph.Groups.PostAsync(new Group { DisplayName = "Fresh", MailNickname = "Fresh", MailEnabled = false, SecurityEnabled = true }))!;
 
         ODataError early = await Assert.ThrowsAsync<ODataError>(() => this.Bed.PartnerGraph.Groups[created.Id].GetAsync());
         ODataError earlyMember = await Assert.ThrowsAsync<ODataError>(() => this.Bed.PartnerGraph.Groups[created.Id].Members.Ref.PostAsync(new ReferenceCreate { OdataId = $"https://graph.microsoft.com/v1.0/directoryObjects/{SimulatorTestBed.ServiceAccountId}" }));
-        await Task.Delay(600);
+        await this.Bed.SimAsync(HttpMethod.Post, "time/advance", new { by = "00:00:30" });
         Group? later = await this.Bed.PartnerGraph.Groups[created.Id].GetAsync();
 
         Assert.Equal((404, "Request_ResourceNotFound"), (early.ResponseStatusCode, early.Error!.Code));
