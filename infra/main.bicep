@@ -23,6 +23,9 @@ param appClientId string = ''
 @description('User principal name of the partner\'s service account (MFA enforced, in AdminAgents).')
 param serviceAccountUserPrincipalName string = ''
 
+@description('Set true once the service account\'s refresh token is stored in Key Vault (infra/README.md, "After deployment"): the app identity then gets write access to that one secret, to keep rotated tokens.')
+param refreshTokenSecretStored bool = false
+
 @description('Integrate the Functions app with a new virtual network (outbound traffic through it).')
 param vnetEnabled bool = false
 
@@ -63,6 +66,7 @@ module app 'modules/app.bicep' = {
     appClientId: appClientId
     serviceAccountUserPrincipalName: serviceAccountUserPrincipalName
     vnetEnabled: vnetEnabled
+    refreshTokenSecretStored: refreshTokenSecretStored
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
   }

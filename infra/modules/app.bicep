@@ -23,6 +23,9 @@ param serviceAccountUserPrincipalName string
 @description('Integrate the app with a new virtual network.')
 param vnetEnabled bool
 
+@description('Whether the service account\'s refresh-token secret has been stored in Key Vault (see infra/README.md).')
+param refreshTokenSecretStored bool
+
 @description('Most Flex Consumption instances.')
 param maximumInstanceCount int
 
@@ -31,6 +34,7 @@ param instanceMemoryMB int
 
 var taskHubName = 'bundlehub${resourceToken}'
 var eventsTopicName = 'onboarding-events'
+var refreshTokenSecretName = 'service-account-refresh-token'
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
   name: 'id-bundlefunctions-${resourceToken}'
@@ -84,8 +88,12 @@ module network 'network.bicep' = if (vnetEnabled) {
   }
 }
 
+// After the roles: the app's first start reads storage, the vault and the topic with them, and would meet a 403 before.
 module functionApp 'functionapp.bicep' = {
   name: 'functionapp'
+  dependsOn: [
+    roles
+  ]
   params: {
     location: location
     tags: tags
@@ -105,6 +113,7 @@ module functionApp 'functionapp.bicep' = {
     serviceAccountUserPrincipalName: serviceAccountUserPrincipalName
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
     taskHubName: taskHubName
+    refreshTokenSecretName: refreshTokenSecretName
     subnetId: vnetEnabled ? network!.outputs.appSubnetId : ''
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
@@ -122,6 +131,8 @@ module roles 'roles.bicep' = {
     keyVaultName: keyVault.outputs.name
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     credentialAdminPrincipalId: credentialAdminPrincipalId
+    refreshTokenSecretName: refreshTokenSecretName
+    refreshTokenSecretStored: refreshTokenSecretStored
   }
 }
 

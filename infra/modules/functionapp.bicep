@@ -63,9 +63,11 @@ param maximumInstanceCount int
 @description('Memory of one instance, in MB.')
 param instanceMemoryMB int
 
-// Names of the Key Vault secrets an operator stores after deployment (infra/README.md, "After deployment").
+@description('Name of the Key Vault secret that keeps the service account\'s refresh token.')
+param refreshTokenSecretName string
+
+// Name of the Key Vault secret with the app credential an operator stores after deployment (infra/README.md, "After deployment").
 var appSecretName = 'microsoft-cloud-app-secret'
-var refreshTokenSecretName = 'service-account-refresh-token'
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: 'plan-bundlefunctions-${resourceToken}'
@@ -111,6 +113,14 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       scaleAndConcurrency: {
         maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: instanceMemoryMB
+        // One instance of the Durable group always warm, as Microsoft recommends for Durable Functions on Flex Consumption:
+        // orchestrations and timers then never wait for a cold start (learn.microsoft.com/azure/azure-functions/flex-consumption-plan).
+        alwaysReady: [
+          {
+            name: 'durable'
+            instanceCount: 1
+          }
+        ]
       }
       runtime: {
         name: 'dotnet-isolated'

@@ -23,11 +23,18 @@ param applicationInsightsName string
 @description('Object ID that may store the app credential; empty for none.')
 param credentialAdminPrincipalId string
 
+@description('Name of the Key Vault secret that keeps the service account\'s rotating refresh token.')
+param refreshTokenSecretName string
+
+@description('Whether that secret exists yet (it is stored after the first deployment): only then can a role be scoped to it.')
+param refreshTokenSecretStored bool
+
 // Built-in role definition IDs.
 var storageBlobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
 var storageQueueDataContributor = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
 var storageTableDataContributor = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
 var serviceBusDataSender = '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39'
+var keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'
 var keyVaultSecretsOfficer = 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
 var monitoringMetricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
 
@@ -91,11 +98,27 @@ resource topicSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
-// Read the app credential and write each rotated service-account refresh token as a new secret version (a role on one
-// secret would need the secret to exist at deployment, and the template creates none). The vault holds only this app's secrets.
-resource secretsWriter 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(vault.id, principalId, keyVaultSecretsOfficer)
+// Read the app credential and the refresh token (Key Vault references and the newest token version): read only, on the vault.
+resource secretsReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, principalId, keyVaultSecretsUser)
   scope: vault
+  properties: {
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUser)
+  }
+}
+
+resource refreshTokenSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' existing = {
+  parent: vault
+  name: refreshTokenSecretName
+}
+
+// Write each rotated service-account refresh token as a new version: on that one secret only. A role can be scoped to a
+// secret only once it exists, so this comes with the deployment after the operator stored it (infra/README.md).
+resource refreshTokenWriter 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (refreshTokenSecretStored) {
+  name: guid(vault.id, refreshTokenSecretName, principalId, keyVaultSecretsOfficer)
+  scope: refreshTokenSecret
   properties: {
     principalId: principalId
     principalType: 'ServicePrincipal'

@@ -13,6 +13,12 @@ public static class ApiJson
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
+    /// <summary>
+    /// How request bodies are read: as responses are written, and a field the endpoint does not know is an error — a typo such
+    /// as <c>dry_run</c> must be refused, never silently ignored while the default it meant to change applies.
+    /// </summary>
+    public static JsonSerializerOptions RequestOptions { get; } = new(Options) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
+
     /// <summary>A JSON response with the API's options.</summary>
     public static IResult Json(object value, int status = StatusCodes.Status200OK) => Results.Json(value, Options, statusCode: status);
 

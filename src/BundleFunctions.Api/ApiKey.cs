@@ -4,7 +4,10 @@ using Microsoft.AspNetCore.Http;
 
 namespace BundleFunctions.Api;
 
-/// <summary>The LocalHost's stand-in for Functions keys: <c>x-functions-key</c> (or <c>?code=</c>), compared in constant time.</summary>
+/// <summary>
+/// The LocalHost's stand-in for Functions keys: the <c>x-functions-key</c> header only, compared in constant time. Never
+/// <c>?code=</c>: a key in a URL ends up in logs, browser history and proxies.
+/// </summary>
 public static class ApiKey
 {
     /// <summary>Whether the request carries the expected key. No key configured means no request is let in.</summary>
@@ -16,7 +19,7 @@ public static class ApiKey
             return false;
         }
 
-        string presented = request.Headers["x-functions-key"].FirstOrDefault() ?? request.Query["code"].FirstOrDefault() ?? string.Empty;
+        string presented = request.Headers["x-functions-key"].FirstOrDefault() ?? string.Empty;
         return CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(presented)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
     }
 }

@@ -17,8 +17,17 @@ public sealed class ApiOptions
     /// <summary>Hosts Partner Center may serve its signing certificate from (https only).</summary>
     public List<string> WebhookCertificateHosts { get; set; } = ["3psostorageacct.blob.core.windows.net"];
 
-    /// <summary>What the signing certificate's issuer must contain.</summary>
-    public string WebhookCertificateIssuer { get; set; } = "O=Microsoft Corporation";
+    /// <summary>Development only: trust exactly this signing certificate (the simulator's) instead of the system's roots.</summary>
+    public string? WebhookTrustAnchorThumbprint { get; set; }
+
+    /// <summary>The organization (O) the signing certificate's issuer must name, compared exactly (Partner Center: Microsoft's).</summary>
+    public string WebhookCertificateIssuerOrganization { get; set; } = "Microsoft Corporation";
+
+    /// <summary>
+    /// How often a certificate URL never seen to give a trusted certificate may be fetched: forged deliveries naming new URLs on
+    /// an allowed host cannot make the receiver download more than one certificate per interval.
+    /// </summary>
+    public TimeSpan WebhookNewCertificateUrlInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>The suggested wait between status polls, in seconds (<c>Retry-After</c> of a 202).</summary>
     public int RetryAfterSeconds { get; set; } = 5;

@@ -1,5 +1,7 @@
 using BundleFunctions.Infrastructure.MicrosoftCloud;
+using BundleFunctions.Infrastructure.Settings;
 using BundleFunctions.Onboarding;
+using BundleFunctions.Ports;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -11,22 +13,35 @@ namespace BundleFunctions.Api;
 /// <summary>Composition of the public surface, shared by both hosts.</summary>
 public static class ApiServices
 {
-    /// <summary>Registers the API's handlers and settings.</summary>
+    /// <summary>
+    /// Registers the API's settings and the handlers that need no Durable client. Both hosts call this; the Functions app
+    /// builds the other handlers per call from its <c>[DurableClient]</c> binding, since its Durable extension never puts a
+    /// <c>DurableTaskClient</c> in DI (Development's validation of every registration would refuse them).
+    /// </summary>
     public static IServiceCollection AddBundleApi(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        ApiOptions api = configuration.GetSection(ApiOptions.Section).Get<ApiOptions>() ?? new();
-        MicrosoftCloudOptions cloud = configuration.GetSection(MicrosoftCloudOptions.Section).Get<MicrosoftCloudOptions>() ?? new();
+        ApiOptions api = SettingsSection.Read<ApiOptions>(configuration, ApiOptions.Section);
+        MicrosoftCloudOptions cloud = SettingsSection.Read<MicrosoftCloudOptions>(configuration, MicrosoftCloudOptions.Section);
         services.AddSingleton(api);
-        services.AddSingleton(configuration.GetSection(WorkflowOptions.Section).Get<WorkflowOptions>() ?? new());
+        services.AddSingleton(SettingsSection.Read<WorkflowOptions>(configuration, WorkflowOptions.Section));
         services.AddSingleton(new PartnerTenant(cloud.PartnerTenantId));
-        services.AddSingleton(_ => new WebhookCertificates(
-            new HttpClient(new MicrosoftCloudConnection(cloud).CreateHandler()) { Timeout = TimeSpan.FromSeconds(10) },
-            configuration[$"{ApiOptions.Section}:WebhookTrustAnchorThumbprint"]));
-        services.AddSingleton<OnboardingApi>();
+        services.AddSingleton(sp => new WebhookCertificates(
+            MicrosoftCloudConnection.CreateHandler(cloud.PinnedCertificateThumbprint),
+            api.WebhookTrustAnchorThumbprint,
+            api.WebhookCertificateIssuerOrganization,
+            api.WebhookNewCertificateUrlInterval,
+            sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<GlobalAdministratorRemovalApi>();
+        services.AddSingleton(SettingsSection.Read<JobOptions>(configuration, JobOptions.Section));
+        return services;
+    }
+
+    /// <summary>Registers the handlers that take a <c>DurableTaskClient</c> from DI: for a host that registers one (the LocalHost).</summary>
+    public static IServiceCollection AddBundleApiHandlers(this IServiceCollection services)
+    {
+        services.AddSingleton<OnboardingApi>();
         services.AddSingleton<PartnerCenterWebhook>();
-        services.AddSingleton(configuration.GetSection(JobOptions.Section).Get<JobOptions>() ?? new());
         services.AddSingleton<ScheduledJobs>();
         return services;
     }
@@ -48,7 +63,7 @@ public static class ApiServices
         keyed.MapPost("/relationships/remove-global-administrator", (HttpRequest r, GlobalAdministratorRemovalApi a) => a.RemoveAsync(r));
         keyed.MapPost("/webhooks/partner-center/registration", (HttpRequest r, IServiceProvider services) => WebhookRegistrationApi.RegisterAsync(r, services));
         app.MapPost("/api/webhooks/partner-center", (HttpRequest r, PartnerCenterWebhook w) => w.ReceiveAsync(r));
-        app.MapGet("/api/health", () => ApiJson.Json(new { status = "ok" }));
+        app.MapGet("/api/health", (DeploymentHealth health) => HealthReport.Of(health));
         app.MapGet("/api/openapi.json", () => ApiJson.Json(OpenApiDocument.Value));
         return app;
     }

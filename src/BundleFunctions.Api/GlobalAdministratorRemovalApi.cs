@@ -8,8 +8,11 @@ namespace BundleFunctions.Api;
 /// <summary>
 /// <c>POST /api/relationships/remove-global-administrator</c>: takes Global Administrator out of active relationships in
 /// bulk, keeping their other roles — what Partner Center offers only by hand, 25 at a time, and what blocks auto-extend.
-/// Body <c>{"relationshipIds": [...], "dryRun": true}</c>: without IDs, every active relationship that includes Global
-/// Administrator; a dry run lists what would change and changes nothing. Onboarded customers get an audit line.
+/// The removal cannot be undone (roles cannot be added to an active relationship), so nothing is removed by accident: a
+/// request is a dry run unless it says <c>"dryRun": false</c>, names its targets (<c>relationshipIds</c>, at most
+/// <see cref="MaxRelationshipIds"/>) or asks for every active relationship with Global Administrator with
+/// <c>"all": true</c> — never both, never neither — and a field this endpoint does not take is refused. Onboarded
+/// customers get an audit line.
 /// </summary>
 /// <param name="relationships">The partner's GDAP relationships.</param>
 /// <param name="store">The onboarding store (for the audit lines).</param>
@@ -18,6 +21,9 @@ namespace BundleFunctions.Api;
 /// <param name="time">The clock.</param>
 public sealed class GlobalAdministratorRemovalApi(IGdapRelationships relationships, IOnboardingStore store, ApiOptions api, PartnerTenant partner, TimeProvider time)
 {
+    /// <summary>The most relationships one request may name.</summary>
+    public const int MaxRelationshipIds = 100;
+
     /// <summary>The handler.</summary>
     public async Task<IResult> RemoveAsync(HttpRequest request)
     {
@@ -28,10 +34,35 @@ public sealed class GlobalAdministratorRemovalApi(IGdapRelationships relationshi
             return bad;
         }
 
-        string[] malformed = [.. (body!.RelationshipIds ?? []).Where(id => !RelationshipId.TryParse(id, out _)).Select(id => $"'{id}' is not a GDAP relationship ID.")];
-        if (malformed.Length > 0)
+        Dictionary<string, string[]> errors = [];
+        RemovalBody asked = body!;
+        switch (asked)
         {
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["relationshipIds"] = malformed }, title: "Nothing was changed.");
+            case { RelationshipIds: not null, All: true }:
+                errors["all"] = ["Name the relationshipIds or send \"all\": true, not both."];
+                break;
+            case { RelationshipIds: null, All: not true }:
+                errors["relationshipIds"] = ["Name the relationships (relationshipIds), or send \"all\": true for every active relationship that includes Global Administrator."];
+                break;
+            case { RelationshipIds.Count: 0 }:
+                errors["relationshipIds"] = ["The list is empty: name at least one relationship."];
+                break;
+            case { RelationshipIds: { Count: > MaxRelationshipIds } tooMany }:
+                errors["relationshipIds"] = [$"At most {MaxRelationshipIds} relationships per request; {tooMany.Count} were named."];
+                break;
+            case { RelationshipIds: { } ids }:
+                string[] malformed = [.. ids.Where(id => !RelationshipId.TryParse(id, out _)).Select(id => $"'{id}' is not a GDAP relationship ID.")];
+                if (malformed.Length > 0)
+                {
+                    errors["relationshipIds"] = malformed;
+                }
+
+                break;
+        }
+
+        if (errors.Count > 0)
+        {
+            return Results.ValidationProblem(errors, title: "Nothing was changed.");
         }
 
         CancellationToken cancellationToken = request.HttpContext.RequestAborted;
@@ -45,10 +76,10 @@ public sealed class GlobalAdministratorRemovalApi(IGdapRelationships relationshi
             return ApiJson.Problem(502, "The relationships could not be listed; nothing was changed.", refused.Message);
         }
 
-        bool dryRun = body.DryRun ?? false;
+        bool dryRun = asked.DryRun ?? true;
         string actor = OnboardingApi.RequestedBy(request);
         List<RemovalResult> results = [];
-        IEnumerable<(string Id, RelationshipSnapshot? Found)> targets = body.RelationshipIds is { Count: > 0 } named
+        IEnumerable<(string Id, RelationshipSnapshot? Found)> targets = asked.RelationshipIds is { } named
             ? named.Distinct().Select(id => (id, all.FirstOrDefault(r => r.Id == id)))
             : all.Where(r => r.Status == RelationshipStatus.Active && IncludesGlobalAdministrator(r)).Select(r => (r.Id, (RelationshipSnapshot?)r));
         foreach ((string id, RelationshipSnapshot? found) in targets)
@@ -103,9 +134,10 @@ public sealed class GlobalAdministratorRemovalApi(IGdapRelationships relationshi
     static bool IncludesGlobalAdministrator(RelationshipSnapshot relationship) => relationship.RoleTemplateIds.Contains(RoleCatalog.GlobalAdministrator.TemplateId);
 
     /// <summary>The request body.</summary>
-    /// <param name="RelationshipIds">The relationships to change; all active ones with Global Administrator when empty.</param>
-    /// <param name="DryRun">List what would change, change nothing.</param>
-    public sealed record RemovalBody(IReadOnlyList<string>? RelationshipIds = null, bool? DryRun = null);
+    /// <param name="RelationshipIds">The relationships to change.</param>
+    /// <param name="All">Instead of naming them: every active relationship that includes Global Administrator.</param>
+    /// <param name="DryRun">List what would change and change nothing; true unless false is sent.</param>
+    public sealed record RemovalBody(IReadOnlyList<string>? RelationshipIds = null, bool? All = null, bool? DryRun = null);
 
     /// <summary>What happened to one relationship.</summary>
     /// <param name="RelationshipId">The relationship.</param>

@@ -257,8 +257,12 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
 
         try
         {
-            T? body = JsonSerializer.Deserialize<T>(bytes, ApiJson.Options);
+            T? body = JsonSerializer.Deserialize<T>(bytes, ApiJson.RequestOptions);
             return body is null ? (null, ApiJson.Problem(400, "The request body is empty.")) : (body, null);
+        }
+        catch (JsonException unknown) when (unknown.Message.Contains("could not be mapped", StringComparison.Ordinal))
+        {
+            return (null, ApiJson.Problem(400, "The request body has a field this endpoint does not take; nothing was changed.", unknown.Message));
         }
         catch (JsonException malformed)
         {

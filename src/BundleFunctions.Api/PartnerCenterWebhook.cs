@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
@@ -18,6 +17,9 @@ namespace BundleFunctions.Api;
 /// </summary>
 public sealed class PartnerCenterWebhook(DurableTaskClient client, IOnboardingStore store, IWebhookInbox inbox, WebhookCertificates certificates, ApiOptions api, PartnerTenant partner, TimeProvider time)
 {
+    /// <summary>How long one delivery's claim on an event keeps a concurrent delivery of it away.</summary>
+    static readonly TimeSpan ClaimTimeout = TimeSpan.FromMinutes(1);
+
     /// <summary>Receives one delivery.</summary>
     public async Task<IResult> ReceiveAsync(HttpRequest request)
     {
@@ -46,11 +48,15 @@ public sealed class PartnerCenterWebhook(DurableTaskClient client, IOnboardingSt
         string eventName = payload?["EventName"]?.GetValue<string>() ?? string.Empty;
         string resourceUri = payload?["ResourceUri"]?.GetValue<string>() ?? string.Empty;
         string key = Convert.ToHexString(SHA256.HashData(body));
-        if (!await inbox.TryRecordAsync(partner.Id, key, eventName, resourceUri, time.GetUtcNow(), default))
+        switch (await inbox.ClaimAsync(partner.Id, key, eventName, resourceUri, time.GetUtcNow(), ClaimTimeout, default))
         {
-            return ApiJson.Json(new { status = "duplicate" });
+            case InboxClaim.Handled:
+                return ApiJson.Json(new { status = "duplicate" });
+            case InboxClaim.InProgress:
+                return ApiJson.Problem(503, "This event is being handled by another delivery; Partner Center will deliver it again.");
         }
 
+        // Should routing fail, the row stays "received": the next delivery (Partner Center retries a non-2xx) handles it again.
         string outcome = await this.RouteAsync(eventName, resourceUri);
         await inbox.MarkAsync(partner.Id, key, outcome, default);
         return ApiJson.Json(new { status = outcome });
@@ -94,7 +100,7 @@ public sealed class PartnerCenterWebhook(DurableTaskClient client, IOnboardingSt
         }
     }
 
-    /// <summary>Null when the delivery is authentic, else why not.</summary>
+    /// <summary>Null when the delivery is authentic, else why not. Everything that can be checked without a download is checked first.</summary>
     async Task<string?> VerifyAsync(HttpRequest request, byte[] body)
     {
         string? header = request.Headers.Authorization.FirstOrDefault() is { } auth && auth.StartsWith("Signature ", StringComparison.Ordinal)
@@ -110,37 +116,26 @@ public sealed class PartnerCenterWebhook(DurableTaskClient client, IOnboardingSt
             return "X-MS-Signature-Algorithm must be rsa-sha256.";
         }
 
-        if (!Uri.TryCreate(request.Headers["X-MS-Certificate-Url"].FirstOrDefault(), UriKind.Absolute, out Uri? certificateUrl)
-            || certificateUrl.Scheme != Uri.UriSchemeHttps
-            || !api.WebhookCertificateHosts.Contains(certificateUrl.Authority, StringComparer.OrdinalIgnoreCase) && !api.WebhookCertificateHosts.Contains(certificateUrl.Host, StringComparer.OrdinalIgnoreCase)
-            || !certificateUrl.AbsolutePath.EndsWith(".cer", StringComparison.OrdinalIgnoreCase))
+        // An RSA signature is as long as its key: 2048 to 8192 bits.
+        byte[] signature = new byte[1024];
+        if (!Convert.TryFromBase64String(header["Signature ".Length..].Trim(), signature, out int length) || length is < 256 or > 1024)
         {
-            return "X-MS-Certificate-Url is not an https .cer URL on an allowed host.";
+            return "The signature is not a base64 RSA signature.";
         }
 
-        X509Certificate2? certificate = await certificates.GetAsync(certificateUrl);
+        if (CertificateUrl.Check(request.Headers["X-MS-Certificate-Url"].FirstOrDefault(), api.WebhookCertificateHosts, out string? badUrl) is not { } certificateUrl)
+        {
+            return badUrl;
+        }
+
+        (X509Certificate2? certificate, string? untrusted) = await certificates.GetTrustedAsync(certificateUrl, request.HttpContext.RequestAborted);
         if (certificate is null)
         {
-            return "The signing certificate could not be fetched.";
-        }
-
-        if (!certificate.Issuer.Contains(api.WebhookCertificateIssuer, StringComparison.Ordinal) || !certificates.IsTrusted(certificate))
-        {
-            return "The signing certificate is not issued by the expected authority.";
-        }
-
-        byte[] signature;
-        try
-        {
-            signature = Convert.FromBase64String(header["Signature ".Length..].Trim());
-        }
-        catch (FormatException)
-        {
-            return "The signature is not base64.";
+            return untrusted;
         }
 
         using RSA? key = certificate.GetRSAPublicKey();
-        return key?.VerifyData(body, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1) == true ? null : "The signature does not match the body.";
+        return key?.VerifyData(body, signature.AsSpan(0, length), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1) == true ? null : "The signature does not match the body.";
     }
 
     static string? RelationshipOf(string resourceUri)
@@ -148,52 +143,5 @@ public sealed class PartnerCenterWebhook(DurableTaskClient client, IOnboardingSt
         string[] segments = Uri.TryCreate(resourceUri, UriKind.Absolute, out Uri? uri) ? uri.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries) : [];
         int at = Array.FindIndex(segments, s => s.Equals("granularAdminRelationships", StringComparison.OrdinalIgnoreCase));
         return at >= 0 && at + 1 < segments.Length && Gdap.RelationshipId.TryParse(segments[at + 1], out Gdap.RelationshipId id) ? id.Value : null;
-    }
-}
-
-/// <summary>Partner Center's signing certificates: fetched once per URL (cached for an hour) and checked against the trust anchor.</summary>
-/// <param name="http">Fetches certificates.</param>
-/// <param name="trustAnchorThumbprint">When set, only this certificate (or one chaining to it) is trusted; else the system's roots.</param>
-public sealed class WebhookCertificates(HttpClient http, string? trustAnchorThumbprint)
-{
-    readonly ConcurrentDictionary<Uri, (X509Certificate2 Certificate, DateTimeOffset Until)> cache = new();
-
-    /// <summary>The certificate at <paramref name="url"/>, or null when it cannot be fetched or read.</summary>
-    public async Task<X509Certificate2?> GetAsync(Uri url)
-    {
-        if (this.cache.TryGetValue(url, out (X509Certificate2 Certificate, DateTimeOffset Until) hit) && hit.Until > DateTimeOffset.UtcNow)
-        {
-            return hit.Certificate;
-        }
-
-        try
-        {
-            X509Certificate2 certificate = X509CertificateLoader.LoadCertificate(await http.GetByteArrayAsync(url));
-            this.cache[url] = (certificate, DateTimeOffset.UtcNow.AddHours(1));
-            return certificate;
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or CryptographicException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>Whether the certificate is valid now and chains to the trust anchor (or the system's roots).</summary>
-    public bool IsTrusted(X509Certificate2 certificate)
-    {
-        ArgumentNullException.ThrowIfNull(certificate);
-        if (DateTime.UtcNow < certificate.NotBefore.ToUniversalTime() || DateTime.UtcNow > certificate.NotAfter.ToUniversalTime())
-        {
-            return false;
-        }
-
-        if (trustAnchorThumbprint is { Length: > 0 } anchor)
-        {
-            return string.Equals(certificate.Thumbprint, anchor, StringComparison.OrdinalIgnoreCase);
-        }
-
-        using X509Chain chain = new();
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.Online;
-        return chain.Build(certificate);
     }
 }

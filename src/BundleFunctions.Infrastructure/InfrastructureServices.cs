@@ -4,6 +4,7 @@ using Azure.Messaging.ServiceBus;
 using Azure.Storage.Queues;
 using BundleFunctions.Infrastructure.Events;
 using BundleFunctions.Infrastructure.MicrosoftCloud;
+using BundleFunctions.Infrastructure.Settings;
 using BundleFunctions.Infrastructure.Storage;
 using BundleFunctions.Ports;
 using Microsoft.Extensions.Configuration;
@@ -38,15 +39,18 @@ public static class InfrastructureServices
         services.AddSingleton<ILeases>(sp => new TableLeases(sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<TimeProvider>(), tableName: prefix + TableLeases.DefaultTableName));
         services.AddSingleton(_ => CreateEventPublisher(configuration));
         services.AddSingleton(sp => new OutboxDispatcher(sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<IEventPublisher>(), prefix + TableOnboardingStore.DefaultTableName));
-        MicrosoftCloudOptions? cloud = configuration.GetSection(MicrosoftCloudOptions.Section).Get<MicrosoftCloudOptions>();
-        if (cloud is { ClientId: var clientId } && clientId != Guid.Empty)
+        MicrosoftCloudOptions cloud = SettingsSection.Read<MicrosoftCloudOptions>(configuration, MicrosoftCloudOptions.Section);
+        string? problem = cloud.ConnectionProblem();
+        services.AddSingleton(new DeploymentHealth(problem, SettingsSection.UnresolvedKeyVaultReferences(configuration)));
+        if (problem is null)
         {
             services.AddMicrosoftCloud(cloud);
         }
         else
         {
-            // Without a connection every Microsoft-facing step fails at once with a message naming the settings to add.
-            services.AddSingleton<MicrosoftCloudNotConfigured>();
+            // Without a usable connection every Microsoft-facing step fails at once with a message naming the settings to fix;
+            // the rest of the app (API, status, webhooks) still starts, and /api/health names the problem.
+            services.AddSingleton(new MicrosoftCloudNotConfigured(problem));
             services.AddSingleton<IPartnerDirectory>(sp => sp.GetRequiredService<MicrosoftCloudNotConfigured>());
             services.AddSingleton<IGdapRelationships>(sp => sp.GetRequiredService<MicrosoftCloudNotConfigured>());
             services.AddSingleton<ICustomerAccess>(sp => sp.GetRequiredService<MicrosoftCloudNotConfigured>());

@@ -9,7 +9,7 @@ builder.Configuration.AddFunctionsLocalSettings().AddEnvironmentVariables();
 builder.WebHost.ListenOnLoopback(builder.Configuration);
 builder.Services.AddBundleInfrastructure(builder.Configuration);
 builder.Services.AddDurableSidecar(builder.Configuration, tasks => tasks.AddBundleWorkflows());
-builder.Services.AddBundleApi(builder.Configuration);
+builder.Services.AddBundleApi(builder.Configuration).AddBundleApiHandlers();
 builder.Services.AddHostedService<BundleFunctions.LocalHost.Events.OutboxPump>();
 builder.Services.AddHostedService<BundleFunctions.LocalHost.Events.JobScheduler>();
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = (builder.Configuration.GetSection(LocalHostOptions.Section).Get<LocalHostOptions>() ?? new()).ShutdownTimeout);

@@ -11,6 +11,7 @@ public sealed partial class TemplateTests
         ["Storage Queue Data Contributor"] = "974c5e8b-45b9-4653-ba55-5f855dd0fb88",
         ["Storage Table Data Contributor"] = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3",
         ["Azure Service Bus Data Sender"] = "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39",
+        ["Key Vault Secrets User"] = "4633458b-17de-408a-b874-0445c86b69e6",
         ["Key Vault Secrets Officer"] = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
         ["Monitoring Metrics Publisher"] = "3913510d-42f4-4e42-8a64-420c390055eb",
     };
@@ -85,16 +86,46 @@ public sealed partial class TemplateTests
         Assert.All(AppSettings.Values, value => Assert.DoesNotMatch(CredentialPattern(), value));
     }
 
-    [Theory]
-    [InlineData("MicrosoftCloud__ClientSecret", "appSecretName", "microsoft-cloud-app-secret")]
-    [InlineData("MicrosoftCloud__ServiceAccountRefreshToken", "refreshTokenSecretName", "service-account-refresh-token")]
-    public void A_microsoft_cloud_secret_is_a_key_vault_reference_resolved_by_the_app_identity(string setting, string variable, string secretName)
+    [Fact]
+    public void The_app_credential_is_a_key_vault_reference_resolved_by_the_app_identity()
     {
-        JsonObject module = Bicep.Descendants(Bicep.Template).Single(o => o["variables"]?[variable] is not null);
+        JsonObject module = Bicep.Descendants(Bicep.Template).Single(o => o["variables"]?["appSecretName"] is not null);
 
-        Assert.Equal($"[format('@Microsoft.KeyVault(SecretUri={{0}}secrets/{{1}})', parameters('keyVaultUri'), variables('{variable}'))]", AppSettings[setting]);
-        Assert.Equal(secretName, module["variables"]![variable]!.GetValue<string>());
+        Assert.Equal("[format('@Microsoft.KeyVault(SecretUri={0}secrets/{1})', parameters('keyVaultUri'), variables('appSecretName'))]", AppSettings["MicrosoftCloud__ClientSecret"]);
+        Assert.Equal("microsoft-cloud-app-secret", module["variables"]!["appSecretName"]!.GetValue<string>());
         Assert.Equal("[parameters('identityId')]", FunctionApp["properties"]!["keyVaultReferenceIdentity"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void The_refresh_token_is_a_key_vault_reference_to_the_secret_the_app_keeps_rotating()
+    {
+        JsonObject app = Bicep.Descendants(Bicep.Template).Single(o => o["variables"]?["refreshTokenSecretName"] is not null);
+
+        Assert.Equal("[format('@Microsoft.KeyVault(SecretUri={0}secrets/{1})', parameters('keyVaultUri'), parameters('refreshTokenSecretName'))]", AppSettings["MicrosoftCloud__ServiceAccountRefreshToken"]);
+        Assert.Equal("[format('{0}secrets/{1}', parameters('keyVaultUri'), parameters('refreshTokenSecretName'))]", AppSettings["MicrosoftCloud__ServiceAccountRefreshTokenSecretUri"]);
+        Assert.Equal("service-account-refresh-token", app["variables"]!["refreshTokenSecretName"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void The_app_identity_reads_the_vault_and_may_write_only_the_refresh_token_secret_once_it_is_stored()
+    {
+        JsonObject[] app = [.. Bicep.Resources("Microsoft.Authorization/roleAssignments").Where(r => r["properties"]!["principalId"]!.GetValue<string>() == "[parameters('principalId')]")];
+        JsonObject reader = app.Single(r => r["properties"]!["roleDefinitionId"]!.GetValue<string>().Contains("keyVaultSecretsUser", StringComparison.Ordinal));
+        JsonObject writer = app.Single(r => r["properties"]!["roleDefinitionId"]!.GetValue<string>().Contains("keyVaultSecretsOfficer", StringComparison.Ordinal));
+
+        Assert.Equal("[resourceId('Microsoft.KeyVault/vaults', parameters('keyVaultName'))]", reader["scope"]!.GetValue<string>());
+        Assert.Equal("[resourceId('Microsoft.KeyVault/vaults/secrets', parameters('keyVaultName'), parameters('refreshTokenSecretName'))]", writer["scope"]!.GetValue<string>());
+        Assert.Equal("[parameters('refreshTokenSecretStored')]", writer["condition"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void The_app_starts_after_its_role_assignments_with_one_durable_instance_always_ready()
+    {
+        JsonObject functionAppModule = Bicep.Descendants(Bicep.Template).Single(o => o["type"]?.ToString() == "Microsoft.Resources/deployments" && o["name"]?.ToString() == "functionapp");
+        JsonNode alwaysReady = Assert.Single(FunctionApp["properties"]!["functionAppConfig"]!["scaleAndConcurrency"]!["alwaysReady"]!.AsArray())!;
+
+        Assert.Contains(functionAppModule["dependsOn"]!.AsArray(), d => d!.ToString().Contains("'roles'", StringComparison.Ordinal));
+        Assert.Equal(("durable", 1), (alwaysReady["name"]!.GetValue<string>(), alwaysReady["instanceCount"]!.GetValue<int>()));
     }
 
     [Fact]

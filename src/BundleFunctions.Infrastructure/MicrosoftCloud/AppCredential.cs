@@ -36,14 +36,21 @@ public sealed class AppCredential : IDisposable
     public static AppCredential From(MicrosoftCloudOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        foreach ((string name, string? value) in new[] { ("ClientCertificate", options.ClientCertificate), ("ClientSecret", options.ClientSecret), ("ServiceAccountRefreshToken", options.ServiceAccountRefreshToken) })
+
+        // Only the credential in use is checked: an unresolved secret beside a working certificate harms nothing.
+        (string name, string? value) inUse = options.ClientCertificate is { Length: > 0 }
+            ? (nameof(MicrosoftCloudOptions.ClientCertificate), options.ClientCertificate)
+            : (nameof(MicrosoftCloudOptions.ClientSecret), options.ClientSecret);
+        if (Settings.SettingsSection.IsUnresolvedKeyVaultReference(inUse.value))
         {
             // App Service passes a Key Vault reference it could not resolve on as its own text: say so, not "invalid secret".
-            if (value?.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase) == true)
-            {
-                throw new InvalidOperationException(
-                    $"MicrosoftCloud:{name} is a Key Vault reference that did not resolve: check that the secret exists and that the app's identity holds Key Vault Secrets Officer on the vault, then restart the app.");
-            }
+            throw new InvalidOperationException(UnresolvedMessage(inUse.name));
+        }
+
+        if (string.IsNullOrEmpty(inUse.value))
+        {
+            throw new InvalidOperationException(
+                "Neither MicrosoftCloud__ClientCertificate nor MicrosoftCloud__ClientSecret is set: the app cannot sign in. Store the app's certificate (preferred) or secret in Key Vault (infra/README.md, \"After deployment\") and restart.");
         }
 
         X509Certificate2? certificate = null;
@@ -67,6 +74,12 @@ public sealed class AppCredential : IDisposable
 
         return new AppCredential(options.ClientId.ToString(), options.ClientSecret, certificate);
     }
+
+    /// <summary>What to say about a credential setting that is a Key Vault reference App Service could not resolve.</summary>
+    /// <param name="setting">The MicrosoftCloud setting's name.</param>
+    /// <returns>The cause and the fix.</returns>
+    public static string UnresolvedMessage(string setting) =>
+        $"MicrosoftCloud__{setting} is a Key Vault reference that did not resolve: store the secret it names in the vault (infra/README.md, \"After deployment\") and check that the app's identity can read it, then restart the app.";
 
     /// <summary>The app's token credential in a tenant.</summary>
     /// <param name="tenantId">The tenant whose authority issues tokens.</param>

@@ -45,7 +45,7 @@ public sealed class MicrosoftCloudConnection : IDisposable
             new HttpClient(new ResilienceHandler(this.Resilience) { InnerHandler = this.CreateHandler() }),
             this.options.AuthorityHost,
             this.app,
-            this.options.ServiceAccountRefreshToken ?? throw new InvalidOperationException("MicrosoftCloud:ServiceAccountRefreshToken is not configured."),
+            this.options.ServiceAccountRefreshToken ?? string.Empty,
             this.options.ServiceAccountRefreshTokenSecretUri is { } secretUri ? this.RefreshTokenVaultAt(secretUri) : null));
     }
 
@@ -85,10 +85,15 @@ public sealed class MicrosoftCloudConnection : IDisposable
 
     /// <summary>A transport handler with this connection's TLS trust (pinned certificate or system store).</summary>
     /// <returns>A new handler; the caller owns it.</returns>
-    public HttpMessageHandler CreateHandler()
+    public HttpMessageHandler CreateHandler() => CreateHandler(this.options.PinnedCertificateThumbprint);
+
+    /// <summary>A transport handler trusting the system store, or exactly one pinned server certificate (development).</summary>
+    /// <param name="pinnedCertificateThumbprint">The SHA-1 thumbprint to trust instead of the system store; null for the store.</param>
+    /// <returns>A new handler; the caller owns it.</returns>
+    public static SocketsHttpHandler CreateHandler(string? pinnedCertificateThumbprint)
     {
         SocketsHttpHandler handler = new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
-        if (this.options.PinnedCertificateThumbprint is { Length: > 0 } pinned)
+        if (pinnedCertificateThumbprint is { Length: > 0 } pinned)
         {
             handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
                 certificate is X509Certificate2 presented && string.Equals(presented.Thumbprint, pinned, StringComparison.OrdinalIgnoreCase);

@@ -8,43 +8,47 @@ namespace BundleFunctions.Infrastructure.MicrosoftCloud;
 /// a message that names the missing settings, instead of retrying or failing somewhere deep in an HTTP stack.
 /// The onboarding then waits, failed, for an operator to fix the configuration and retry.
 /// </summary>
-public sealed class MicrosoftCloudNotConfigured : IPartnerDirectory, IGdapRelationships, ICustomerAccess
+/// <param name="message">Why there is no connection and the fix (<see cref="MicrosoftCloudOptions.ConnectionProblem"/>).</param>
+public sealed class MicrosoftCloudNotConfigured(string message) : IPartnerDirectory, IGdapRelationships, ICustomerAccess
 {
-    /// <summary>The message every call fails with.</summary>
-    public const string Message =
+    /// <summary>What is said when no connection was configured at all.</summary>
+    public const string NoConnection =
         "No Microsoft cloud connection is configured: set the MicrosoftCloud settings (partner tenant, app ID, credential; "
         + "see local.settings.sample.json), restart, then retry the onboarding.";
 
-    /// <inheritdoc />
-    public Task<IReadOnlyList<PartnerGroup>> EnsureRoleGroupsAsync(IReadOnlyList<PartnerGroupName> names, CancellationToken cancellationToken) => throw new StepFailedException(Message);
+    /// <summary>The message every call fails with.</summary>
+    public string Message => message;
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<RelationshipSnapshot>> ListAsync(CancellationToken cancellationToken) => throw new StepFailedException(Message);
+    public Task<IReadOnlyList<PartnerGroup>> EnsureRoleGroupsAsync(IReadOnlyList<PartnerGroupName> names, CancellationToken cancellationToken) => throw new StepFailedException(message);
 
     /// <inheritdoc />
-    public Task<RelationshipSnapshot?> CreateAsync(RelationshipRequest request, CancellationToken cancellationToken) => throw new StepFailedException(Message);
+    public Task<IReadOnlyList<RelationshipSnapshot>> ListAsync(CancellationToken cancellationToken) => throw new StepFailedException(message);
 
     /// <inheritdoc />
-    public Task LockForApprovalAsync(RelationshipId relationshipId, CancellationToken cancellationToken) => throw new StepFailedException(Message);
+    public Task<RelationshipSnapshot?> CreateAsync(RelationshipRequest request, CancellationToken cancellationToken) => throw new StepFailedException(message);
 
     /// <inheritdoc />
-    public Task EnableAutoExtendAsync(RelationshipId relationshipId, CancellationToken cancellationToken) => throw new StepFailedException(Message);
+    public Task LockForApprovalAsync(RelationshipId relationshipId, CancellationToken cancellationToken) => throw new StepFailedException(message);
 
     /// <inheritdoc />
-    public Task<bool> RemoveGlobalAdministratorAsync(RelationshipId relationshipId, CancellationToken cancellationToken) => throw new StepFailedException(Message);
+    public Task EnableAutoExtendAsync(RelationshipId relationshipId, CancellationToken cancellationToken) => throw new StepFailedException(message);
 
     /// <inheritdoc />
-    public Task<RelationshipSnapshot?> GetAsync(RelationshipId relationshipId, CancellationToken cancellationToken) => throw new StepFailedException(Message);
+    public Task<bool> RemoveGlobalAdministratorAsync(RelationshipId relationshipId, CancellationToken cancellationToken) => throw new StepFailedException(message);
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<AccessAssignmentSnapshot>> ListAccessAssignmentsAsync(RelationshipId relationshipId, CancellationToken cancellationToken) => throw new StepFailedException(Message);
+    public Task<RelationshipSnapshot?> GetAsync(RelationshipId relationshipId, CancellationToken cancellationToken) => throw new StepFailedException(message);
 
     /// <inheritdoc />
-    public Task<AccessAssignmentSnapshot> CreateAccessAssignmentAsync(RelationshipId relationshipId, string groupId, Guid roleTemplateId, CancellationToken cancellationToken) => throw new StepFailedException(Message);
+    public Task<IReadOnlyList<AccessAssignmentSnapshot>> ListAccessAssignmentsAsync(RelationshipId relationshipId, CancellationToken cancellationToken) => throw new StepFailedException(message);
 
     /// <inheritdoc />
-    public Task<ConsentOutcome> EnsureConsentAsync(Guid customerTenantId, CancellationToken cancellationToken) => throw new StepFailedException(Message);
+    public Task<AccessAssignmentSnapshot> CreateAccessAssignmentAsync(RelationshipId relationshipId, string groupId, Guid roleTemplateId, CancellationToken cancellationToken) => throw new StepFailedException(message);
 
     /// <inheritdoc />
-    public Task<AccessReport> ProbeAsync(Guid customerTenantId, IReadOnlyList<Guid> requiredRoleTemplateIds, CancellationToken cancellationToken) => throw new StepFailedException(Message);
+    public Task<ConsentOutcome> EnsureConsentAsync(Guid customerTenantId, CancellationToken cancellationToken) => throw new StepFailedException(message);
+
+    /// <inheritdoc />
+    public Task<AccessReport> ProbeAsync(Guid customerTenantId, IReadOnlyList<Guid> requiredRoleTemplateIds, CancellationToken cancellationToken) => throw new StepFailedException(message);
 }

@@ -90,6 +90,35 @@ public sealed class MicrosoftCloudOptions
         return settings;
     }
 
+    /// <summary>
+    /// Null when these options make a working connection; else what is missing or unusable, by setting name, with the fix.
+    /// No app (client) ID means the product runs without a Microsoft connection on purpose (demo, API-only); the rest are
+    /// mistakes. The refresh token is not checked here: only consent and the access check need it, and they say so.
+    /// </summary>
+    /// <returns>The problem, or null.</returns>
+    public string? ConnectionProblem()
+    {
+        if (this.ClientId == Guid.Empty)
+        {
+            return MicrosoftCloudNotConfigured.NoConnection;
+        }
+
+        if (this.PartnerTenantId == Guid.Empty)
+        {
+            return "MicrosoftCloud__PartnerTenantId is not set, but MicrosoftCloud__ClientId is: set it to the partner tenant's ID (Entra admin center → Overview) and restart.";
+        }
+
+        try
+        {
+            using AppCredential credential = AppCredential.From(this);
+            return null;
+        }
+        catch (InvalidOperationException unusable)
+        {
+            return unusable.Message;
+        }
+    }
+
     /// <summary>Whether the authority is Microsoft's (instance discovery only works there).</summary>
     public bool IsMicrosoftAuthority => this.AuthorityHost.Host.EndsWith(".microsoftonline.com", StringComparison.OrdinalIgnoreCase);
 }

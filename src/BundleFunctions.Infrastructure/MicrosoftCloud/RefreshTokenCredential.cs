@@ -44,6 +44,14 @@ public sealed class ServiceAccountSession(HttpClient http, Uri authorityHost, Ap
                 this.loadedFromVault = true;
             }
 
+            if (this.currentRefreshToken.Length == 0 || Settings.SettingsSection.IsUnresolvedKeyVaultReference(this.currentRefreshToken))
+            {
+                // Checked here, at first use, and not at start-up: only consent and the access check need the service account.
+                throw new StepFailedException(this.currentRefreshToken.Length == 0
+                    ? "MicrosoftCloud__ServiceAccountRefreshToken is not set: sign the service account in once (README, \"Against a real partner tenant\"), store its refresh token in Key Vault, restart, then retry."
+                    : AppCredential.UnresolvedMessage("ServiceAccountRefreshToken"));
+            }
+
             Dictionary<string, string> form = new()
             {
                 ["grant_type"] = "refresh_token",

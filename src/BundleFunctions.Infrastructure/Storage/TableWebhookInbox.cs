@@ -10,6 +10,9 @@ public sealed class TableWebhookInbox : IWebhookInbox
     /// <summary>The default table name.</summary>
     public const string DefaultTableName = "WebhookInbox";
 
+    /// <summary>The outcome of an event recorded but not yet handled.</summary>
+    const string Received = "received";
+
     readonly TableClient table;
     readonly Lazy<Task> created;
 
@@ -24,19 +27,39 @@ public sealed class TableWebhookInbox : IWebhookInbox
     }
 
     /// <inheritdoc />
-    public async Task<bool> TryRecordAsync(Guid partnerTenantId, string key, string eventName, string resourceUri, DateTimeOffset at, CancellationToken cancellationToken)
+    public async Task<InboxClaim> ClaimAsync(Guid partnerTenantId, string key, string eventName, string resourceUri, DateTimeOffset at, TimeSpan claimTimeout, CancellationToken cancellationToken)
     {
         await this.created.Value;
+        string partition = partnerTenantId.ToString("N");
         try
         {
             await this.table.AddEntityAsync(
-                new TableEntity(partnerTenantId.ToString("N"), key) { ["EventName"] = eventName, ["ResourceUri"] = resourceUri, ["ReceivedAt"] = at, ["Outcome"] = "received" },
+                new TableEntity(partition, key) { ["EventName"] = eventName, ["ResourceUri"] = resourceUri, ["ReceivedAt"] = at, ["ClaimedAt"] = at, ["Outcome"] = Received },
                 cancellationToken);
-            return true;
+            return InboxClaim.New;
         }
-        catch (RequestFailedException duplicate) when (duplicate.Status == 409)
+        catch (RequestFailedException exists) when (exists.Status == 409)
         {
-            return false;
+            NullableResponse<TableEntity> row = await this.table.GetEntityIfExistsAsync<TableEntity>(partition, key, cancellationToken: cancellationToken);
+            if (!row.HasValue || row.Value!.GetString("Outcome") != Received)
+            {
+                return InboxClaim.Handled;
+            }
+
+            if (row.Value.GetDateTimeOffset("ClaimedAt") is { } claimed && at - claimed < claimTimeout)
+            {
+                return InboxClaim.InProgress;
+            }
+
+            try
+            {
+                await this.table.UpdateEntityAsync(new TableEntity(partition, key) { ["ClaimedAt"] = at }, row.Value.ETag, TableUpdateMode.Merge, cancellationToken);
+                return InboxClaim.Unfinished;
+            }
+            catch (RequestFailedException lost) when (lost.Status == 412)
+            {
+                return InboxClaim.InProgress;
+            }
         }
     }
 

@@ -52,8 +52,8 @@ public static class PublicApiFunctions
         RunAsync(request, WebhookRegistrationApi.RegisterAsync(request, function.InstanceServices));
 
     [Function("Health")]
-    public static Task<IActionResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request) =>
-        RunAsync(request, Task.FromResult(ApiJson.Json(new { status = "ok" })));
+    public static Task<IActionResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request, FunctionContext function) =>
+        RunAsync(request, Task.FromResult(HealthReport.Of(function.InstanceServices.GetRequiredService<BundleFunctions.Ports.DeploymentHealth>())));
 
     [Function("OpenApi")]
     public static Task<IActionResult> OpenApi([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi.json")] HttpRequest request) =>

@@ -2,27 +2,37 @@ using BundleFunctions.Api;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace BundleFunctions.Functions;
 
-/// <summary>The scheduled jobs as timer triggers; the LocalHost runs the same jobs on the same schedules.</summary>
+/// <summary>
+/// The scheduled jobs as timer triggers; the LocalHost runs the same jobs on the same schedules. A timer's return value
+/// binds to nothing, so each logs what it did instead.
+/// </summary>
 public static class ScheduledJobFunctions
 {
     [Function("ApprovalSafetyNet")]
-    public static Task<int> ApprovalSafetyNet([TimerTrigger(ScheduledJobs.ApprovalSafetyNetSchedule)] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext function) =>
-        Jobs(function, client).ApprovalSafetyNetAsync(function.CancellationToken);
+    public static Task ApprovalSafetyNet([TimerTrigger(ScheduledJobs.ApprovalSafetyNetSchedule)] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext function) =>
+        RunAsync(function, client, (jobs, ct) => jobs.ApprovalSafetyNetAsync(ct), "Approval safety net: {Count} approval(s) found by polling and raised.");
 
     [Function("ExpiryWatch")]
-    public static Task<int> ExpiryWatch([TimerTrigger(ScheduledJobs.ExpiryWatchSchedule)] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext function) =>
-        Jobs(function, client).ExpiryWatchAsync(function.CancellationToken);
+    public static Task ExpiryWatch([TimerTrigger(ScheduledJobs.ExpiryWatchSchedule)] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext function) =>
+        RunAsync(function, client, (jobs, ct) => jobs.ExpiryWatchAsync(ct), "Expiry watch: {Count} notice(s) of relationships nearing their end queued.");
 
     [Function("AccessRecheck")]
-    public static Task<int> AccessRecheck([TimerTrigger(ScheduledJobs.AccessRecheckSchedule)] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext function) =>
-        Jobs(function, client).AccessRecheckAsync(function.CancellationToken);
+    public static Task AccessRecheck([TimerTrigger(ScheduledJobs.AccessRecheckSchedule)] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext function) =>
+        RunAsync(function, client, (jobs, ct) => jobs.AccessRecheckAsync(ct), "Access recheck: {Count} shield(s) changed.");
 
     [Function("PurgeHistory")]
-    public static Task<int> PurgeHistory([TimerTrigger(ScheduledJobs.PurgeSchedule)] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext function) =>
-        Jobs(function, client).PurgeHistoryAsync(function.CancellationToken);
+    public static Task PurgeHistory([TimerTrigger(ScheduledJobs.PurgeSchedule)] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext function) =>
+        RunAsync(function, client, (jobs, ct) => jobs.PurgeHistoryAsync(ct), "History purge: {Count} finished instance(s) purged.");
 
-    static ScheduledJobs Jobs(FunctionContext function, DurableTaskClient client) => ActivatorUtilities.CreateInstance<ScheduledJobs>(function.InstanceServices, client);
+    static async Task RunAsync(FunctionContext function, DurableTaskClient client, Func<ScheduledJobs, CancellationToken, Task<int>> job, string done)
+    {
+        int count = await job(ActivatorUtilities.CreateInstance<ScheduledJobs>(function.InstanceServices, client), function.CancellationToken);
+#pragma warning disable CA2254 // one template per job, each a constant
+        function.GetLogger(function.FunctionDefinition.Name).LogInformation(done, count);
+#pragma warning restore CA2254
+    }
 }

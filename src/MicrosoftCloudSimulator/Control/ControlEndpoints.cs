@@ -52,7 +52,10 @@ public static class ControlEndpoints
         sim.MapGet("/webhooks/deliveries", (WebhookDelivery delivery) => Results.Json(delivery.Deliveries.ToArray()));
         sim.MapGet("/certificates/https", (SimulatorCertificates certificates) =>
             Results.Json(new { thumbprint = certificates.HttpsThumbprint, pem = certificates.Https.ExportCertificatePem() }));
-        sim.MapGet("/certificates/pcnotifications-dispatch.microsoft.com.cer", (SimulatorCertificates certificates) =>
+
+        // Partner Center's signing certificate where Microsoft serves it: /cert/<name>.cer on its storage host
+        // (X-MS-Certificate-Url, learn.microsoft.com/partner-center/developer/partner-center-webhooks).
+        app.MapGet("/cert/pcnotifications-dispatch.microsoft.com.cer", (SimulatorCertificates certificates) =>
             Results.Bytes(certificates.WebhookSigning.RawData, "application/pkix-cert"));
     }
 

@@ -59,6 +59,14 @@ public sealed class Traffic
     public async Task InvokeAsync(HttpContext http, RequestDelegate next)
     {
         string path = http.Request.Path.Value ?? string.Empty;
+        if (path.StartsWith("/cert/", StringComparison.Ordinal))
+        {
+            // Certificate downloads are counted (a receiver should fetch each once) but never faulted: it is blob storage.
+            this.Requests.AddOrUpdate($"GET {path}", 1, (_, n) => n + 1);
+            await next(http);
+            return;
+        }
+
         bool partnerCenter = path.StartsWith("/partnercenter", StringComparison.Ordinal);
         if (!partnerCenter && !path.StartsWith("/v1.0", StringComparison.Ordinal))
         {

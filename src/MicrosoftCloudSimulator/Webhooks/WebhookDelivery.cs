@@ -113,5 +113,5 @@ public sealed class SimulatorEndpoint
     public string BaseAddress { get; set; } = string.Empty;
 
     /// <summary>Where the webhook-signing certificate is served.</summary>
-    public string WebhookCertificateUrl => $"{this.BaseAddress}/_sim/certificates/pcnotifications-dispatch.microsoft.com.cer";
+    public string WebhookCertificateUrl => $"{this.BaseAddress}/cert/pcnotifications-dispatch.microsoft.com.cer";
 }

@@ -59,11 +59,11 @@ public sealed class GlobalAdministratorRemovalTests(PublicApiStack stack) : ICla
         response["results"]!.AsArray().Single(r => r!["relationshipId"]!.GetValue<string>() == relationshipId)!;
 
     [Fact]
-    public async Task A_dry_run_names_each_active_relationship_with_global_administrator_and_changes_nothing()
+    public async Task A_request_for_all_is_a_dry_run_naming_each_active_relationship_with_global_administrator_and_changes_nothing()
     {
         string id = await this.ActiveRelationshipWithGlobalAdministratorAsync("TT-Legacy-1");
 
-        HttpResponseMessage response = await stack.Api.PostAsJsonAsync(Route, new { dryRun = true });
+        HttpResponseMessage response = await stack.Api.PostAsJsonAsync(Route, new { all = true });
 
         JsonObject body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -76,7 +76,7 @@ public sealed class GlobalAdministratorRemovalTests(PublicApiStack stack) : ICla
     {
         string id = await this.ActiveRelationshipWithGlobalAdministratorAsync("TT-Legacy-2");
 
-        HttpResponseMessage response = await stack.Api.PostAsJsonAsync(Route, new { relationshipIds = new[] { id } });
+        HttpResponseMessage response = await stack.Api.PostAsJsonAsync(Route, new { relationshipIds = new[] { id }, dryRun = false });
 
         JsonObject body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.Equal("removalStarted", ResultFor(body, id)["outcome"]!.GetValue<string>());
@@ -87,10 +87,10 @@ public sealed class GlobalAdministratorRemovalTests(PublicApiStack stack) : ICla
     public async Task A_relationship_without_global_administrator_or_unknown_to_the_partner_is_reported_as_such()
     {
         string id = await this.ActiveRelationshipWithGlobalAdministratorAsync("TT-Legacy-3");
-        await stack.Api.PostAsJsonAsync(Route, new { relationshipIds = new[] { id } });
+        await stack.Api.PostAsJsonAsync(Route, new { relationshipIds = new[] { id }, dryRun = false });
         await this.RolesOnceTheOperationEndsAsync(id);
 
-        HttpResponseMessage again = await stack.Api.PostAsJsonAsync(Route, new { relationshipIds = new[] { id, "00000000-0000-0000-0000-000000000000-00000000-0000-0000-0000-000000000000" } });
+        HttpResponseMessage again = await stack.Api.PostAsJsonAsync(Route, new { relationshipIds = new[] { id, "00000000-0000-0000-0000-000000000000-00000000-0000-0000-0000-000000000000" }, dryRun = false });
 
         JsonObject body = (await again.Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.Equal("notIncluded", ResultFor(body, id)["outcome"]!.GetValue<string>());
@@ -108,7 +108,7 @@ public sealed class GlobalAdministratorRemovalTests(PublicApiStack stack) : ICla
         (await stack.Sim.PostAsJsonAsync($"_sim/relationships/{relationshipId}/approve", new { customerTenantId = Woodgrove })).EnsureSuccessStatusCode();
         await this.UntilActiveAsync(relationshipId);
 
-        using HttpRequestMessage request = new(HttpMethod.Post, Route) { Content = JsonContent.Create(new { relationshipIds = new[] { relationshipId } }) };
+        using HttpRequestMessage request = new(HttpMethod.Post, Route) { Content = JsonContent.Create(new { relationshipIds = new[] { relationshipId }, dryRun = false }) };
         request.Headers.Add("x-requested-by", "jane@msp.example");
         (await stack.Api.SendAsync(request)).EnsureSuccessStatusCode();
 
@@ -144,16 +144,60 @@ public sealed class GlobalAdministratorRemovalTests(PublicApiStack stack) : ICla
         throw new TimeoutException($"{relationshipId} did not become active.");
     }
 
-    [Fact]
-    public async Task A_malformed_relationship_id_is_a_400_problem_and_nothing_reaches_microsoft()
+    [Theory]
+    [InlineData("a malformed id", """{"relationshipIds":["not a relationship id"],"dryRun":false}""", "relationshipIds")]
+    [InlineData("no target at all", """{}""", "relationshipIds")]
+    [InlineData("no target, acting", """{"dryRun":false}""", "relationshipIds")]
+    [InlineData("an empty list", """{"relationshipIds":[],"dryRun":false}""", "relationshipIds")]
+    [InlineData("both a list and all", """{"relationshipIds":["00000000-0000-0000-0000-000000000000-00000000-0000-0000-0000-000000000000"],"all":true,"dryRun":false}""", "all")]
+    public async Task A_request_that_does_not_name_its_targets_exactly_is_a_400_problem_and_nothing_reaches_microsoft(string why, string body, string field)
     {
         await stack.Sim.DeleteAsync("_sim/stats");
 
-        HttpResponseMessage response = await stack.Api.PostAsync(Route, new StringContent("""{"relationshipIds":["not a relationship id"]}""", Encoding.UTF8, "application/json"));
+        HttpResponseMessage response = await stack.Api.PostAsync(Route, new StringContent(body, Encoding.UTF8, "application/json"));
+
+        JsonObject problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, why);
+        Assert.NotNull(problem["errors"]![field]);
+        Assert.Equal(0, (await stack.SimStatsAsync())["total"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task More_than_a_hundred_relationship_ids_is_a_400_problem_and_nothing_reaches_microsoft()
+    {
+        await stack.Sim.DeleteAsync("_sim/stats");
+        string[] ids = [.. Enumerable.Range(0, 101).Select(i => $"{Guid.NewGuid()}-{Guid.NewGuid()}")];
+
+        HttpResponseMessage response = await stack.Api.PostAsJsonAsync(Route, new { relationshipIds = ids, dryRun = false });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(0, (await stack.SimStatsAsync())["total"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task A_misspelt_field_such_as_dry_run_is_a_400_problem_and_removes_nothing()
+    {
+        string id = await this.ActiveRelationshipWithGlobalAdministratorAsync("TT-Legacy-4");
+        await stack.Sim.DeleteAsync("_sim/stats");
+
+        HttpResponseMessage response = await stack.Api.PostAsync(Route, new StringContent($$"""{"relationshipIds":["{{id}}"],"dry_run":true}""", Encoding.UTF8, "application/json"));
 
         JsonObject problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.NotNull(problem["errors"]!["relationshipIds"]);
+        Assert.Contains("dry_run", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(0, (await stack.SimStatsAsync())["total"]!.GetValue<int>());
+        Assert.Contains(GlobalAdministrator, await this.RolesOfAsync(id));
+    }
+
+    [Fact]
+    public async Task Naming_a_relationship_without_dry_run_false_only_says_what_would_be_removed()
+    {
+        string id = await this.ActiveRelationshipWithGlobalAdministratorAsync("TT-Legacy-5");
+
+        HttpResponseMessage response = await stack.Api.PostAsJsonAsync(Route, new { relationshipIds = new[] { id } });
+
+        JsonObject body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal((true, "wouldRemove"), (body["dryRun"]!.GetValue<bool>(), ResultFor(body, id)["outcome"]!.GetValue<string>()));
+        Assert.Contains(GlobalAdministrator, await this.RolesOfAsync(id));
     }
 }

@@ -30,7 +30,7 @@ public sealed class PublicApiStack : IAsyncLifetime
         this.Simulator = await OnboardingStack.StartSimulatorAsync(seedJson: GeneratedSeed.With(2)); // the shipped customers and two plain ones
         MicrosoftCloudOptions cloud = OnboardingStack.CloudOptions(this.Simulator);
         this.Sim = new HttpClient(new MicrosoftCloudConnection(cloud).CreateHandler()) { BaseAddress = this.Simulator.BaseAddress };
-        using X509Certificate2 signing = X509CertificateLoader.LoadCertificate(await this.Sim.GetByteArrayAsync("_sim/certificates/pcnotifications-dispatch.microsoft.com.cer"));
+        using X509Certificate2 signing = X509CertificateLoader.LoadCertificate(await this.Sim.GetByteArrayAsync("cert/pcnotifications-dispatch.microsoft.com.cer"));
 
         Dictionary<string, string> settings = OnboardingStack.LocalHostSettings(this.Simulator);
         foreach ((string name, string value) in new Dictionary<string, string>

@@ -44,7 +44,7 @@ public sealed class LocalHostDurabilityTests(ITestOutputHelper output)
         Assert.Equal(OnboardingStatus.Cancelled, done.ReadOutputAs<OnboardingOutcome>()!.Status);
         OnboardingRecord record = (await second.Store.GetAsync(partner, id, default))!;
         Assert.Equal((StepStatus.Succeeded, 1), (record.Steps[0].Status, record.Steps[0].Attempts));
-        Assert.Equal((StepStatus.Failed, 1, MicrosoftCloudNotConfigured.Message), (record.Steps[1].Status, record.Steps[1].Attempts, record.Steps[1].Message));
+        Assert.Equal((StepStatus.Failed, 1, MicrosoftCloudNotConfigured.NoConnection), (record.Steps[1].Status, record.Steps[1].Attempts, record.Steps[1].Message));
         IReadOnlyList<AuditLine> trail = await second.Store.GetAuditTrailAsync(partner, id, default);
         Assert.Equal(
             ["Validate Running, onboarding Running", "Validate Succeeded", "EnsurePartnerGroups Running", "EnsurePartnerGroups Failed, onboarding Failed", "onboarding Cancelled"],
@@ -62,7 +62,7 @@ public sealed class LocalHostDurabilityTests(ITestOutputHelper output)
         await client.Durable.ScheduleNewOrchestrationInstanceAsync(OnboardCustomerOrchestrator.Name, input, new StartOrchestrationOptions { InstanceId = input.Subject.OnboardingId });
         using CancellationTokenSource limit = new(TimeSpan.FromSeconds(60));
         await client.Durable.WaitForInstanceCompletionAsync(input.Subject.OnboardingId, limit.Token);
-        MicrosoftCloudNotConfigured cloud = new();
+        MicrosoftCloudNotConfigured cloud = new(MicrosoftCloudNotConfigured.NoConnection);
 
         int kept = await new BundleFunctions.Api.ScheduledJobs(client.Durable, host.Store, cloud, cloud, new BundleFunctions.Api.PartnerTenant(partner), TimeProvider.System, new BundleFunctions.Api.JobOptions { HistoryRetention = TimeSpan.FromDays(1) }).PurgeHistoryAsync(default);
         int purged = await new BundleFunctions.Api.ScheduledJobs(client.Durable, host.Store, cloud, cloud, new BundleFunctions.Api.PartnerTenant(partner), TimeProvider.System, new BundleFunctions.Api.JobOptions { HistoryRetention = TimeSpan.FromSeconds(-5) }).PurgeHistoryAsync(default);
