@@ -16,6 +16,7 @@ builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = (builder.Config
 
 WebApplication app = builder.Build();
 await DurableSidecar.EnsureTaskHubAsync(app.Services);
+app.SeparateSidecarFromApi(builder.Configuration);
 app.MapGrpcService<Microsoft.DurableTask.Testing.Sidecar.Grpc.TaskHubGrpcServer>();
 app.MapBundleApi();
 await app.RunAsync();

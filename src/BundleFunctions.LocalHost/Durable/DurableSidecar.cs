@@ -71,4 +71,27 @@ public static class DurableSidecar
             kestrel.Listen(System.Net.IPAddress.Loopback, options.SidecarPort, l => l.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2);
         });
     }
+
+    /// <summary>
+    /// Keeps the two ports apart: gRPC (the sidecar) answers only on the sidecar port, the API only on the API port. Decided by
+    /// the port the connection arrived on, never by the Host header a caller writes.
+    /// </summary>
+    /// <param name="app">The application.</param>
+    /// <param name="configuration">The configuration.</param>
+    public static void SeparateSidecarFromApi(this IApplicationBuilder app, IConfiguration configuration)
+    {
+        int sidecarPort = (configuration.GetSection(LocalHostOptions.Section).Get<LocalHostOptions>() ?? new()).SidecarPort;
+        app.Use(async (context, next) =>
+        {
+            bool onSidecarPort = context.Connection.LocalPort == sidecarPort;
+            bool grpc = context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true;
+            if (onSidecarPort != grpc)
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
+
+            await next(context);
+        });
+    }
 }

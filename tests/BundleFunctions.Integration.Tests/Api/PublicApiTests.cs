@@ -213,6 +213,31 @@ public sealed class PublicApiTests(PublicApiStack stack, ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task A_key_in_the_query_string_is_refused_like_no_key()
+    {
+        using HttpClient anonymous = new() { BaseAddress = stack.Api.BaseAddress };
+
+        HttpResponseMessage list = await anonymous.GetAsync($"api/onboardings?code={PublicApiStack.FunctionKey}");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, list.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_durable_sidecar_port_serves_no_api_and_the_api_port_no_sidecar()
+    {
+        using HttpClient http2 = new();
+        using HttpRequestMessage onSidecar = new(HttpMethod.Get, $"http://127.0.0.1:{stack.Host.SidecarPort}/api/onboardings") { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        onSidecar.Headers.Add("x-functions-key", PublicApiStack.FunctionKey);
+        using HttpRequestMessage grpcOnApi = new(HttpMethod.Post, $"http://127.0.0.1:{stack.Host.ApiPort}/TaskHubSidecarService/Hello") { Content = new ByteArrayContent([0, 0, 0, 0, 0]) };
+        grpcOnApi.Content.Headers.ContentType = new MediaTypeHeaderValue("application/grpc");
+
+        HttpResponseMessage api = await http2.SendAsync(onSidecar);
+        HttpResponseMessage grpc = await stack.Api.SendAsync(grpcOnApi);
+
+        Assert.Equal((HttpStatusCode.NotFound, HttpStatusCode.NotFound), (api.StatusCode, grpc.StatusCode));
+    }
+
+    [Fact]
     public async Task An_unknown_onboarding_is_404_and_an_unknown_status_filter_is_400()
     {
         Assert.Equal(HttpStatusCode.NotFound, (await stack.Api.GetAsync($"api/onboardings/onb-{Guid.NewGuid():N}-{Guid.NewGuid():N}")).StatusCode);
@@ -276,6 +301,46 @@ public sealed class PublicApiTests(PublicApiStack stack, ITestOutputHelper outpu
             (HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized),
             (tamperedStatus, unsigned, forged, foreignHost, plainHttp));
     }
+
+    [Fact]
+    public async Task Two_hundred_forged_webhooks_each_naming_another_certificate_url_cause_at_most_one_certificate_download()
+    {
+        ReceivedWebhook genuine = await this.CaptureGenuineDeliveryAsync();
+        Assert.Equal(HttpStatusCode.OK, await this.DeliverAsync(genuine.Body, genuine.Headers)); // the genuine URL is now known and cached
+        string host = stack.Simulator.BaseAddress.Authority;
+        string[] forgedUrls = [.. Enumerable.Range(0, 200).Select(i => (i % 4) switch
+        {
+            0 => $"https://{host}/cert/forged-{i}.cer",
+            1 => $"https://{host}/cert/pcnotifications-dispatch.microsoft.com.cer?v={i}",
+            2 => $"https://127.0.0.1:{9000 + i}/cert/pcnotifications-dispatch.microsoft.com.cer",
+            _ => $"https://{host}/cert/{i}/../pcnotifications-dispatch.microsoft.com.cer",
+        })];
+        int before = await this.CertificateDownloadsAsync();
+
+        HttpStatusCode[] answers = await Task.WhenAll(forgedUrls.Select(url =>
+            this.DeliverAsync(genuine.Body, new Dictionary<string, string>(genuine.Headers) { ["Authorization"] = "Signature " + Convert.ToBase64String(new byte[256]), ["X-MS-Certificate-Url"] = url })));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.Unauthorized, a));
+        Assert.InRange(await this.CertificateDownloadsAsync() - before, 0, 1);
+    }
+
+    [Fact]
+    public async Task A_malformed_signature_is_refused_before_any_certificate_is_fetched()
+    {
+        ReceivedWebhook genuine = await this.CaptureGenuineDeliveryAsync();
+        int before = await this.CertificateDownloadsAsync();
+        Dictionary<string, string> headers = new(genuine.Headers) { ["X-MS-Certificate-Url"] = $"https://{stack.Simulator.BaseAddress.Authority}/cert/never-fetched.cer" };
+
+        HttpResponseMessage notBase64 = await this.SendAsync(genuine.Body, new Dictionary<string, string>(headers) { ["Authorization"] = "Signature not*base64!" });
+        HttpResponseMessage tooShort = await this.SendAsync(genuine.Body, new Dictionary<string, string>(headers) { ["Authorization"] = "Signature " + Convert.ToBase64String(new byte[16]) });
+
+        Assert.Equal((HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized), (notBase64.StatusCode, tooShort.StatusCode));
+        Assert.Equal("The signature is not a base64 RSA signature.", (await JsonOf(tooShort))["detail"]!.GetValue<string>());
+        Assert.Equal(before, await this.CertificateDownloadsAsync());
+    }
+
+    async Task<int> CertificateDownloadsAsync() =>
+        (await stack.SimStatsAsync())["requests"]!.AsObject().Where(r => r.Key.StartsWith("GET /cert/", StringComparison.Ordinal)).Sum(r => r.Value!.GetValue<int>());
 
     async Task<HttpStatusCode> DeliverAsync(byte[] body, IReadOnlyDictionary<string, string> headers) => (await this.SendAsync(body, headers)).StatusCode;
 
