@@ -97,7 +97,7 @@ public sealed class LoginTests(SimulatorTestBed bed) : IClassFixture<SimulatorTe
 
         InvalidOperationException error = Assert.Throws<InvalidOperationException>(() => new MicrosoftCloudConnection(options));
 
-        Assert.StartsWith("MicrosoftCloud:ClientSecret is a Key Vault reference that did not resolve", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("MicrosoftCloud__ClientSecret is a Key Vault reference that did not resolve", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public sealed class LoginTests(SimulatorTestBed bed) : IClassFixture<SimulatorTe
 
         InvalidOperationException error = Assert.Throws<InvalidOperationException>(() => new MicrosoftCloudConnection(options));
 
-        Assert.StartsWith("MicrosoftCloud:ClientCertificate", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("MicrosoftCloud__ClientCertificate", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

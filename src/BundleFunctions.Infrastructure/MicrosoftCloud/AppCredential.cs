@@ -63,12 +63,12 @@ public sealed class AppCredential : IDisposable
             }
             catch (Exception e) when (e is FormatException or CryptographicException)
             {
-                throw new InvalidOperationException("MicrosoftCloud:ClientCertificate must be a base64 PKCS#12 (PFX) without a password, with its private key.", e);
+                throw new InvalidOperationException("MicrosoftCloud__ClientCertificate must be a base64 PKCS#12 (PFX) without a password, with its private key.", e);
             }
 
             if (!certificate.HasPrivateKey || certificate.GetRSAPrivateKey() is null)
             {
-                throw new InvalidOperationException("MicrosoftCloud:ClientCertificate has no RSA private key: the app cannot sign with it.");
+                throw new InvalidOperationException("MicrosoftCloud__ClientCertificate has no RSA private key: the app cannot sign with it.");
             }
         }
 
@@ -98,7 +98,7 @@ public sealed class AppCredential : IDisposable
             : new ClientSecretCredential(
                 tenantId.ToString(),
                 this.clientId,
-                this.secret ?? throw new InvalidOperationException("Neither MicrosoftCloud:ClientCertificate nor MicrosoftCloud:ClientSecret is configured."),
+                this.secret ?? throw new InvalidOperationException("Neither MicrosoftCloud__ClientCertificate nor MicrosoftCloud__ClientSecret is set."),
                 new ClientSecretCredentialOptions { AuthorityHost = authorityHost, DisableInstanceDiscovery = disableInstanceDiscovery, Transport = transport });
 
     /// <summary>Adds the client authentication to a token request form posted to <paramref name="tokenEndpoint"/>.</summary>

@@ -27,7 +27,7 @@ public sealed class GraphPartnerDirectory(MicrosoftCloudConnection connection) :
     {
         ArgumentNullException.ThrowIfNull(names);
         string upn = connection.Options.ServiceAccountUserPrincipalName
-            ?? throw new StepFailedException("MicrosoftCloud:ServiceAccountUserPrincipalName is not configured: name the partner's service account.");
+            ?? throw new StepFailedException("MicrosoftCloud__ServiceAccountUserPrincipalName is not set: name the partner's service account (MFA enforced, in AdminAgents), restart, then retry.");
         string memberId = this.serviceAccountId ??= await this.FindServiceAccountAsync(upn, cancellationToken);
         Dictionary<string, string> memberships = await this.MembershipsAsync(memberId, upn, cancellationToken);
         if (!memberships.ContainsValue(AdminAgentsGroup))
