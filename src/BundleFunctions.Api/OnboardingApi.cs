@@ -136,7 +136,7 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
             : NotFound(id);
     }
 
-    /// <summary><c>GET /api/onboardings?status=&amp;customerTenantId=</c>.</summary>
+    /// <summary><c>GET /api/onboardings?status=&amp;customerTenantId=&amp;top=&amp;continuationToken=</c>: one page (at most 100), filtered in the store; the next page in the <c>Link</c> header.</summary>
     public async Task<IResult> ListAsync(HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -162,12 +162,44 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
             customer = parsed;
         }
 
-        IReadOnlyList<OnboardingRecord> all = await store.ListAsync(this.Partner, request.HttpContext.RequestAborted);
-        return ApiJson.Json(all
-            .Where(r => status is null || r.Status == status)
-            .Where(r => customer is null || r.Subject.CustomerTenantId == customer)
-            .Select(OnboardingStatusDocument.From)
-            .ToArray());
+        int top = OnboardingQuery.MaxTop;
+        if (request.Query["top"].FirstOrDefault() is { Length: > 0 } size && (!int.TryParse(size, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out top) || top is < 1 or > OnboardingQuery.MaxTop))
+        {
+            return ApiJson.Problem(400, $"top must be a whole number from 1 to {OnboardingQuery.MaxTop}.");
+        }
+
+        string? continuation = null;
+        if (request.Query["continuationToken"].FirstOrDefault() is { Length: > 0 } token)
+        {
+            try
+            {
+                continuation = System.Text.Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(token));
+            }
+            catch (FormatException)
+            {
+                return ApiJson.Problem(400, "continuationToken is not one this API issued: use the Link header of the previous page.");
+            }
+        }
+
+        OnboardingPage page;
+        try
+        {
+            page = await store.ListPageAsync(this.Partner, new OnboardingQuery(status, customer, top, continuation), request.HttpContext.RequestAborted);
+        }
+        catch (ArgumentException)
+        {
+            return ApiJson.Problem(400, "continuationToken is not one this API issued: use the Link header of the previous page.");
+        }
+
+        if (page.ContinuationToken is { } next)
+        {
+            // The body stays the array it always was; the next page is announced as RFC 8288 asks.
+            QueryString query = QueryString.Create(request.Query.Where(q => q.Key != "continuationToken").SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v))))
+                .Add("continuationToken", System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(next)));
+            request.HttpContext.Response.Headers.Link = $"<{request.PathBase}{request.Path}{query}>; rel=\"next\"";
+        }
+
+        return ApiJson.Json(page.Records.Select(OnboardingStatusDocument.From).ToArray());
     }
 
     /// <summary><c>POST /api/onboardings/{id}/cancel|retry|refresh</c>: raises the operator's decision on the running onboarding.</summary>
@@ -317,6 +349,9 @@ public sealed record StartOnboardingBody(
     bool? AutoExtend = null,
     IReadOnlyList<string>? Roles = null)
 {
+    /// <summary>The most role IDs a request may list (Entra has fewer built-in roles than this).</summary>
+    public const int MaxRoles = 100;
+
     /// <summary>The domain request, and the problems found reading it.</summary>
     public (OnboardingRequest? Request, Dictionary<string, string[]> Errors) ToRequest()
     {
@@ -327,7 +362,11 @@ public sealed record StartOnboardingBody(
         }
 
         List<Guid>? roles = null;
-        if (this.Roles is not null)
+        if (this.Roles is { Count: > MaxRoles })
+        {
+            errors["roles"] = [$"At most {MaxRoles} roles may be listed; {this.Roles.Count} were."];
+        }
+        else if (this.Roles is not null)
         {
             roles = [];
             foreach (string role in this.Roles)

@@ -26,7 +26,7 @@ public static class OpenApiDocument
             ["/api/onboardings"] = new JsonObject
             {
                 ["post"] = Operation("Start an onboarding", keyed: true, "202", "400", "401", "409", "413"),
-                ["get"] = Operation("List onboardings (filters: status, customerTenantId)", keyed: true, "200", "400", "401"),
+                ["get"] = Operation("List onboardings, a page at a time in onboarding-ID order (filters: status, customerTenantId; top 1-100, default 100; continuationToken from the Link header of the previous page)", keyed: true, "200", "400", "401"),
             },
             ["/api/onboardings/{id}"] = new JsonObject { ["get"] = Operation("Read an onboarding", keyed: true, "200", "401", "404") },
             ["/api/onboardings/{id}/cancel"] = new JsonObject { ["post"] = Operation("Cancel", keyed: true, "202", "401", "404", "409") },
@@ -35,7 +35,7 @@ public static class OpenApiDocument
             ["/api/relationships/remove-global-administrator"] = new JsonObject { ["post"] = Operation("Remove Global Administrator from active relationships: the listed relationshipIds (at most 100) or all: true; a dry run unless dryRun is false; unknown fields are a 400", keyed: true, "200", "400", "401", "502") },
             ["/api/webhooks/partner-center/registration"] = new JsonObject { ["post"] = Operation("Register (or update) this receiver with Partner Center for the GDAP events", keyed: true, "200", "201", "400", "401", "502", "503") },
             ["/api/webhooks/partner-center"] = new JsonObject { ["post"] = Operation("Partner Center event delivery (authenticated by its signature)", keyed: false, "200", "400", "401", "413") },
-            ["/api/health"] = new JsonObject { ["get"] = Operation("Liveness", keyed: false, "200") },
+            ["/api/health"] = new JsonObject { ["get"] = Operation("Liveness: status ok or degraded, the Microsoft cloud connection's problem and unresolved Key Vault references, by name", keyed: false, "200") },
             ["/api/openapi.json"] = new JsonObject { ["get"] = Operation("This document", keyed: false, "200") },
         },
     };

@@ -60,9 +60,9 @@ public static class RelationshipRules
             violations.Add(new("relationshipName", "The relationship name must not start or end with white space."));
         }
 
-        if (name.Any(char.IsControl))
+        if (Onboarding.DisplayText.FirstHiddenCharacter(name) is { } hidden)
         {
-            violations.Add(new("relationshipName", "The relationship name must not contain control characters."));
+            violations.Add(new("relationshipName", $"The relationship name contains {hidden}, a control, format or bidirectional character that does not show: remove it."));
         }
     }
 

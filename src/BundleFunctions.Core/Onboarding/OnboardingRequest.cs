@@ -50,6 +50,10 @@ public sealed record OnboardingRequest(
         {
             violations.Add(new("customerName", $"The customer name must be at most {MaxCustomerNameLength} characters."));
         }
+        else if (DisplayText.FirstHiddenCharacter(this.CustomerName) is { } hidden)
+        {
+            violations.Add(new("customerName", $"The customer name contains {hidden}, a control, format or bidirectional character that does not show: remove it."));
+        }
 
         if (this.CustomerDomain is { } domain && !IsDomainName(domain))
         {
@@ -59,6 +63,19 @@ public sealed record OnboardingRequest(
         if (this.OrganizationId is { Length: > 128 })
         {
             violations.Add(new("organizationId", "The organization ID must be at most 128 characters."));
+        }
+        else if (this.OrganizationId is { } organization && DisplayText.FirstHiddenCharacter(organization) is { } hidden)
+        {
+            violations.Add(new("organizationId", $"The organization ID contains {hidden}, a control, format or bidirectional character that does not show: remove it."));
+        }
+
+        if (this.DurationDays is < 1 or > 730)
+        {
+            // Checked here in whole days: a count of days beyond what a TimeSpan holds must be a 400, not an overflow.
+            List<RuleViolation> relationship = [.. (this with { DurationDays = null }).ToRelationshipRequest().Validate()];
+            relationship.Insert(relationship.Count(v => v.Field == "relationshipName"), new("durationDays", $"The duration must be from 1 to 730 days; {this.DurationDays} days was asked for."));
+            violations.AddRange(relationship);
+            return violations;
         }
 
         violations.AddRange(this.ToRelationshipRequest().Validate());

@@ -35,6 +35,16 @@ public interface IOnboardingStore
     /// <returns>The onboardings.</returns>
     Task<IReadOnlyList<OnboardingRecord>> ListAsync(Guid partnerTenantId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// One page of a partner's onboardings, filtered in the store (not in memory), in onboarding-ID order so a continuation
+    /// token resumes exactly where the page ended.
+    /// </summary>
+    /// <param name="partnerTenantId">The partner tenant.</param>
+    /// <param name="query">The filters and page size.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The page and the token of the next one (null at the end).</returns>
+    Task<OnboardingPage> ListPageAsync(Guid partnerTenantId, OnboardingQuery query, CancellationToken cancellationToken);
+
     /// <summary>Finds the onboarding that owns a relationship (how a Partner Center event finds its onboarding).</summary>
     /// <param name="partnerTenantId">The partner tenant.</param>
     /// <param name="relationshipId">The GDAP relationship ID.</param>
@@ -49,3 +59,19 @@ public interface IOnboardingStore
     /// <returns>The audit entries.</returns>
     Task<IReadOnlyList<AuditLine>> GetAuditTrailAsync(Guid partnerTenantId, string onboardingId, CancellationToken cancellationToken);
 }
+
+/// <summary>What <see cref="IOnboardingStore.ListPageAsync"/> is asked for.</summary>
+/// <param name="Status">Only onboardings in this status; all when null.</param>
+/// <param name="CustomerTenantId">Only this customer's; all when null.</param>
+/// <param name="Top">The page size, 1 to <see cref="MaxTop"/>.</param>
+/// <param name="ContinuationToken">Where the previous page ended; null for the first page.</param>
+public sealed record OnboardingQuery(OnboardingStatus? Status, Guid? CustomerTenantId, int Top, string? ContinuationToken)
+{
+    /// <summary>The largest page.</summary>
+    public const int MaxTop = 100;
+}
+
+/// <summary>One page of onboardings.</summary>
+/// <param name="Records">The onboardings on this page.</param>
+/// <param name="ContinuationToken">The next page's token; null when this is the last.</param>
+public sealed record OnboardingPage(IReadOnlyList<OnboardingRecord> Records, string? ContinuationToken);

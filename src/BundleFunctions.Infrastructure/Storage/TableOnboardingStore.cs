@@ -121,6 +121,41 @@ public sealed class TableOnboardingStore : IOnboardingStore
     }
 
     /// <inheritdoc />
+    public async Task<OnboardingPage> ListPageAsync(Guid partnerTenantId, OnboardingQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await this.created.Value;
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {PartitionOf(partnerTenantId)} and Kind eq {"onboarding"}");
+        if (query.Status is { } status)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"Status eq {status.ToString()}");
+        }
+
+        if (query.CustomerTenantId is { } customer)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"CustomerTenantId eq {customer}");
+        }
+
+        try
+        {
+            await foreach (Page<TableEntity> page in this.table.QueryAsync<TableEntity>(filter, maxPerPage: query.Top, cancellationToken: cancellationToken).AsPages(query.ContinuationToken, query.Top))
+            {
+                // The table service may end a page early, even empty, with a token: an empty page is skipped, not returned.
+                if (page.Values.Count > 0 || page.ContinuationToken is null)
+                {
+                    return new OnboardingPage([.. page.Values.Select(ToRecord)], page.ContinuationToken);
+                }
+            }
+        }
+        catch (RequestFailedException refused) when (refused.Status == 400 && query.ContinuationToken is not null)
+        {
+            throw new ArgumentException("The continuation token is not one this store issued.", nameof(query), refused);
+        }
+
+        return new OnboardingPage([], null);
+    }
+
+    /// <inheritdoc />
     public async Task<string?> FindByRelationshipAsync(Guid partnerTenantId, string relationshipId, CancellationToken cancellationToken)
     {
         await this.created.Value;

@@ -49,7 +49,7 @@ public sealed class RelationshipRulesTests
     [Fact]
     public void A_name_with_a_control_character_is_rejected()
     {
-        Assert.Contains("control characters", Single(Valid() with { DisplayName = "CPL\tGDAP" }).Message, StringComparison.Ordinal);
+        Assert.Equal("The relationship name contains U+0009, a control, format or bidirectional character that does not show: remove it.", Single(Valid() with { DisplayName = "CPL\tGDAP" }).Message);
     }
 
     [Theory]

@@ -58,4 +58,45 @@ public sealed class OnboardingRequestTests
         IReadOnlyList<RuleViolation> violations = new OnboardingRequest(Guid.Empty, "Contoso", DurationDays: 731, OrganizationId: new string('o', 200)).Validate();
         Assert.Equal(["organizationId", "durationDays", "customerTenantId"], violations.Select(v => v.Field));
     }
+
+    [Theory]
+    [InlineData(int.MaxValue)]
+    [InlineData(int.MinValue)]
+    [InlineData(731)]
+    [InlineData(0)]
+    public void A_duration_outside_1_to_730_days_is_one_violation_however_far_outside(int days)
+    {
+        RuleViolation violation = Assert.Single(new OnboardingRequest(Customer, "Contoso", DurationDays: days).Validate());
+
+        Assert.Equal(("durationDays", $"The duration must be from 1 to 730 days; {days} days was asked for."), (violation.Field, violation.Message));
+    }
+
+    [Theory]
+    [InlineData("Contoso\\u202Egnp.exe", "U+202E")] // right-to-left override
+    [InlineData("Contoso\\u200B", "U+200B")] // zero-width space
+    [InlineData("Contoso\\u2066Ltd", "U+2066")] // left-to-right isolate
+    [InlineData("Contoso\\u2028Ltd", "U+2028")] // line separator
+    [InlineData("Contoso\\u0007", "U+0007")] // bell
+    [InlineData("Contoso\\uE000", "U+E000")] // private use
+    [InlineData("Contoso\\uD800", "U+D800")] // a lone surrogate
+    public void A_name_with_a_character_that_does_not_show_is_rejected_naming_it(string escaped, string named)
+    {
+        string name = System.Text.RegularExpressions.Regex.Unescape(escaped);
+
+        IReadOnlyList<RuleViolation> violations = new OnboardingRequest(Customer, name, RelationshipName: "C-GDAP", OrganizationId: name).Validate();
+        RuleViolation relationship = Assert.Single(new OnboardingRequest(Customer, "Contoso", RelationshipName: name[..^1] + "-GDAP" + name[^1]).Validate());
+
+        Assert.Equal(["customerName", "organizationId"], violations.Select(v => v.Field));
+        Assert.All(violations.Append(relationship), v => Assert.Contains(named, v.Message, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Zoë & Søn AB")]
+    [InlineData("株式会社コントソ")]
+    [InlineData("Contoso 🚀")]
+    [InlineData("مؤسسة كونتوسو")]
+    public void Names_in_any_script_with_visible_characters_are_accepted(string name)
+    {
+        Assert.Empty(new OnboardingRequest(Customer, name, RelationshipName: "C-GDAP", OrganizationId: name).Validate());
+    }
 }

@@ -52,6 +52,19 @@ public sealed class InMemoryOnboardingStore : IOnboardingStore
         }
     }
 
+    public Task<OnboardingPage> ListPageAsync(Guid partnerTenantId, OnboardingQuery query, CancellationToken cancellationToken)
+    {
+        lock (this.gate)
+        {
+            OnboardingRecord[] matching = [.. this.records.Values
+                .Where(r => r.Subject.PartnerTenantId == partnerTenantId && (query.Status is null || r.Status == query.Status) && (query.CustomerTenantId is null || r.Subject.CustomerTenantId == query.CustomerTenantId))
+                .OrderBy(r => r.Subject.OnboardingId, StringComparer.Ordinal)
+                .Where(r => query.ContinuationToken is null || string.CompareOrdinal(r.Subject.OnboardingId, query.ContinuationToken) > 0)];
+            OnboardingRecord[] page = [.. matching.Take(query.Top)];
+            return Task.FromResult(new OnboardingPage(page, matching.Length > query.Top ? page[^1].Subject.OnboardingId : null));
+        }
+    }
+
     public Task<string?> FindByRelationshipAsync(Guid partnerTenantId, string relationshipId, CancellationToken cancellationToken)
     {
         lock (this.gate)

@@ -152,4 +152,31 @@ public sealed class TableOnboardingStoreTests
             BundleFunctions.Infrastructure.InfrastructureServices.CreateTableService(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(), "BundleData"));
         Assert.Contains("BundleData__tableServiceUri", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Pages_filtered_in_the_store_hold_each_matching_onboarding_exactly_once()
+    {
+        OnboardingSubject[] subjects = [.. Enumerable.Range(0, 7).Select(_ => this.NewSubject())];
+        foreach ((OnboardingSubject subject, int i) in subjects.Select((s, i) => (s, i)))
+        {
+            await this.store.ApplyAsync(new ProgressUpdate(subject, OnboardingStep.Validate, StepStatus.Running, Status: i % 2 == 0 ? OnboardingStatus.Running : OnboardingStatus.Failed, AttemptKey: "a"), T0, default);
+        }
+
+        List<OnboardingRecord> running = [];
+        List<int> sizes = [];
+        string? token = null;
+        do
+        {
+            OnboardingPage page = await this.store.ListPageAsync(this.partner, new OnboardingQuery(OnboardingStatus.Running, null, 2, token), default);
+            running.AddRange(page.Records);
+            sizes.Add(page.Records.Count);
+            token = page.ContinuationToken;
+        }
+        while (token is not null);
+        OnboardingPage oneCustomer = await this.store.ListPageAsync(this.partner, new OnboardingQuery(null, subjects[3].CustomerTenantId, 100, null), default);
+
+        Assert.Equal(subjects.Where((_, i) => i % 2 == 0).Select(s => s.OnboardingId).Order(StringComparer.Ordinal), running.Select(r => r.Subject.OnboardingId));
+        Assert.All(sizes, size => Assert.InRange(size, 0, 2));
+        Assert.Equal([subjects[3].OnboardingId], oneCustomer.Records.Select(r => r.Subject.OnboardingId));
+    }
 }
