@@ -11,6 +11,12 @@ public sealed class ApiOptions
     /// <summary>The key callers send in <c>x-functions-key</c> (LocalHost; in Azure the Functions host checks its own keys).</summary>
     public string? FunctionKey { get; set; }
 
+    /// <summary>
+    /// This deployment's public webhook receiver URL: the only URL the registration endpoint registers. Unset in Azure it is
+    /// <c>https://{WEBSITE_HOSTNAME}/api/webhooks/partner-center</c>; the LocalHost sets it (loopback may be http).
+    /// </summary>
+    public Uri? PublicWebhookUrl { get; set; }
+
     /// <summary>The largest request body accepted.</summary>
     public int MaxBodyBytes { get; set; } = 64 * 1024;
 

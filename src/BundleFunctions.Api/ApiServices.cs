@@ -22,6 +22,12 @@ public static class ApiServices
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ApiOptions api = SettingsSection.Read<ApiOptions>(configuration, ApiOptions.Section);
+        if (api.PublicWebhookUrl is null && configuration["WEBSITE_HOSTNAME"] is { Length: > 0 } host)
+        {
+            // App Service names the app's default host name in WEBSITE_HOSTNAME.
+            api.PublicWebhookUrl = new Uri($"https://{host}/api/webhooks/partner-center");
+        }
+
         MicrosoftCloudOptions cloud = SettingsSection.Read<MicrosoftCloudOptions>(configuration, MicrosoftCloudOptions.Section);
         services.AddSingleton(api);
         services.AddSingleton(SettingsSection.Read<WorkflowOptions>(configuration, WorkflowOptions.Section));

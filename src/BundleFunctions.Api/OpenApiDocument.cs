@@ -33,7 +33,7 @@ public static class OpenApiDocument
             ["/api/onboardings/{id}/retry"] = new JsonObject { ["post"] = Operation("Retry from the failed step", keyed: true, "202", "401", "404", "409") },
             ["/api/onboardings/{id}/refresh"] = new JsonObject { ["post"] = Operation("Quick refresh: recheck access now", keyed: true, "202", "401", "404", "409") },
             ["/api/relationships/remove-global-administrator"] = new JsonObject { ["post"] = Operation("Remove Global Administrator from active relationships: the listed relationshipIds (at most 100) or all: true; a dry run unless dryRun is false; unknown fields are a 400", keyed: true, "200", "400", "401", "502") },
-            ["/api/webhooks/partner-center/registration"] = new JsonObject { ["post"] = Operation("Register (or update) this receiver with Partner Center for the GDAP events", keyed: true, "200", "201", "400", "401", "502", "503") },
+            ["/api/webhooks/partner-center/registration"] = new JsonObject { ["post"] = Operation("Register (or update) this deployment's own receiver with Partner Center for the GDAP events; replace: true takes over another URL's registration", keyed: true, "200", "201", "400", "401", "409", "502", "503") },
             ["/api/webhooks/partner-center"] = new JsonObject { ["post"] = Operation("Partner Center event delivery (authenticated by its signature)", keyed: false, "200", "400", "401", "413") },
             ["/api/health"] = new JsonObject { ["get"] = Operation("Liveness: status ok or degraded, the Microsoft cloud connection's problem and unresolved Key Vault references, by name", keyed: false, "200") },
             ["/api/openapi.json"] = new JsonObject { ["get"] = Operation("This document", keyed: false, "200") },

@@ -1,3 +1,4 @@
+using System.Net;
 using BundleFunctions.Infrastructure.MicrosoftCloud;
 using BundleFunctions.Ports;
 using Microsoft.AspNetCore.Http;
@@ -6,8 +7,11 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BundleFunctions.Api;
 
 /// <summary>
-/// <c>POST /api/webhooks/partner-center/registration</c> with <c>{"webhookUrl": "https://…/api/webhooks/partner-center"}</c>:
-/// registers the receiver with Partner Center (created, or updated when one exists).
+/// <c>POST /api/webhooks/partner-center/registration</c> with <c>{}</c> or <c>{"webhookUrl": "…", "replace": true}</c>:
+/// registers this deployment's receiver with Partner Center for the GDAP events. Only this deployment's own public URL
+/// (<c>Api:PublicWebhookUrl</c>) can be registered, over https (http only on loopback, for the LocalHost), so a caller cannot
+/// point Partner Center's events anywhere else. Partner Center keeps one registration per partner: one for another URL —
+/// perhaps another tool's — is replaced only with <c>"replace": true</c>. Every change goes into the operations audit.
 /// </summary>
 public static class WebhookRegistrationApi
 {
@@ -16,15 +20,28 @@ public static class WebhookRegistrationApi
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(services);
-        (RegistrationBody? body, IResult? bad) = await OnboardingApi.ReadBodyAsync<RegistrationBody>(request, services.GetRequiredService<ApiOptions>().MaxBodyBytes);
+        ApiOptions api = services.GetRequiredService<ApiOptions>();
+        (RegistrationBody? body, IResult? bad) = await OnboardingApi.ReadBodyAsync<RegistrationBody>(request, api.MaxBodyBytes);
         if (bad is not null)
         {
             return bad;
         }
 
-        if (!Uri.TryCreate(body!.WebhookUrl, UriKind.Absolute, out Uri? url) || url.Scheme is not ("https" or "http") || !url.AbsolutePath.EndsWith("/api/webhooks/partner-center", StringComparison.Ordinal))
+        if (api.PublicWebhookUrl is not { } own)
         {
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["webhookUrl"] = ["An absolute URL ending in /api/webhooks/partner-center is required."] });
+            return ApiJson.Problem(503, "This deployment does not know its public webhook URL.", "Set Api__PublicWebhookUrl (in Azure WEBSITE_HOSTNAME provides it), restart, then register.");
+        }
+
+        if (own.Scheme != Uri.UriSchemeHttps && !(own.Scheme == Uri.UriSchemeHttp && own.IsLoopback))
+        {
+            return ApiJson.Problem(503, "Api__PublicWebhookUrl must be an https URL.", "Partner Center delivers events to the internet: only a loopback receiver (the LocalHost) may be http.");
+        }
+
+        if (body!.WebhookUrl is { } asked && (!Uri.TryCreate(asked, UriKind.Absolute, out Uri? url) || url != own))
+        {
+            return Results.ValidationProblem(
+                new Dictionary<string, string[]> { ["webhookUrl"] = [$"Only this deployment's receiver, {own.AbsoluteUri}, can be registered; leave webhookUrl out to register it."] },
+                title: "Nothing was registered.");
         }
 
         if (services.GetService<PartnerCenterWebhookRegistration>() is not { } registration)
@@ -32,18 +49,36 @@ public static class WebhookRegistrationApi
             return ApiJson.Problem(503, "No Microsoft cloud connection is configured.", "Set the MicrosoftCloud settings, then register the webhook.");
         }
 
+        WebhookRegistrationOutcome outcome;
         try
         {
-            bool created = await registration.RegisterAsync(url, request.HttpContext.RequestAborted);
-            return ApiJson.Json(new { webhookUrl = url, events = PartnerCenterWebhookRegistration.Events, created }, created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
+            outcome = await registration.RegisterAsync(own, body.Replace == true, request.HttpContext.RequestAborted);
         }
         catch (StepFailedException refused)
         {
             return ApiJson.Problem(502, "Partner Center refused the registration.", refused.Message);
         }
+
+        if (outcome.Result == WebhookRegistrationResult.KeptOther)
+        {
+            return ApiJson.Problem(
+                409,
+                "Another webhook URL is registered with Partner Center; it was left as it is.",
+                $"Partner Center keeps one registration per partner, and it points at {outcome.Previous}, perhaps another tool's receiver. Send \"replace\": true to point it at this deployment instead.",
+                new Dictionary<string, object?> { ["registeredUrl"] = outcome.Previous?.AbsoluteUri });
+        }
+
+        await services.GetRequiredService<IOperationsAudit>().RecordAsync(
+            services.GetRequiredService<PartnerTenant>().Id,
+            new OperationsAuditEntry(services.GetRequiredService<TimeProvider>().GetUtcNow(), OnboardingApi.RequestedBy(request), $"webhookRegistration.{outcome.Result.ToString().ToLowerInvariant()}", own.AbsoluteUri, outcome.Previous is { } previous && previous != own ? $"replaced {previous.AbsoluteUri}" : null),
+            request.HttpContext.RequestAborted);
+        return ApiJson.Json(
+            new { webhookUrl = own, events = PartnerCenterWebhookRegistration.Events, result = outcome.Result, previousUrl = outcome.Previous },
+            outcome.Result == WebhookRegistrationResult.Created ? (int)HttpStatusCode.Created : (int)HttpStatusCode.OK);
     }
 
     /// <summary>The request body.</summary>
-    /// <param name="WebhookUrl">The receiver's public URL.</param>
-    public sealed record RegistrationBody(string? WebhookUrl);
+    /// <param name="WebhookUrl">This deployment's receiver URL, if the caller names it (it must be exactly that).</param>
+    /// <param name="Replace">Overwrite a registration for another URL.</param>
+    public sealed record RegistrationBody(string? WebhookUrl = null, bool? Replace = null);
 }

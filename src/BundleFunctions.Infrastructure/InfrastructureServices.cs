@@ -36,6 +36,7 @@ public static class InfrastructureServices
         string prefix = configuration[TablePrefixSetting] ?? string.Empty;
         services.AddSingleton<IOnboardingStore>(sp => new TableOnboardingStore(sp.GetRequiredService<TableServiceClient>(), prefix + TableOnboardingStore.DefaultTableName));
         services.AddSingleton<IWebhookInbox>(sp => new TableWebhookInbox(sp.GetRequiredService<TableServiceClient>(), prefix + TableWebhookInbox.DefaultTableName));
+        services.AddSingleton<IOperationsAudit>(sp => new TableOperationsAudit(sp.GetRequiredService<TableServiceClient>(), prefix + TableOperationsAudit.DefaultTableName));
         services.AddSingleton<ILeases>(sp => new TableLeases(sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<TimeProvider>(), tableName: prefix + TableLeases.DefaultTableName));
         services.AddSingleton(_ => CreateEventPublisher(configuration));
         services.AddSingleton(sp => new OutboxDispatcher(sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<IEventPublisher>(), prefix + TableOnboardingStore.DefaultTableName));

@@ -7,6 +7,9 @@ using BundleFunctions.Orchestrators;
 WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddFunctionsLocalSettings().AddEnvironmentVariables();
 builder.WebHost.ListenOnLoopback(builder.Configuration);
+
+// The LocalHost's own receiver is the one URL it may register with Partner Center, unless configured otherwise.
+builder.Configuration["Api:PublicWebhookUrl"] ??= $"http://127.0.0.1:{(builder.Configuration.GetSection(LocalHostOptions.Section).Get<LocalHostOptions>() ?? new()).ApiPort}/api/webhooks/partner-center";
 builder.Services.AddBundleInfrastructure(builder.Configuration);
 builder.Services.AddDurableSidecar(builder.Configuration, tasks => tasks.AddBundleWorkflows());
 builder.Services.AddBundleApi(builder.Configuration).AddBundleApiHandlers();

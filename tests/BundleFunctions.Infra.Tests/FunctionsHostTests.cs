@@ -61,6 +61,7 @@ public sealed class FunctionsHostTests
         Assert.NotNull(services.GetRequiredService<GlobalAdministratorRemovalApi>());
         Assert.NotNull(services.GetRequiredService<OutboxDispatcher>());
         Assert.NotNull(services.GetRequiredService<DeploymentHealth>());
+        Assert.NotNull(services.GetRequiredService<IOperationsAudit>());
     }
 
     [Fact]

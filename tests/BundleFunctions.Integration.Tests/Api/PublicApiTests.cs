@@ -124,6 +124,7 @@ public sealed class PublicApiTests(PublicApiStack stack, ITestOutputHelper outpu
     {
         const string Northwind = "c0000002-0000-4000-8000-000000000002";
         HttpResponseMessage first = await stack.Api.PostAsJsonAsync("api/onboardings", new { customerTenantId = Northwind, customerName = "Northwind Traders" });
+        Assert.True(first.StatusCode == HttpStatusCode.Accepted, $"{(int)first.StatusCode}: {await first.Content.ReadAsStringAsync()}\n{stack.Host.Output}");
         await this.FollowAsync(first.Headers.Location!, d => d["status"]!.GetValue<string>() == "waitingForCustomer");
         string id = first.Headers.Location!.OriginalString.Split('/')[^1];
         OnboardingSubject subject = new(id, Onboarding.OnboardingStack.PartnerTenantId, Guid.Parse(Northwind), "Northwind Traders", null);
@@ -313,18 +314,52 @@ public sealed class PublicApiTests(PublicApiStack stack, ITestOutputHelper outpu
     }
 
     [Fact]
-    public async Task The_registration_endpoint_registers_the_receiver_with_partner_center_and_updates_it_on_a_rerun()
+    public async Task The_registration_endpoint_registers_this_deployments_receiver_and_a_rerun_only_updates_it()
     {
-        HttpResponseMessage first = await stack.Api.PostAsJsonAsync("api/webhooks/partner-center/registration", new { webhookUrl = stack.WebhookUrl });
+        HttpResponseMessage first = await stack.Api.PostAsJsonAsync("api/webhooks/partner-center/registration", new { replace = true });
         HttpResponseMessage again = await stack.Api.PostAsJsonAsync("api/webhooks/partner-center/registration", new { webhookUrl = stack.WebhookUrl });
-        HttpResponseMessage wrong = await stack.Api.PostAsJsonAsync("api/webhooks/partner-center/registration", new { webhookUrl = "ftp://nowhere" });
 
         JsonObject state = (await stack.Sim.GetFromJsonAsync<JsonObject>("_sim/state"))!;
-        Assert.Contains(first.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.OK });
-        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        Assert.True(first.IsSuccessStatusCode, await first.Content.ReadAsStringAsync());
+        Assert.Equal((HttpStatusCode.OK, "updated"), (again.StatusCode, (await JsonOf(again))["result"]!.GetValue<string>()));
         Assert.Equal(stack.WebhookUrl.AbsoluteUri, state["webhook"]!["webhookUrl"]!.GetValue<string>());
         Assert.Contains("granular-admin-relationship-approved", state["webhook"]!["webhookEvents"]!.AsArray().Select(e => e!.GetValue<string>()));
+    }
+
+    [Theory]
+    [InlineData("ftp://nowhere/api/webhooks/partner-center")]
+    [InlineData("https://attacker.example/api/webhooks/partner-center")]
+    [InlineData("http://127.0.0.1:1/api/webhooks/partner-center")]
+    [InlineData("not a url")]
+    public async Task Any_url_but_this_deployments_receiver_is_a_400_and_the_registration_is_unchanged(string url)
+    {
+        await stack.RegisterWebhookAsync(new Uri("https://127.0.0.1:1/other-tool/hooks/pc"), "granular-admin-relationship-approved"); // another tool's receiver (nothing listens there)
+
+        HttpResponseMessage response = await stack.Api.PostAsJsonAsync("api/webhooks/partner-center/registration", new { webhookUrl = url, replace = true });
+
+        JsonObject state = (await stack.Sim.GetFromJsonAsync<JsonObject>("_sim/state"))!;
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("https://127.0.0.1:1/other-tool/hooks/pc", state["webhook"]!["webhookUrl"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Another_tools_registration_is_kept_unless_replace_is_sent_and_replacing_it_is_audited_with_who_asked()
+    {
+        await stack.RegisterWebhookAsync(new Uri("https://127.0.0.1:1/other-tool/hooks/pc"), "granular-admin-relationship-approved"); // another tool's receiver (nothing listens there)
+
+        HttpResponseMessage kept = await stack.Api.PostAsJsonAsync("api/webhooks/partner-center/registration", new { });
+        string stillThere = (await stack.Sim.GetFromJsonAsync<JsonObject>("_sim/state"))!["webhook"]!["webhookUrl"]!.GetValue<string>();
+        using HttpRequestMessage replace = new(HttpMethod.Post, "api/webhooks/partner-center/registration") { Content = JsonContent.Create(new { replace = true }) };
+        replace.Headers.Add("x-requested-by", "jane@msp.example");
+        HttpResponseMessage replaced = await stack.Api.SendAsync(replace);
+
+        JsonObject problem = await JsonOf(kept);
+        Assert.Equal((HttpStatusCode.Conflict, "https://127.0.0.1:1/other-tool/hooks/pc"), (kept.StatusCode, problem["registeredUrl"]!.GetValue<string>()));
+        Assert.Equal("https://127.0.0.1:1/other-tool/hooks/pc", stillThere);
+        Assert.Equal((HttpStatusCode.OK, "replaced"), (replaced.StatusCode, (await JsonOf(replaced))["result"]!.GetValue<string>()));
+        Assert.Equal(stack.WebhookUrl.AbsoluteUri, (await stack.Sim.GetFromJsonAsync<JsonObject>("_sim/state"))!["webhook"]!["webhookUrl"]!.GetValue<string>());
+        BundleFunctions.Ports.OperationsAuditEntry entry = (await stack.Host.OperationsAudit.ListAsync(Onboarding.OnboardingStack.PartnerTenantId, 1, default)).Single();
+        Assert.Equal(("jane@msp.example", "webhookRegistration.replaced", stack.WebhookUrl.AbsoluteUri, "replaced https://127.0.0.1:1/other-tool/hooks/pc"), (entry.Actor, entry.Action, entry.Target, entry.Detail));
     }
 
     [Fact]

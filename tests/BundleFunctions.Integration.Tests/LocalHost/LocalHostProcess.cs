@@ -21,6 +21,7 @@ public sealed class LocalHostProcess : IDisposable
         this.ApiPort = apiPort;
         this.SidecarPort = sidecarPort;
         this.Store = new(Azurite.Tables(), taskHubName + TableOnboardingStore.DefaultTableName);
+        this.OperationsAudit = new(Azurite.Tables(), taskHubName + TableOperationsAudit.DefaultTableName);
     }
 
     public int ApiPort { get; }
@@ -29,6 +30,9 @@ public sealed class LocalHostProcess : IDisposable
 
     /// <summary>The host's onboarding store: its tables carry the task hub name as prefix, so no two tests share rows.</summary>
     public TableOnboardingStore Store { get; }
+
+    /// <summary>The LocalHost's partner-wide audit trail.</summary>
+    public TableOperationsAudit OperationsAudit { get; }
 
     public string Output
     {
