@@ -38,7 +38,6 @@ public static class ApiServices
             api.WebhookCertificateIssuerOrganization,
             api.WebhookNewCertificateUrlInterval,
             sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<GlobalAdministratorRemovalApi>();
         services.AddSingleton(SettingsSection.Read<JobOptions>(configuration, JobOptions.Section));
         return services;
     }
@@ -47,6 +46,7 @@ public static class ApiServices
     public static IServiceCollection AddBundleApiHandlers(this IServiceCollection services)
     {
         services.AddSingleton<OnboardingApi>();
+        services.AddSingleton<GlobalAdministratorRemovalApi>();
         services.AddSingleton<PartnerCenterWebhook>();
         services.AddSingleton<ScheduledJobs>();
         return services;
@@ -67,6 +67,7 @@ public static class ApiServices
         keyed.MapPost("/onboardings/{id}/retry", (string id, HttpRequest r, OnboardingApi a) => a.DecideAsync(id, OnboardingEvents.RetryRequested, r));
         keyed.MapPost("/onboardings/{id}/refresh", (string id, HttpRequest r, OnboardingApi a) => a.DecideAsync(id, OnboardingEvents.RefreshRequested, r));
         keyed.MapPost("/relationships/remove-global-administrator", (HttpRequest r, GlobalAdministratorRemovalApi a) => a.RemoveAsync(r));
+        keyed.MapGet("/relationships/remove-global-administrator/{id}", (string id, HttpRequest r, GlobalAdministratorRemovalApi a) => a.GetAsync(id, r.HttpContext.RequestAborted));
         keyed.MapPost("/webhooks/partner-center/registration", (HttpRequest r, IServiceProvider services) => WebhookRegistrationApi.RegisterAsync(r, services));
         app.MapPost("/api/webhooks/partner-center", (HttpRequest r, PartnerCenterWebhook w) => w.ReceiveAsync(r));
         app.MapGet("/api/health", (DeploymentHealth health) => HealthReport.Of(health));

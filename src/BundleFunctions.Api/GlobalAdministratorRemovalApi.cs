@@ -1,7 +1,11 @@
+using System.Security.Cryptography;
+using System.Text;
 using BundleFunctions.Gdap;
-using BundleFunctions.Onboarding;
+using BundleFunctions.Orchestrators;
 using BundleFunctions.Ports;
 using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 
 namespace BundleFunctions.Api;
 
@@ -11,20 +15,25 @@ namespace BundleFunctions.Api;
 /// The removal cannot be undone (roles cannot be added to an active relationship), so nothing is removed by accident: a
 /// request is a dry run unless it says <c>"dryRun": false</c>, names its targets (<c>relationshipIds</c>, at most
 /// <see cref="MaxRelationshipIds"/>) or asks for every active relationship with Global Administrator with
-/// <c>"all": true</c> — never both, never neither — and a field this endpoint does not take is refused. Onboarded
-/// customers get an audit line.
+/// <c>"all": true</c> — never both, never neither — and a field this endpoint does not take is refused. A dry run answers
+/// at once; a real one runs as an orchestration that survives the caller leaving (202 and a status URL,
+/// <c>GET …/remove-global-administrator/{id}</c>), auditing every relationship it touches.
 /// </summary>
-/// <param name="relationships">The partner's GDAP relationships.</param>
-/// <param name="store">The onboarding store (for the audit lines).</param>
+/// <param name="client">The Durable Task client.</param>
+/// <param name="relationships">The partner's GDAP relationships (the dry run reads them).</param>
 /// <param name="api">API settings.</param>
 /// <param name="partner">The partner tenant this deployment serves.</param>
-/// <param name="time">The clock.</param>
-public sealed class GlobalAdministratorRemovalApi(IGdapRelationships relationships, IOnboardingStore store, ApiOptions api, PartnerTenant partner, TimeProvider time)
+/// <param name="workflow">Timings (the retries of each relationship's calls).</param>
+public sealed class GlobalAdministratorRemovalApi(DurableTaskClient client, IGdapRelationships relationships, ApiOptions api, WorkflowOptions workflow, PartnerTenant partner)
 {
     /// <summary>The most relationships one request may name.</summary>
     public const int MaxRelationshipIds = 100;
 
-    /// <summary>The handler.</summary>
+    static readonly OrchestrationRuntimeStatus[] Live = [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Suspended];
+
+    string RunPrefix => $"gar-{partner.Id:N}-";
+
+    /// <summary>The handler of the POST.</summary>
     public async Task<IResult> RemoveAsync(HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -34,8 +43,90 @@ public sealed class GlobalAdministratorRemovalApi(IGdapRelationships relationshi
             return bad;
         }
 
-        Dictionary<string, string[]> errors = [];
         RemovalBody asked = body!;
+        if (Problems(asked) is { Count: > 0 } errors)
+        {
+            return Results.ValidationProblem(errors, title: "Nothing was changed.");
+        }
+
+        IReadOnlyList<string>? named = asked.RelationshipIds?.Distinct().ToArray();
+        return asked.DryRun ?? true
+            ? await this.DryRunAsync(named, request.HttpContext.RequestAborted)
+            : await this.StartAsync(named, request);
+    }
+
+    /// <summary>The handler of <c>GET /api/relationships/remove-global-administrator/{id}</c>: the run's report so far.</summary>
+    public async Task<IResult> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        OrchestrationMetadata? run = id.StartsWith(this.RunPrefix, StringComparison.Ordinal)
+            ? await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken)
+            : null;
+        if (run is null)
+        {
+            return ApiJson.Problem(404, "No such removal run.", $"There is no Global Administrator removal run '{id}'.");
+        }
+
+        GlobalAdministratorRemovalReport report = (run.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? run.ReadOutputAs<GlobalAdministratorRemovalReport>() : run.ReadCustomStatusAs<GlobalAdministratorRemovalReport>())
+            ?? new GlobalAdministratorRemovalReport(0, []);
+        string status = run.RuntimeStatus switch
+        {
+            OrchestrationRuntimeStatus.Completed => "completed",
+            OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated => "failed",
+            _ => "running",
+        };
+        return ApiJson.Json(new { id, status, dryRun = false, total = report.Total, done = report.Results.Count, results = report.Results, failure = run.FailureDetails?.ErrorMessage });
+    }
+
+    async Task<IResult> DryRunAsync(IReadOnlyList<string>? named, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<RelationshipSnapshot> all;
+        try
+        {
+            all = await relationships.ListAsync(cancellationToken);
+        }
+        catch (StepFailedException refused)
+        {
+            return ApiJson.Problem(502, "The relationships could not be listed; nothing was changed.", refused.Message);
+        }
+
+        IEnumerable<(string Id, RelationshipSnapshot? Found)> targets = named is not null
+            ? named.Select(id => (id, all.FirstOrDefault(r => r.Id == id)))
+            : all.Where(r => r.Status == RelationshipStatus.Active && GlobalAdministratorRemoval.Includes(r)).Select(r => (r.Id, (RelationshipSnapshot?)r));
+        GlobalAdministratorRemovalResult[] results = [.. targets.Select(t => GlobalAdministratorRemoval.LeftAlone(t.Id, t.Found)
+            ?? new GlobalAdministratorRemovalResult(t.Id, t.Found!.DisplayName, t.Found.CustomerTenantId, GlobalAdministratorRemovalOutcomes.WouldRemove, null))];
+        return ApiJson.Json(new { dryRun = true, results });
+    }
+
+    async Task<IResult> StartAsync(IReadOnlyList<string>? named, HttpRequest request)
+    {
+        // One run per target list at a time: a double click or a client's retry while it runs joins it instead of racing it.
+        string id = this.RunPrefix + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(named is null ? "*" : string.Join(',', named.Order(StringComparer.Ordinal)))))[..16].ToLowerInvariant();
+        CancellationToken cancellationToken = request.HttpContext.RequestAborted;
+        if (await client.GetInstanceAsync(id, cancellationToken) is not { } running || !Live.Contains(running.RuntimeStatus))
+        {
+            try
+            {
+                await client.ScheduleNewOrchestrationInstanceAsync(
+                    RemoveGlobalAdministratorOrchestrator.Name,
+                    new GlobalAdministratorRemovalRequest(partner.Id, named, OnboardingApi.RequestedBy(request), workflow.ToSettings().ActivityRetry),
+                    new StartOrchestrationOptions { InstanceId = id },
+                    cancellationToken);
+            }
+            catch (Exception e) when (e is InvalidOperationException or Grpc.Core.RpcException)
+            {
+                // Two requests raced past the check: the deterministic ID let one through, and this one joins it.
+            }
+        }
+
+        string location = $"/api/relationships/remove-global-administrator/{id}";
+        request.HttpContext.Response.Headers.Location = location;
+        request.HttpContext.Response.Headers.RetryAfter = api.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return ApiJson.Json(new { id, status = "running", dryRun = false, statusUrl = location }, StatusCodes.Status202Accepted);
+    }
+
+    static Dictionary<string, string[]> Problems(RemovalBody asked)
+    {
+        Dictionary<string, string[]> errors = [];
         switch (asked)
         {
             case { RelationshipIds: not null, All: true }:
@@ -60,90 +151,12 @@ public sealed class GlobalAdministratorRemovalApi(IGdapRelationships relationshi
                 break;
         }
 
-        if (errors.Count > 0)
-        {
-            return Results.ValidationProblem(errors, title: "Nothing was changed.");
-        }
-
-        CancellationToken cancellationToken = request.HttpContext.RequestAborted;
-        IReadOnlyList<RelationshipSnapshot> all;
-        try
-        {
-            all = await relationships.ListAsync(cancellationToken);
-        }
-        catch (StepFailedException refused)
-        {
-            return ApiJson.Problem(502, "The relationships could not be listed; nothing was changed.", refused.Message);
-        }
-
-        bool dryRun = asked.DryRun ?? true;
-        string actor = OnboardingApi.RequestedBy(request);
-        List<RemovalResult> results = [];
-        IEnumerable<(string Id, RelationshipSnapshot? Found)> targets = asked.RelationshipIds is { } named
-            ? named.Distinct().Select(id => (id, all.FirstOrDefault(r => r.Id == id)))
-            : all.Where(r => r.Status == RelationshipStatus.Active && IncludesGlobalAdministrator(r)).Select(r => (r.Id, (RelationshipSnapshot?)r));
-        foreach ((string id, RelationshipSnapshot? found) in targets)
-        {
-            results.Add(await this.RemoveAsync(id, found, dryRun, actor, cancellationToken));
-        }
-
-        return ApiJson.Json(new { dryRun, results });
+        return errors;
     }
-
-    async Task<RemovalResult> RemoveAsync(string id, RelationshipSnapshot? found, bool dryRun, string actor, CancellationToken cancellationToken)
-    {
-        RemovalResult Result(string outcome, string? message = null) => new(id, found?.DisplayName, found?.CustomerTenantId, outcome, message);
-        if (found is null)
-        {
-            return Result("notFound", "The partner has no relationship with this ID.");
-        }
-
-        if (!IncludesGlobalAdministrator(found))
-        {
-            return Result("notIncluded");
-        }
-
-        if (found.Status != RelationshipStatus.Active)
-        {
-            return Result("notActive", $"Global Administrator can be removed only from an active relationship; this one is {found.Status}.");
-        }
-
-        if (dryRun)
-        {
-            return Result("wouldRemove");
-        }
-
-        try
-        {
-            await relationships.RemoveGlobalAdministratorAsync(RelationshipId.Parse(id), cancellationToken);
-        }
-        catch (StepFailedException refused)
-        {
-            return Result("failed", refused.Message);
-        }
-
-        if (await store.FindByRelationshipAsync(partner.Id, id, cancellationToken) is { } onboardingId
-            && await store.GetAsync(partner.Id, onboardingId, cancellationToken) is { } onboarding)
-        {
-            await store.ApplyAsync(new ProgressUpdate(onboarding.Subject, Message: $"Global Administrator removal started on '{found.DisplayName}'.", Actor: actor), time.GetUtcNow(), cancellationToken);
-        }
-
-        return Result("removalStarted", "Microsoft removes the role in a long-running operation; auto-extend is possible once it is gone.");
-    }
-
-    static bool IncludesGlobalAdministrator(RelationshipSnapshot relationship) => relationship.RoleTemplateIds.Contains(RoleCatalog.GlobalAdministrator.TemplateId);
 
     /// <summary>The request body.</summary>
     /// <param name="RelationshipIds">The relationships to change.</param>
     /// <param name="All">Instead of naming them: every active relationship that includes Global Administrator.</param>
     /// <param name="DryRun">List what would change and change nothing; true unless false is sent.</param>
     public sealed record RemovalBody(IReadOnlyList<string>? RelationshipIds = null, bool? All = null, bool? DryRun = null);
-
-    /// <summary>What happened to one relationship.</summary>
-    /// <param name="RelationshipId">The relationship.</param>
-    /// <param name="DisplayName">Its name.</param>
-    /// <param name="CustomerTenantId">Its customer.</param>
-    /// <param name="Outcome"><c>removalStarted</c>, <c>wouldRemove</c>, <c>notIncluded</c>, <c>notActive</c>, <c>notFound</c> or <c>failed</c>.</param>
-    /// <param name="Message">The detail an operator acts on.</param>
-    public sealed record RemovalResult(string RelationshipId, string? DisplayName, Guid? CustomerTenantId, string Outcome, string? Message);
 }

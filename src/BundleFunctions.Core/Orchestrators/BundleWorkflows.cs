@@ -21,6 +21,9 @@ public static class BundleWorkflows
             .AddActivity<CreateAccessAssignmentsActivity>(nameof(CreateAccessAssignmentsActivity))
             .AddActivity<GetAccessAssignmentProgressActivity>(nameof(GetAccessAssignmentProgressActivity))
             .AddActivity<ConsentApplicationActivity>(nameof(ConsentApplicationActivity))
-            .AddActivity<VerifyAccessActivity>(nameof(VerifyAccessActivity));
+            .AddActivity<VerifyAccessActivity>(nameof(VerifyAccessActivity))
+            .AddOrchestrator<RemoveGlobalAdministratorOrchestrator>(RemoveGlobalAdministratorOrchestrator.Name)
+            .AddActivity<FindGlobalAdministratorRelationshipsActivity>(nameof(FindGlobalAdministratorRelationshipsActivity))
+            .AddActivity<RemoveGlobalAdministratorActivity>(nameof(RemoveGlobalAdministratorActivity));
     }
 }

@@ -1,4 +1,5 @@
 using BundleFunctions.Activities;
+using BundleFunctions.Gdap;
 using BundleFunctions.Onboarding;
 using BundleFunctions.Orchestrators;
 using BundleFunctions.Ports;
@@ -48,4 +49,16 @@ public static class OnboardingWorkflowFunctions
     [Function(nameof(VerifyAccessActivity))]
     public static Task<AccessReport> VerifyAccess([ActivityTrigger] AccessProbeRequest input, FunctionContext function) =>
         FunctionActivityContext.RunAsync<VerifyAccessActivity, AccessProbeRequest, AccessReport>(function, input);
+
+    [Function(RemoveGlobalAdministratorOrchestrator.Name)]
+    public static Task<GlobalAdministratorRemovalReport> RemoveGlobalAdministrator([OrchestrationTrigger] TaskOrchestrationContext context, GlobalAdministratorRemovalRequest input) =>
+        new RemoveGlobalAdministratorOrchestrator().RunAsync(context, input);
+
+    [Function(nameof(FindGlobalAdministratorRelationshipsActivity))]
+    public static Task<IReadOnlyList<string>> FindGlobalAdministratorRelationships([ActivityTrigger] Guid input, FunctionContext function) =>
+        FunctionActivityContext.RunAsync<FindGlobalAdministratorRelationshipsActivity, Guid, IReadOnlyList<string>>(function, input);
+
+    [Function(nameof(RemoveGlobalAdministratorActivity))]
+    public static Task<GlobalAdministratorRemovalResult> RemoveGlobalAdministratorFromOne([ActivityTrigger] GlobalAdministratorRemovalTarget input, FunctionContext function) =>
+        FunctionActivityContext.RunAsync<RemoveGlobalAdministratorActivity, GlobalAdministratorRemovalTarget, GlobalAdministratorRemovalResult>(function, input);
 }

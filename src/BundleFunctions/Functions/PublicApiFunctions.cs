@@ -39,9 +39,13 @@ public static class PublicApiFunctions
     public static Task<IActionResult> Refresh([HttpTrigger(AuthorizationLevel.Function, "post", Route = "onboardings/{id}/refresh")] HttpRequest request, string id, [DurableClient] DurableTaskClient client, FunctionContext function) =>
         RunAsync(request, Api(function, client).DecideAsync(id, OnboardingEvents.RefreshRequested, request));
 
-    [Function("RemoveGlobalAdministrator")]
-    public static Task<IActionResult> RemoveGlobalAdministrator([HttpTrigger(AuthorizationLevel.Function, "post", Route = "relationships/remove-global-administrator")] HttpRequest request, FunctionContext function) =>
-        RunAsync(request, function.InstanceServices.GetRequiredService<GlobalAdministratorRemovalApi>().RemoveAsync(request));
+    [Function("StartGlobalAdministratorRemoval")]
+    public static Task<IActionResult> RemoveGlobalAdministrator([HttpTrigger(AuthorizationLevel.Function, "post", Route = "relationships/remove-global-administrator")] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext function) =>
+        RunAsync(request, Removal(function, client).RemoveAsync(request));
+
+    [Function("GetGlobalAdministratorRemoval")]
+    public static Task<IActionResult> GetGlobalAdministratorRemoval([HttpTrigger(AuthorizationLevel.Function, "get", Route = "relationships/remove-global-administrator/{id}")] HttpRequest request, string id, [DurableClient] DurableTaskClient client, FunctionContext function) =>
+        RunAsync(request, Removal(function, client).GetAsync(id, request.HttpContext.RequestAborted));
 
     [Function("PartnerCenterWebhook")]
     public static Task<IActionResult> Webhook([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/partner-center")] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext function) =>
@@ -60,6 +64,8 @@ public static class PublicApiFunctions
         RunAsync(request, Task.FromResult(ApiJson.Json(OpenApiDocument.Value)));
 
     static OnboardingApi Api(FunctionContext function, DurableTaskClient client) => ActivatorUtilities.CreateInstance<OnboardingApi>(function.InstanceServices, client);
+
+    static GlobalAdministratorRemovalApi Removal(FunctionContext function, DurableTaskClient client) => ActivatorUtilities.CreateInstance<GlobalAdministratorRemovalApi>(function.InstanceServices, client);
 
     /// <summary>Writes the handler's result to the response (headers included), so both hosts answer byte for byte alike.</summary>
     static async Task<IActionResult> RunAsync(HttpRequest request, Task<IResult> handler)

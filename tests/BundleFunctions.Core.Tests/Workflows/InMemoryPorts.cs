@@ -177,7 +177,31 @@ public sealed class InMemoryRelationships : IGdapRelationships
 
     public Task EnableAutoExtendAsync(RelationshipId relationshipId, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task<bool> RemoveGlobalAdministratorAsync(RelationshipId relationshipId, CancellationToken cancellationToken) => throw new NotSupportedException("Not used by the workflows.");
+    /// <summary>Relationships whose Global Administrator removal Microsoft refuses with this message.</summary>
+    public Dictionary<string, string> RemovalRefusals { get; } = [];
+
+    /// <summary>Relationships whose removal calls fail as a transient fault would, every time.</summary>
+    public HashSet<string> RemovalOutages { get; } = [];
+
+    public Task<bool> RemoveGlobalAdministratorAsync(RelationshipId relationshipId, CancellationToken cancellationToken)
+    {
+        lock (this.gate)
+        {
+            if (this.RemovalOutages.Contains(relationshipId.Value))
+            {
+                throw new HttpRequestException("Microsoft Graph did not answer.");
+            }
+
+            if (this.RemovalRefusals.TryGetValue(relationshipId.Value, out string? refusal))
+            {
+                throw new StepFailedException(refusal);
+            }
+
+            int index = this.relationships.FindIndex(r => r.Id == relationshipId.Value);
+            this.relationships[index] = this.relationships[index] with { RoleTemplateIds = [.. this.relationships[index].RoleTemplateIds.Where(r => r != RoleCatalog.GlobalAdministrator.TemplateId)] };
+            return Task.FromResult(true);
+        }
+    }
 
     public Task<RelationshipSnapshot?> GetAsync(RelationshipId relationshipId, CancellationToken cancellationToken)
     {
@@ -298,4 +322,27 @@ public sealed class InMemoryCustomerAccess : ICustomerAccess
 
     public Task<AccessReport> ProbeAsync(Guid customerTenantId, IReadOnlyList<Guid> requiredRoleTemplateIds, CancellationToken cancellationToken) =>
         Task.FromResult(this.Report);
+}
+
+/// <summary>The partner-wide audit in memory.</summary>
+public sealed class InMemoryOperationsAudit : IOperationsAudit
+{
+    readonly List<OperationsAuditEntry> entries = [];
+
+    public IReadOnlyList<OperationsAuditEntry> Entries
+    {
+        get
+        {
+            lock (this.entries) { return [.. this.entries]; }
+        }
+    }
+
+    public Task RecordAsync(Guid partnerTenantId, OperationsAuditEntry entry, CancellationToken cancellationToken)
+    {
+        lock (this.entries) { this.entries.Add(entry); }
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<OperationsAuditEntry>> ListAsync(Guid partnerTenantId, int top, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<OperationsAuditEntry>>([.. this.Entries.AsEnumerable().Reverse().Take(top)]);
 }

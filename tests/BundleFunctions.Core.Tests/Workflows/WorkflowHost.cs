@@ -40,6 +40,8 @@ public sealed class WorkflowHost : IAsyncDisposable
 
     public InMemoryCustomerAccess Customers => this.host.Services.GetRequiredService<InMemoryCustomerAccess>();
 
+    public InMemoryOperationsAudit OperationsAudit => this.host.Services.GetRequiredService<InMemoryOperationsAudit>();
+
     public static async Task<WorkflowHost> StartAsync()
     {
         Environment.SetEnvironmentVariable("Logging__LogLevel__Default", "Warning");
@@ -55,7 +57,8 @@ public sealed class WorkflowHost : IAsyncDisposable
                     .AddSingleton<InMemoryPartnerDirectory>().AddSingleton<IPartnerDirectory>(sp => sp.GetRequiredService<InMemoryPartnerDirectory>())
                     .AddSingleton<ILeases, InMemoryLeases>()
                     .AddSingleton<InMemoryRelationships>().AddSingleton<IGdapRelationships>(sp => sp.GetRequiredService<InMemoryRelationships>())
-                    .AddSingleton<InMemoryCustomerAccess>().AddSingleton<ICustomerAccess>(sp => sp.GetRequiredService<InMemoryCustomerAccess>()),
+                    .AddSingleton<InMemoryCustomerAccess>().AddSingleton<ICustomerAccess>(sp => sp.GetRequiredService<InMemoryCustomerAccess>())
+                    .AddSingleton<InMemoryOperationsAudit>().AddSingleton<IOperationsAudit>(sp => sp.GetRequiredService<InMemoryOperationsAudit>()),
             });
         return new WorkflowHost(host);
     }

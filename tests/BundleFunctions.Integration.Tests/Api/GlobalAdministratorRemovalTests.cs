@@ -55,6 +55,27 @@ public sealed class GlobalAdministratorRemovalTests(PublicApiStack stack) : ICla
         return [.. state["relationships"]!.AsArray().Single(r => r!["id"]!.GetValue<string>() == relationshipId)!["roles"]!.AsArray().Select(r => r!.GetValue<string>())];
     }
 
+    /// <summary>Starts a real removal run and follows its status URL until it has completed: the run's report.</summary>
+    async Task<JsonObject> RemoveAsync(object body, string? requestedBy = null)
+    {
+        using HttpRequestMessage request = new(HttpMethod.Post, Route) { Content = JsonContent.Create(body) };
+        if (requestedBy is not null)
+        {
+            request.Headers.Add("x-requested-by", requestedBy);
+        }
+
+        HttpResponseMessage started = await stack.Api.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        for (DateTime limit = DateTime.UtcNow.AddSeconds(60); ; await Task.Delay(100))
+        {
+            JsonObject report = (await stack.Api.GetFromJsonAsync<JsonObject>(started.Headers.Location!.OriginalString.TrimStart('/')))!;
+            if (report["status"]!.GetValue<string>() != "running" || DateTime.UtcNow > limit)
+            {
+                return report;
+            }
+        }
+    }
+
     static JsonNode ResultFor(JsonObject response, string relationshipId) =>
         response["results"]!.AsArray().Single(r => r!["relationshipId"]!.GetValue<string>() == relationshipId)!;
 
@@ -76,10 +97,10 @@ public sealed class GlobalAdministratorRemovalTests(PublicApiStack stack) : ICla
     {
         string id = await this.ActiveRelationshipWithGlobalAdministratorAsync("TT-Legacy-2");
 
-        HttpResponseMessage response = await stack.Api.PostAsJsonAsync(Route, new { relationshipIds = new[] { id }, dryRun = false });
+        JsonObject report = await this.RemoveAsync(new { relationshipIds = new[] { id }, dryRun = false });
 
-        JsonObject body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
-        Assert.Equal("removalStarted", ResultFor(body, id)["outcome"]!.GetValue<string>());
+        Assert.Equal(("completed", 1, 1), (report["status"]!.GetValue<string>(), report["total"]!.GetValue<int>(), report["done"]!.GetValue<int>()));
+        Assert.Equal("removalStarted", ResultFor(report, id)["outcome"]!.GetValue<string>());
         Assert.Equal([UserAdministrator], await this.RolesOnceTheOperationEndsAsync(id));
     }
 
@@ -87,12 +108,10 @@ public sealed class GlobalAdministratorRemovalTests(PublicApiStack stack) : ICla
     public async Task A_relationship_without_global_administrator_or_unknown_to_the_partner_is_reported_as_such()
     {
         string id = await this.ActiveRelationshipWithGlobalAdministratorAsync("TT-Legacy-3");
-        await stack.Api.PostAsJsonAsync(Route, new { relationshipIds = new[] { id }, dryRun = false });
+        await this.RemoveAsync(new { relationshipIds = new[] { id }, dryRun = false });
         await this.RolesOnceTheOperationEndsAsync(id);
 
-        HttpResponseMessage again = await stack.Api.PostAsJsonAsync(Route, new { relationshipIds = new[] { id, "00000000-0000-0000-0000-000000000000-00000000-0000-0000-0000-000000000000" }, dryRun = false });
-
-        JsonObject body = (await again.Content.ReadFromJsonAsync<JsonObject>())!;
+        JsonObject body = await this.RemoveAsync(new { relationshipIds = new[] { id, "00000000-0000-0000-0000-000000000000-00000000-0000-0000-0000-000000000000" }, dryRun = false });
         Assert.Equal("notIncluded", ResultFor(body, id)["outcome"]!.GetValue<string>());
         Assert.Equal("notFound", ResultFor(body, "00000000-0000-0000-0000-000000000000-00000000-0000-0000-0000-000000000000")["outcome"]!.GetValue<string>());
     }
@@ -108,9 +127,7 @@ public sealed class GlobalAdministratorRemovalTests(PublicApiStack stack) : ICla
         (await stack.Sim.PostAsJsonAsync($"_sim/relationships/{relationshipId}/approve", new { customerTenantId = Woodgrove })).EnsureSuccessStatusCode();
         await this.UntilActiveAsync(relationshipId);
 
-        using HttpRequestMessage request = new(HttpMethod.Post, Route) { Content = JsonContent.Create(new { relationshipIds = new[] { relationshipId }, dryRun = false }) };
-        request.Headers.Add("x-requested-by", "jane@msp.example");
-        (await stack.Api.SendAsync(request)).EnsureSuccessStatusCode();
+        await this.RemoveAsync(new { relationshipIds = new[] { relationshipId }, dryRun = false }, requestedBy: "jane@msp.example");
 
         IReadOnlyList<BundleFunctions.Onboarding.AuditLine> trail = await stack.Host.Store.GetAuditTrailAsync(OnboardingStack.PartnerTenantId, onboardingId, default);
         Assert.Contains(trail, l => l.Message == "Global Administrator removal started on 'WB-GDAP'." && l.Actor == "jane@msp.example");
@@ -142,6 +159,43 @@ public sealed class GlobalAdministratorRemovalTests(PublicApiStack stack) : ICla
         }
 
         throw new TimeoutException($"{relationshipId} did not become active.");
+    }
+
+    [Fact]
+    public async Task Removal_from_a_relationship_nobody_onboarded_here_is_in_the_operations_audit_with_who_asked()
+    {
+        string id = await this.ActiveRelationshipWithGlobalAdministratorAsync("TT-Legacy-6");
+
+        await this.RemoveAsync(new { relationshipIds = new[] { id }, dryRun = false }, requestedBy: "sam@msp.example");
+
+        IReadOnlyList<BundleFunctions.Ports.OperationsAuditEntry> audit = await stack.Host.OperationsAudit.ListAsync(OnboardingStack.PartnerTenantId, 50, default);
+        BundleFunctions.Ports.OperationsAuditEntry entry = Assert.Single(audit, e => e.Target == id);
+        Assert.Equal(("sam@msp.example", "globalAdministrator.removalStarted"), (entry.Actor, entry.Action));
+        Assert.StartsWith("TT-Legacy-6", entry.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_run_goes_on_when_the_caller_disconnects_and_a_second_request_while_it_runs_joins_it()
+    {
+        string first = await this.ActiveRelationshipWithGlobalAdministratorAsync("TT-Legacy-7");
+        string second = await this.ActiveRelationshipWithGlobalAdministratorAsync("TT-Legacy-8");
+        object body = new { relationshipIds = new[] { first, second }, dryRun = false };
+
+        HttpResponseMessage started;
+        using (HttpClient leaving = new() { BaseAddress = stack.Api.BaseAddress })
+        {
+            leaving.DefaultRequestHeaders.Add("x-functions-key", PublicApiStack.FunctionKey);
+            started = await leaving.PostAsJsonAsync(Route, body);
+        }
+
+        HttpResponseMessage again = await stack.Api.PostAsJsonAsync(Route, new { relationshipIds = new[] { second, first }, dryRun = false });
+        JsonObject report = await this.RemoveAsync(body);
+
+        Assert.Equal(started.Headers.Location, again.Headers.Location);
+        Assert.Equal(HttpStatusCode.NotFound, (await stack.Api.GetAsync($"{Route}/gar-{Guid.NewGuid():N}-0000000000000000")).StatusCode);
+        Assert.Equal(2, report["total"]!.GetValue<int>());
+        Assert.Equal([UserAdministrator], await this.RolesOnceTheOperationEndsAsync(first));
+        Assert.Equal([UserAdministrator], await this.RolesOnceTheOperationEndsAsync(second));
     }
 
     [Theory]

@@ -310,7 +310,7 @@ public sealed class PublicApiTests(PublicApiStack stack, ITestOutputHelper outpu
             }
         }
 
-        Assert.Equal(10, document["paths"]!.AsObject().Count);
+        Assert.Equal(11, document["paths"]!.AsObject().Count);
     }
 
     [Fact]

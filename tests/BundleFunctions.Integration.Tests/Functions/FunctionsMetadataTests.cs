@@ -58,7 +58,10 @@ public sealed class FunctionsMetadataTests
     static IEnumerable<string> CoreTasks(Type kind) =>
         typeof(BundleWorkflows).Assembly.GetTypes()
             .Where(t => t is { IsAbstract: false, IsClass: true } && kind.IsAssignableFrom(t))
-            .Select(t => t == typeof(OnboardCustomerOrchestrator) ? OnboardCustomerOrchestrator.Name : t.Name);
+            .Select(RegisteredName);
+
+    /// <summary>An orchestrator is registered by its <c>Name</c> constant, an activity by its class name.</summary>
+    static string RegisteredName(Type task) => task.GetField("Name")?.GetValue(null) as string ?? task.Name;
 
     static Dictionary<string, string[]> ReadMetadata()
     {
