@@ -48,6 +48,7 @@ module storage 'storage.bicep' = {
     location: location
     tags: tags
     resourceToken: resourceToken
+    privateOnly: vnetEnabled
   }
 }
 
@@ -66,6 +67,7 @@ module serviceBus 'servicebus.bicep' = {
     location: location
     tags: tags
     resourceToken: resourceToken
+    privateOnly: vnetEnabled
     topicName: eventsTopicName
   }
 }
@@ -76,6 +78,7 @@ module keyVault 'keyvault.bicep' = {
     location: location
     tags: tags
     resourceToken: resourceToken
+    privateOnly: vnetEnabled
   }
 }
 
@@ -88,11 +91,28 @@ module network 'network.bicep' = if (vnetEnabled) {
   }
 }
 
-// After the roles: the app's first start reads storage, the vault and the topic with them, and would meet a 403 before.
+module privateEndpoints 'privateendpoints.bicep' = if (vnetEnabled) {
+  name: 'privateendpoints'
+  params: {
+    location: location
+    tags: tags
+    resourceToken: resourceToken
+    vnetId: network!.outputs.vnetId
+    subnetId: network!.outputs.privateEndpointSubnetId
+    runtimeStorageId: storage.outputs.runtimeStorageId
+    dataStorageId: storage.outputs.dataStorageId
+    keyVaultId: keyVault.outputs.id
+    serviceBusId: serviceBus.outputs.id
+  }
+}
+
+// After the roles (and, with the VNet option, the private endpoints): the app's first start reads storage, the vault and
+// the topic with them, and would meet a 403 (or no route) before.
 module functionApp 'functionapp.bicep' = {
   name: 'functionapp'
   dependsOn: [
     roles
+    privateEndpoints
   ]
   params: {
     location: location

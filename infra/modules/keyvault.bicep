@@ -9,6 +9,9 @@ param tags object
 @description('Short unique token.')
 param resourceToken string
 
+@description('Reachable only through a private endpoint (the VNet option): public network access off.')
+param privateOnly bool
+
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: 'kv-bundle-${resourceToken}'
   location: location
@@ -20,9 +23,16 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     enableSoftDelete: true
     softDeleteRetentionInDays: 90
     enablePurgeProtection: true
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: privateOnly ? 'Disabled' : 'Enabled'
+    networkAcls: {
+      defaultAction: privateOnly ? 'Deny' : 'Allow'
+      bypass: 'None'
+    }
   }
 }
+
+@description('Vault resource ID.')
+output id string = vault.id
 
 @description('Vault name.')
 output name string = vault.name

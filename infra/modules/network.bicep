@@ -28,9 +28,22 @@ resource vnet 'Microsoft.Network/virtualNetworks@2024-05-01' = {
           ]
         }
       }
+      {
+        // Storage, Key Vault and Service Bus are reached here only: their public endpoints are off.
+        name: 'private-endpoints'
+        properties: {
+          addressPrefix: '10.20.2.0/24'
+        }
+      }
     ]
   }
 }
+
+@description('The virtual network.')
+output vnetId string = vnet.id
+
+@description('Subnet of the private endpoints.')
+output privateEndpointSubnetId string = resourceId('Microsoft.Network/virtualNetworks/subnets', vnet.name, 'private-endpoints')
 
 @description('Subnet the app integrates with.')
 output appSubnetId string = resourceId('Microsoft.Network/virtualNetworks/subnets', vnet.name, 'app')

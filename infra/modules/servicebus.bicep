@@ -12,14 +12,18 @@ param resourceToken string
 @description('Name of the events topic.')
 param topicName string
 
+@description('Reachable only through a private endpoint (the VNet option): public network access off. Private endpoints need the Premium tier.')
+param privateOnly bool
+
 resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
   name: 'sb-bundlefunctions-${resourceToken}'
   location: location
   tags: tags
-  sku: { name: 'Standard', tier: 'Standard' }
+  sku: privateOnly ? { name: 'Premium', tier: 'Premium', capacity: 1 } : { name: 'Standard', tier: 'Standard' }
   properties: {
     disableLocalAuth: true
     minimumTlsVersion: '1.2'
+    publicNetworkAccess: privateOnly ? 'Disabled' : 'Enabled'
   }
 }
 
@@ -32,6 +36,9 @@ resource topic 'Microsoft.ServiceBus/namespaces/topics@2024-01-01' = {
     duplicateDetectionHistoryTimeWindow: 'PT1H'
   }
 }
+
+@description('Namespace resource ID.')
+output id string = namespace.id
 
 @description('Namespace name.')
 output namespaceName string = namespace.name

@@ -10,6 +10,9 @@ param tags object
 @description('Short unique token for globally unique names.')
 param resourceToken string
 
+@description('Reachable only through private endpoints (the VNet option): public network access off.')
+param privateOnly bool
+
 var deploymentContainerName = 'app-package-${resourceToken}'
 
 var hardened = {
@@ -19,7 +22,11 @@ var hardened = {
   minimumTlsVersion: 'TLS1_2'
   supportsHttpsTrafficOnly: true
   defaultToOAuthAuthentication: true
-  publicNetworkAccess: 'Enabled'
+  publicNetworkAccess: privateOnly ? 'Disabled' : 'Enabled'
+  networkAcls: {
+    defaultAction: privateOnly ? 'Deny' : 'Allow'
+    bypass: 'None'
+  }
 }
 
 resource runtime 'Microsoft.Storage/storageAccounts@2023-05-01' = {
@@ -50,6 +57,12 @@ resource data 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   sku: { name: 'Standard_ZRS' }
   properties: hardened
 }
+
+@description('Runtime account resource ID.')
+output runtimeStorageId string = runtime.id
+
+@description('Data account resource ID.')
+output dataStorageId string = data.id
 
 @description('Runtime account name.')
 output runtimeStorageName string = runtime.name

@@ -171,6 +171,27 @@ public sealed partial class TemplateTests
     }
 
     [Fact]
+    public void With_the_vnet_option_storage_key_vault_and_service_bus_are_reached_only_through_private_endpoints()
+    {
+        JsonObject app = Bicep.Descendants(Bicep.Template).Single(o => o["resources"] is JsonObject or JsonArray && o["parameters"]?["vnetEnabled"] is not null && o["parameters"]?["refreshTokenSecretStored"] is not null && o["variables"]?["taskHubName"] is not null);
+        string[] privateOnly = [.. Bicep.Descendants(app).Where(o => o["type"]?.ToString() == "Microsoft.Resources/deployments" && o["properties"]?["parameters"]?["privateOnly"] is not null)
+            .Select(o => $"{o["name"]}={o["properties"]!["parameters"]!["privateOnly"]!["value"]}")];
+        JsonObject hardened = Bicep.Descendants(Bicep.Template).Single(o => o["hardened"] is not null)["hardened"]!.AsObject();
+        JsonNode vault = Assert.Single(Bicep.Resources("Microsoft.KeyVault/vaults"))["properties"]!;
+        JsonObject serviceBus = Assert.Single(Bicep.Resources("Microsoft.ServiceBus/namespaces"));
+        JsonObject endpointsModule = Bicep.Descendants(Bicep.Template).Single(o => o["type"]?.ToString() == "Microsoft.Resources/deployments" && o["name"]?.ToString() == "privateendpoints");
+        string[] groups = [.. Bicep.Descendants(Bicep.Template).Single(o => o["variables"]?["endpoints"] is JsonArray)["variables"]!["endpoints"]!.AsArray().Select(e => $"{e!["name"]}:{e["group"]}")];
+
+        Assert.Equal(["keyvault=[parameters('vnetEnabled')]", "servicebus=[parameters('vnetEnabled')]", "storage=[parameters('vnetEnabled')]"], privateOnly.Order());
+        Assert.Equal(("[if(parameters('privateOnly'), 'Disabled', 'Enabled')]", "[if(parameters('privateOnly'), 'Deny', 'Allow')]"), (hardened["publicNetworkAccess"]!.ToString(), hardened["networkAcls"]!["defaultAction"]!.ToString()));
+        Assert.Equal("[if(parameters('privateOnly'), 'Disabled', 'Enabled')]", vault["publicNetworkAccess"]!.ToString());
+        Assert.Equal("[if(parameters('privateOnly'), 'Disabled', 'Enabled')]", serviceBus["properties"]!["publicNetworkAccess"]!.ToString());
+        Assert.Contains("'Premium'", serviceBus["sku"]!.ToString(), StringComparison.Ordinal); // Service Bus private endpoints need Premium
+        Assert.Equal("[parameters('vnetEnabled')]", endpointsModule["condition"]!.ToString());
+        Assert.Equal(["runtime-blob:blob", "runtime-queue:queue", "runtime-table:table", "data-table:table", "vault:vault", "servicebus:namespace"], groups);
+    }
+
+    [Fact]
     public void Key_vault_uses_rbac_with_purge_protection()
     {
         JsonNode vault = Assert.Single(Bicep.Resources("Microsoft.KeyVault/vaults"))["properties"]!;
