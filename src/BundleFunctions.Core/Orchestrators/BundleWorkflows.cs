@@ -24,6 +24,7 @@ public static class BundleWorkflows
             .AddActivity<VerifyAccessActivity>(nameof(VerifyAccessActivity))
             .AddOrchestrator<RemoveGlobalAdministratorOrchestrator>(RemoveGlobalAdministratorOrchestrator.Name)
             .AddActivity<FindGlobalAdministratorRelationshipsActivity>(nameof(FindGlobalAdministratorRelationshipsActivity))
-            .AddActivity<RemoveGlobalAdministratorActivity>(nameof(RemoveGlobalAdministratorActivity));
+            .AddActivity<RemoveGlobalAdministratorActivity>(nameof(RemoveGlobalAdministratorActivity))
+            .AddActivity<RecordOperationActivity>(nameof(RecordOperationActivity));
     }
 }

@@ -46,7 +46,12 @@ public sealed class RemoveGlobalAdministratorOrchestrator : TaskOrchestrator<Glo
         }
         catch (TaskFailedException gaveUp)
         {
-            return new(target.RelationshipId, null, null, GlobalAdministratorRemovalOutcomes.Failed, $"Gave up after the retries: {gaveUp.FailureDetails.ErrorMessage} Send the request again for this relationship.");
+            GlobalAdministratorRemovalResult failed = new(target.RelationshipId, null, null, GlobalAdministratorRemovalOutcomes.Failed, $"Gave up after the retries: {gaveUp.FailureDetails.ErrorMessage} Send the request again for this relationship.");
+            await context.CallActivityAsync<bool>(
+                nameof(RecordOperationActivity),
+                new OperationRecord(target.PartnerTenantId, new Ports.OperationsAuditEntry(context.CurrentUtcDateTime, target.Actor, $"globalAdministrator.{failed.Outcome}", target.RelationshipId, failed.Message)),
+                options);
+            return failed;
         }
     }
 }

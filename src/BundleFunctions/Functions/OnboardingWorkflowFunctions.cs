@@ -61,4 +61,8 @@ public static class OnboardingWorkflowFunctions
     [Function(nameof(RemoveGlobalAdministratorActivity))]
     public static Task<GlobalAdministratorRemovalResult> RemoveGlobalAdministratorFromOne([ActivityTrigger] GlobalAdministratorRemovalTarget input, FunctionContext function) =>
         FunctionActivityContext.RunAsync<RemoveGlobalAdministratorActivity, GlobalAdministratorRemovalTarget, GlobalAdministratorRemovalResult>(function, input);
+
+    [Function(nameof(RecordOperationActivity))]
+    public static Task<bool> RecordOperation([ActivityTrigger] OperationRecord input, FunctionContext function) =>
+        FunctionActivityContext.RunAsync<RecordOperationActivity, OperationRecord, bool>(function, input);
 }

@@ -86,5 +86,7 @@ public sealed class GlobalAdministratorRemovalWorkflowTests : IAsyncLifetime
         Assert.Equal(GlobalAdministratorRemovalOutcomes.Failed, by[silent.Id].Outcome);
         Assert.StartsWith("Gave up after the retries", by[silent.Id].Message, StringComparison.Ordinal);
         Assert.Equal(GlobalAdministratorRemovalOutcomes.RemovalStarted, by[fine.Id].Outcome);
+        Assert.Equal(new[] { refused.Id, silent.Id, fine.Id }.Order(), this.host.OperationsAudit.Entries.Select(e => e.Target).Order());
+        Assert.Equal("globalAdministrator.failed", this.host.OperationsAudit.Entries.Single(e => e.Target == silent.Id).Action);
     }
 }
