@@ -70,7 +70,7 @@ public sealed class AccessAssignmentTests(SimulatorTestBed bed) : IClassFixture<
     {
         DelegatedAdminRelationship active = await Gdap.ActiveRelationshipAsync(bed, SimulatorTestBed.Fabrikam);
         Group group = await Gdap.SecurityGroupAsync(bed, $"Change {Guid.NewGuid():N}");
-        DelegatedAdminAccessAssignment created = (await bed.PartnerGraph.Relationships(active.Id!).AccessAssignments.PostAsync(Gdap.Assignment(group.Id!, SimulatorTestBed.Exchange)))!;
+        DelegatedAdminAccessAssignment created = await this.ActiveAssignmentAsync(active.Id!, group.Id!);
 
         await bed.PartnerGraph.Relationships(active.Id!).AccessAssignments[created.Id].PatchAsync(
             new DelegatedAdminAccessAssignment { AccessDetails = new DelegatedAdminAccessDetails { UnifiedRoles = [new UnifiedRole { RoleDefinitionId = SimulatorTestBed.UserAdmin }] } },
@@ -86,7 +86,7 @@ public sealed class AccessAssignmentTests(SimulatorTestBed bed) : IClassFixture<
     {
         DelegatedAdminRelationship active = await Gdap.ActiveRelationshipAsync(bed, SimulatorTestBed.Fabrikam);
         Group group = await Gdap.SecurityGroupAsync(bed, $"Delete {Guid.NewGuid():N}");
-        DelegatedAdminAccessAssignment created = (await bed.PartnerGraph.Relationships(active.Id!).AccessAssignments.PostAsync(Gdap.Assignment(group.Id!, SimulatorTestBed.Exchange)))!;
+        DelegatedAdminAccessAssignment created = await this.ActiveAssignmentAsync(active.Id!, group.Id!);
 
         await bed.PartnerGraph.Relationships(active.Id!).AccessAssignments[created.Id].DeleteAsync(r => r.Headers.Add("If-Match", (string)created.AdditionalData["@odata.etag"]));
         DelegatedAdminAccessAssignment deleted = await SimulatorTestBed.EventuallyAsync(
@@ -96,6 +96,18 @@ public sealed class AccessAssignmentTests(SimulatorTestBed bed) : IClassFixture<
 
         Assert.Equal(DelegatedAdminAccessAssignmentStatus.Deleted, deleted.Status);
         Assert.NotEqual(created.Id, again.Id);
+    }
+
+    /// <summary>
+    /// An Exchange assignment of the group, once active, with its current ETag: pending → active changes the ETag, so an
+    /// If-Match taken from the creation answer would race that transition on a slow machine.
+    /// </summary>
+    async Task<DelegatedAdminAccessAssignment> ActiveAssignmentAsync(string relationshipId, string groupId)
+    {
+        DelegatedAdminAccessAssignment created = (await bed.PartnerGraph.Relationships(relationshipId).AccessAssignments.PostAsync(Gdap.Assignment(groupId, SimulatorTestBed.Exchange)))!;
+        return await SimulatorTestBed.EventuallyAsync(
+            async () => (await bed.PartnerGraph.Relationships(relationshipId).AccessAssignments[created.Id].GetAsync())!,
+            a => a.Status == DelegatedAdminAccessAssignmentStatus.Active);
     }
 
     [Fact]
