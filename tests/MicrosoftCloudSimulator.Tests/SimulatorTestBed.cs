@@ -22,6 +22,9 @@ public sealed class SimulatorTestBed : IAsyncLifetime
     public const string UserAdmin = "fe930be7-5e62-47db-91af-98c3a49a38b1";
     public const string GlobalAdmin = "62e90394-69f5-4237-9190-012177145e10";
 
+    /// <summary>Changes to the test timings, for a specification that needs a delay of its own.</summary>
+    public Action<SimulatorOptions>? Configure { get; init; }
+
     public Simulator Simulator { get; private set; } = null!;
 
     public MicrosoftCloudConnection Connection { get; private set; } = null!;
@@ -41,6 +44,7 @@ public sealed class SimulatorTestBed : IAsyncLifetime
             o.Deprovisioning = TimeSpan.FromMilliseconds(50);
             o.TickInterval = TimeSpan.FromMilliseconds(20);
             o.WebhookRetryInterval = TimeSpan.FromMilliseconds(100);
+            this.Configure?.Invoke(o);
         });
         this.Connection = new MicrosoftCloudConnection(this.Options());
         this.Http = new HttpClient(this.Connection.CreateHandler()) { BaseAddress = this.Simulator.BaseAddress };
@@ -128,9 +132,9 @@ public sealed class SimulatorTestBed : IAsyncLifetime
 }
 
 /// <summary>For tests that change or count global simulator state: a fresh simulator per test (xunit makes one instance per test).</summary>
-public abstract class OwnSimulator : IAsyncLifetime
+public abstract class OwnSimulator(Action<SimulatorOptions>? configure = null) : IAsyncLifetime
 {
-    protected SimulatorTestBed Bed { get; } = new();
+    protected SimulatorTestBed Bed { get; } = new() { Configure = configure };
 
     public Task InitializeAsync() => this.Bed.InitializeAsync();
 
