@@ -61,7 +61,9 @@ public sealed class MicrosoftAsItIsTests(Xunit.Abstractions.ITestOutputHelper ou
         Assert.Equal(OnboardingStatus.Running, activating.Status);
         Assert.StartsWith("12 access assignment(s) are pending at Microsoft", Step(assigning, OnboardingStep.AwaitAssignmentsActive).Message, StringComparison.Ordinal);
         Assert.All(green.Steps, s => Assert.Equal((StepStatus.Succeeded, 1), (s.Status, s.Attempts))); // no step was retried by anyone
-        Assert.InRange(await SimulatedNowAsync(stack) - approvedAt, TimeSpan.FromHours(8), TimeSpan.FromHours(12));
+        // At least Microsoft's 8 hours; at most well inside the 30-hour activation deadline. Not tighter: every real second this
+        // machine spends elsewhere is 4 simulated hours at this rate, and a loaded CI machine spent 12.5 h (one second over).
+        Assert.InRange(await SimulatedNowAsync(stack) - approvedAt, TimeSpan.FromHours(8), TimeSpan.FromHours(24));
         await stack.AssertExactlyTheObjectsOfOnboardingAsync(OnboardingStack.Fabrikam);
     }
 
