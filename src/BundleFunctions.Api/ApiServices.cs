@@ -1,3 +1,4 @@
+using BundleFunctions.Gdap;
 using BundleFunctions.Infrastructure.MicrosoftCloud;
 using BundleFunctions.Infrastructure.Settings;
 using BundleFunctions.Onboarding;
@@ -29,8 +30,10 @@ public static class ApiServices
         }
 
         MicrosoftCloudOptions cloud = SettingsSection.Read<MicrosoftCloudOptions>(configuration, MicrosoftCloudOptions.Section);
+        WorkflowOptions workflow = SettingsSection.Read<WorkflowOptions>(configuration, WorkflowOptions.Section);
+        StopUnlessUsable(api, workflow);
         services.AddSingleton(api);
-        services.AddSingleton(SettingsSection.Read<WorkflowOptions>(configuration, WorkflowOptions.Section));
+        services.AddSingleton(workflow);
         services.AddSingleton(new PartnerTenant(cloud.PartnerTenantId));
         services.AddSingleton(sp => new WebhookCertificates(
             MicrosoftCloudConnection.CreateHandler(cloud.PinnedCertificateThumbprint),
@@ -40,6 +43,46 @@ public static class ApiServices
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(SettingsSection.Read<JobOptions>(configuration, JobOptions.Section));
         return services;
+    }
+
+    /// <summary>
+    /// Stops start-up on a setting that would make every onboarding (or every request) fail later, naming the setting: an
+    /// engineer reads one start-up error instead of the same failure on each customer.
+    /// </summary>
+    static void StopUnlessUsable(ApiOptions api, WorkflowOptions workflow)
+    {
+        List<string> problems = [];
+        if (!PartnerGroupName.IsValidPrefix(workflow.GroupPrefix, out string? prefix))
+        {
+            problems.Add($"Workflow__GroupPrefix: {prefix}");
+        }
+
+        foreach ((string name, TimeSpan value) in new[]
+        {
+            (nameof(workflow.ApprovalFirstPoll), workflow.ApprovalFirstPoll), (nameof(workflow.ApprovalMaxPoll), workflow.ApprovalMaxPoll),
+            (nameof(workflow.ApprovalTimeout), workflow.ApprovalTimeout), (nameof(workflow.FollowUpFirstPoll), workflow.FollowUpFirstPoll),
+            (nameof(workflow.FollowUpMaxPoll), workflow.FollowUpMaxPoll), (nameof(workflow.ActivationTimeout), workflow.ActivationTimeout),
+            (nameof(workflow.AssignmentsTimeout), workflow.AssignmentsTimeout), (nameof(workflow.ConsentTimeout), workflow.ConsentTimeout),
+            (nameof(workflow.VerificationTimeout), workflow.VerificationTimeout),
+        }.Where(w => w.Item2 <= TimeSpan.Zero))
+        {
+            problems.Add($"Workflow__{name}: must be longer than zero; {value} is not.");
+        }
+
+        if (workflow.TimeScale is not (> 0 and <= 1))
+        {
+            problems.Add($"Workflow__TimeScale: must be more than 0 and at most 1 (1 in production); {workflow.TimeScale} is not.");
+        }
+
+        if (api.MaxBodyBytes < 1024 || api.RetryAfterSeconds < 0)
+        {
+            problems.Add("Api__MaxBodyBytes must be at least 1024 and Api__RetryAfterSeconds zero or more.");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException($"Settings that cannot work; correct them and restart: {string.Join(" ", problems)}");
+        }
     }
 
     /// <summary>Registers the handlers that take a <c>DurableTaskClient</c> from DI: for a host that registers one (the LocalHost).</summary>

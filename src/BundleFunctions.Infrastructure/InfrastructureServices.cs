@@ -34,6 +34,12 @@ public static class InfrastructureServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(_ => CreateTableService(configuration, DataConnectionName));
         string prefix = configuration[TablePrefixSetting] ?? string.Empty;
+        if (prefix.Length > 0 && (!char.IsAsciiLetter(prefix[0]) || !prefix.All(char.IsAsciiLetterOrDigit) || prefix.Length > 40))
+        {
+            // Azure Tables names are 3-63 letters and digits starting with a letter: a bad prefix would fail every write.
+            throw new InvalidOperationException($"The app setting Tables__Prefix cannot be used: table names take letters and digits, starting with a letter, and the prefix may be at most 40 long; '{prefix}' is not. Correct it and restart.");
+        }
+
         services.AddSingleton<IOnboardingStore>(sp => new TableOnboardingStore(sp.GetRequiredService<TableServiceClient>(), prefix + TableOnboardingStore.DefaultTableName));
         services.AddSingleton<IWebhookInbox>(sp => new TableWebhookInbox(sp.GetRequiredService<TableServiceClient>(), prefix + TableWebhookInbox.DefaultTableName));
         services.AddSingleton<IOperationsAudit>(sp => new TableOperationsAudit(sp.GetRequiredService<TableServiceClient>(), prefix + TableOperationsAudit.DefaultTableName));

@@ -145,6 +145,21 @@ public sealed class FunctionsHostTests
         Assert.Equal("The app setting MicrosoftCloud__ClientId has a value of the wrong form: it must be a Guid. Correct it, or leave it empty for the default, and restart.", refused.Message);
     }
 
+    [Theory]
+    [InlineData("Workflow:GroupPrefix", "\u0007Acme", "Workflow__GroupPrefix: The group prefix must not contain control characters.")]
+    [InlineData("Workflow:FollowUpFirstPoll", "00:00:00", "Workflow__FollowUpFirstPoll: must be longer than zero; 00:00:00 is not.")]
+    [InlineData("Workflow:TimeScale", "2", "Workflow__TimeScale: must be more than 0 and at most 1 (1 in production); 2 is not.")]
+    [InlineData("Tables:Prefix", "bundle-dev", "Tables__Prefix cannot be used")]
+    public void A_setting_that_cannot_work_stops_start_up_with_its_name(string setting, string value, string named)
+    {
+        Dictionary<string, string?> settings = DeployedAppSettings.Evaluate(DeployedWithThePartnersValues);
+        settings[setting] = System.Text.RegularExpressions.Regex.Unescape(value);
+
+        InvalidOperationException refused = Assert.Throws<InvalidOperationException>(() => Build(settings).Dispose());
+
+        Assert.Contains(named, refused.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Every_orchestrator_and_activity_in_core_has_a_function_of_its_name_with_its_input_and_output_and_the_reverse()
     {
