@@ -34,7 +34,6 @@ public static class ApiServices
         StopUnlessUsable(api, workflow);
         services.AddSingleton(api);
         services.AddSingleton(workflow);
-        services.AddSingleton(new PartnerTenant(cloud.PartnerTenantId));
         services.AddSingleton(sp => new WebhookCertificates(
             MicrosoftCloudConnection.CreateHandler(cloud.PinnedCertificateThumbprint),
             api.WebhookTrustAnchorThumbprint,

@@ -334,9 +334,6 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
         409, "This customer is already being onboarded.", $"Onboarding '{id}' is in progress; follow it at /api/onboardings/{id}.", new Dictionary<string, object?> { ["id"] = id });
 }
 
-/// <summary>The partner tenant this deployment serves (from <c>MicrosoftCloud:PartnerTenantId</c>).</summary>
-/// <param name="Id">The tenant ID.</param>
-public sealed record PartnerTenant(Guid Id);
 
 /// <summary>The body of <c>POST /api/onboardings</c>, read leniently so every problem can be reported, not just the first.</summary>
 public sealed record StartOnboardingBody(

@@ -1,5 +1,4 @@
 using System.Net;
-using BundleFunctions.Infrastructure.MicrosoftCloud;
 using BundleFunctions.Ports;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,7 +43,7 @@ public static class WebhookRegistrationApi
                 title: "Nothing was registered.");
         }
 
-        if (services.GetService<PartnerCenterWebhookRegistration>() is not { } registration)
+        if (services.GetService<IWebhookRegistration>() is not { } registration)
         {
             return ApiJson.Problem(503, "No Microsoft cloud connection is configured.", "Set the MicrosoftCloud settings, then register the webhook.");
         }
@@ -73,7 +72,7 @@ public static class WebhookRegistrationApi
             new OperationsAuditEntry(services.GetRequiredService<TimeProvider>().GetUtcNow(), OnboardingApi.RequestedBy(request), $"webhookRegistration.{outcome.Result.ToString().ToLowerInvariant()}", own.AbsoluteUri, outcome.Previous is { } previous && previous != own ? $"replaced {previous.AbsoluteUri}" : null),
             request.HttpContext.RequestAborted);
         return ApiJson.Json(
-            new { webhookUrl = own, events = PartnerCenterWebhookRegistration.Events, result = outcome.Result, previousUrl = outcome.Previous },
+            new { webhookUrl = own, events = IWebhookRegistration.Events, result = outcome.Result, previousUrl = outcome.Previous },
             outcome.Result == WebhookRegistrationResult.Created ? (int)HttpStatusCode.Created : (int)HttpStatusCode.OK);
     }
 

@@ -47,6 +47,7 @@ public static class InfrastructureServices
         services.AddSingleton(_ => CreateEventPublisher(configuration));
         services.AddSingleton(sp => new OutboxDispatcher(sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<IEventPublisher>(), prefix + TableOnboardingStore.DefaultTableName));
         MicrosoftCloudOptions cloud = SettingsSection.Read<MicrosoftCloudOptions>(configuration, MicrosoftCloudOptions.Section);
+        services.AddSingleton(new PartnerTenant(cloud.PartnerTenantId));
         string? problem = cloud.ConnectionProblem();
         services.AddSingleton(new DeploymentHealth(problem, SettingsSection.UnresolvedKeyVaultReferences(configuration)));
         if (problem is null)
@@ -96,7 +97,7 @@ public static class InfrastructureServices
         services.AddSingleton<IPartnerDirectory, GraphPartnerDirectory>();
         services.AddSingleton<IGdapRelationships, GraphRelationships>();
         services.AddSingleton<ICustomerAccess, CustomerTenantAccess>();
-        services.AddSingleton<PartnerCenterWebhookRegistration>();
+        services.AddSingleton<IWebhookRegistration, PartnerCenterWebhookRegistration>();
         return services;
     }
 

@@ -12,23 +12,9 @@ namespace BundleFunctions.Infrastructure.MicrosoftCloud;
 /// partner tenant: created when there is none, updated (PUT) otherwise, so running it again is harmless.
 /// </summary>
 /// <param name="connection">The Microsoft cloud connection.</param>
-public sealed class PartnerCenterWebhookRegistration(MicrosoftCloudConnection connection)
+public sealed class PartnerCenterWebhookRegistration(MicrosoftCloudConnection connection) : IWebhookRegistration
 {
-    /// <summary>The events the receiver handles.</summary>
-    public static readonly string[] Events =
-    [
-        "granular-admin-relationship-approved", "granular-admin-relationship-activated", "granular-admin-relationship-terminated",
-        "granular-admin-relationship-expired", "granular-admin-access-assignment-activated",
-    ];
-
-    /// <summary>
-    /// Registers <paramref name="webhookUrl"/>. A registration for another URL — perhaps another tool's, since Partner Center
-    /// keeps one per partner — is overwritten only when <paramref name="replace"/> says so.
-    /// </summary>
-    /// <param name="webhookUrl">The public URL of <c>/api/webhooks/partner-center</c>.</param>
-    /// <param name="replace">Overwrite a registration for another URL.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>What was done, and the URL registered before.</returns>
+    /// <inheritdoc />
     public async Task<WebhookRegistrationOutcome> RegisterAsync(Uri webhookUrl, bool replace, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(webhookUrl);
@@ -55,7 +41,7 @@ public sealed class PartnerCenterWebhookRegistration(MicrosoftCloudConnection co
             }
         }
 
-        JsonObject body = new() { ["WebhookUrl"] = webhookUrl.AbsoluteUri, ["WebhookEvents"] = new JsonArray([.. Events.Select(e => (JsonNode)e)]) };
+        JsonObject body = new() { ["WebhookUrl"] = webhookUrl.AbsoluteUri, ["WebhookEvents"] = new JsonArray([.. IWebhookRegistration.Events.Select(e => (JsonNode)e)]) };
         using HttpResponseMessage response = create
             ? await partnerCenter.PostAsJsonAsync("webhooks/v1/registration", body, cancellationToken)
             : await partnerCenter.PutAsJsonAsync("webhooks/v1/registration", body, cancellationToken);
@@ -69,24 +55,3 @@ public sealed class PartnerCenterWebhookRegistration(MicrosoftCloudConnection co
             previous);
     }
 }
-
-/// <summary>What a registration did.</summary>
-public enum WebhookRegistrationResult
-{
-    /// <summary>There was none; this one was created.</summary>
-    Created,
-
-    /// <summary>This URL was registered already; its events were brought up to date.</summary>
-    Updated,
-
-    /// <summary>Another URL was registered and was replaced by this one, as asked.</summary>
-    Replaced,
-
-    /// <summary>Another URL is registered and was left as it is (no <c>replace</c>).</summary>
-    KeptOther,
-}
-
-/// <summary>The result of a registration and the URL registered before it.</summary>
-/// <param name="Result">What was done.</param>
-/// <param name="Previous">The URL registered before, if any.</param>
-public sealed record WebhookRegistrationOutcome(WebhookRegistrationResult Result, Uri? Previous);
