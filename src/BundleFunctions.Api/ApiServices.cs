@@ -29,13 +29,12 @@ public static class ApiServices
             api.PublicWebhookUrl = new Uri($"https://{host}/api/webhooks/partner-center");
         }
 
-        MicrosoftCloudOptions cloud = SettingsSection.Read<MicrosoftCloudOptions>(configuration, MicrosoftCloudOptions.Section);
         WorkflowOptions workflow = SettingsSection.Read<WorkflowOptions>(configuration, WorkflowOptions.Section);
         StopUnlessUsable(api, workflow);
         services.AddSingleton(api);
         services.AddSingleton(workflow);
         services.AddSingleton(sp => new WebhookCertificates(
-            MicrosoftCloudConnection.CreateHandler(cloud.PinnedCertificateThumbprint),
+            MicrosoftCloudConnection.CreateHandler(configuration[$"{MicrosoftCloudOptions.Section}:{nameof(MicrosoftCloudOptions.PinnedCertificateThumbprint)}"]),
             api.WebhookTrustAnchorThumbprint,
             api.WebhookCertificateIssuerOrganization,
             api.WebhookNewCertificateUrlInterval,

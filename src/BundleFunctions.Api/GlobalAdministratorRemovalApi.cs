@@ -29,8 +29,6 @@ public sealed class GlobalAdministratorRemovalApi(DurableTaskClient client, IGda
     /// <summary>The most relationships one request may name.</summary>
     public const int MaxRelationshipIds = 100;
 
-    static readonly OrchestrationRuntimeStatus[] Live = [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Suspended];
-
     string RunPrefix => $"gar-{partner.Id:N}-";
 
     /// <summary>The handler of the POST.</summary>
@@ -102,17 +100,17 @@ public sealed class GlobalAdministratorRemovalApi(DurableTaskClient client, IGda
         // One run per target list at a time: a double click or a client's retry while it runs joins it instead of racing it.
         string id = this.RunPrefix + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(named is null ? "*" : string.Join(',', named.Order(StringComparer.Ordinal)))))[..16].ToLowerInvariant();
         CancellationToken cancellationToken = request.HttpContext.RequestAborted;
-        if (await client.GetInstanceAsync(id, cancellationToken) is not { } running || !Live.Contains(running.RuntimeStatus))
+        if (await client.GetInstanceAsync(id, cancellationToken) is not { } running || !RunStatuses.Live.Contains(running.RuntimeStatus))
         {
             try
             {
                 await client.ScheduleNewOrchestrationInstanceAsync(
                     RemoveGlobalAdministratorOrchestrator.Name,
                     new GlobalAdministratorRemovalRequest(partner.Id, named, OnboardingApi.RequestedBy(request), workflow.ToSettings().ActivityRetry),
-                    new StartOrchestrationOptions { InstanceId = id },
+                    new StartOrchestrationOptions { InstanceId = id }.WithDedupeStatuses(RunStatuses.Live),
                     cancellationToken);
             }
-            catch (Exception e) when (e is InvalidOperationException or Grpc.Core.RpcException)
+            catch (Grpc.Core.RpcException race) when (race.StatusCode == Grpc.Core.StatusCode.AlreadyExists)
             {
                 // Two requests raced past the check: the deterministic ID let one through, and this one joins it.
             }

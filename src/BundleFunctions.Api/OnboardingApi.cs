@@ -22,8 +22,6 @@ namespace BundleFunctions.Api;
 /// <param name="time">The clock.</param>
 public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore store, ApiOptions api, WorkflowOptions workflow, PartnerTenant partnerTenantId, TimeProvider time)
 {
-    static readonly OrchestrationRuntimeStatus[] Live = [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Suspended];
-
     Guid Partner => partnerTenantId.Id;
 
     /// <summary><c>POST /api/onboardings</c>.</summary>
@@ -71,7 +69,7 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
             await client.ScheduleNewOrchestrationInstanceAsync(
                 OnboardCustomerOrchestrator.Name,
                 new OnboardingInput(subject, onboarding, workflow.ToSettings()),
-                new StartOrchestrationOptions { InstanceId = id }.WithDedupeStatuses(Live),
+                new StartOrchestrationOptions { InstanceId = id }.WithDedupeStatuses(RunStatuses.Live),
                 request.HttpContext.RequestAborted);
         }
         catch (Grpc.Core.RpcException race) when (race.StatusCode == Grpc.Core.StatusCode.AlreadyExists)
@@ -94,7 +92,7 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
     async Task<bool> IsFreeForNewRunAsync(string id, bool recordEnded, CancellationToken cancellationToken)
     {
         OrchestrationMetadata? instance = await client.GetInstanceAsync(id, cancellationToken);
-        if (instance is null || !Live.Contains(instance.RuntimeStatus))
+        if (instance is null || !RunStatuses.Live.Contains(instance.RuntimeStatus))
         {
             return true;
         }
@@ -168,6 +166,7 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
             return ApiJson.Problem(400, $"top must be a whole number from 1 to {OnboardingQuery.MaxTop}.");
         }
 
+        IResult ForeignToken() => ApiJson.Problem(400, "continuationToken is not one this API issued: use the Link header of the previous page.");
         string? continuation = null;
         if (request.Query["continuationToken"].FirstOrDefault() is { Length: > 0 } token)
         {
@@ -177,7 +176,7 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
             }
             catch (FormatException)
             {
-                return ApiJson.Problem(400, "continuationToken is not one this API issued: use the Link header of the previous page.");
+                return ForeignToken();
             }
         }
 
@@ -188,7 +187,7 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
         }
         catch (ArgumentException)
         {
-            return ApiJson.Problem(400, "continuationToken is not one this API issued: use the Link header of the previous page.");
+            return ForeignToken();
         }
 
         if (page.ContinuationToken is { } next)
@@ -223,7 +222,7 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
         // moment would be raised on a run that no longer listens, so it is given the finishing grace, then taken as ended.
         OnboardingRecord? current = await store.GetAsync(this.Partner, id, request.HttpContext.RequestAborted);
         bool recordEnded = current is { Status: OnboardingStatus.Succeeded or OnboardingStatus.Cancelled };
-        if (!Live.Contains(instance.RuntimeStatus) || (recordEnded && await this.IsFreeForNewRunAsync(id, recordEnded, request.HttpContext.RequestAborted)))
+        if (!RunStatuses.Live.Contains(instance.RuntimeStatus) || (recordEnded && await this.IsFreeForNewRunAsync(id, recordEnded, request.HttpContext.RequestAborted)))
         {
             // An ended run wrote its last row before it ended: the row read above is final.
             return eventName == OnboardingEvents.RefreshRequested && current is { RelationshipId: not null } ended
@@ -259,7 +258,7 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
                     workflow.ToSettings(),
                     ResumeFrom: OnboardingStep.ConsentApplication,
                     Progress: new OnboardingProgress(RelationshipId: ended.RelationshipId)),
-                new StartOrchestrationOptions { InstanceId = subject.OnboardingId }.WithDedupeStatuses(Live),
+                new StartOrchestrationOptions { InstanceId = subject.OnboardingId }.WithDedupeStatuses(RunStatuses.Live),
                 request.HttpContext.RequestAborted);
         }
         catch (Grpc.Core.RpcException race) when (race.StatusCode == Grpc.Core.StatusCode.AlreadyExists)

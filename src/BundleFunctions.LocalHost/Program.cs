@@ -6,20 +6,21 @@ using BundleFunctions.Orchestrators;
 // The LocalHost runs the product's workflows on one machine with the same storage provider as Azure, on Azurite.
 WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddFunctionsLocalSettings().AddEnvironmentVariables();
+LocalHostOptions local = builder.Configuration.GetSection(LocalHostOptions.Section).Get<LocalHostOptions>() ?? new();
 builder.WebHost.ListenOnLoopback(builder.Configuration);
 
 // The LocalHost's own receiver is the one URL it may register with Partner Center, unless configured otherwise.
-builder.Configuration["Api:PublicWebhookUrl"] ??= $"http://127.0.0.1:{(builder.Configuration.GetSection(LocalHostOptions.Section).Get<LocalHostOptions>() ?? new()).ApiPort}/api/webhooks/partner-center";
+builder.Configuration["Api:PublicWebhookUrl"] ??= $"http://127.0.0.1:{local.ApiPort}/api/webhooks/partner-center";
 builder.Services.AddBundleInfrastructure(builder.Configuration);
 builder.Services.AddDurableSidecar(builder.Configuration, tasks => tasks.AddBundleWorkflows());
 builder.Services.AddBundleApi(builder.Configuration).AddBundleApiHandlers();
 builder.Services.AddHostedService<BundleFunctions.LocalHost.Events.OutboxPump>();
 builder.Services.AddHostedService<BundleFunctions.LocalHost.Events.JobScheduler>();
-builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = (builder.Configuration.GetSection(LocalHostOptions.Section).Get<LocalHostOptions>() ?? new()).ShutdownTimeout);
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = local.ShutdownTimeout);
 
 WebApplication app = builder.Build();
 await DurableSidecar.EnsureTaskHubAsync(app.Services);
-app.SeparateSidecarFromApi(builder.Configuration);
+app.SeparateSidecarFromApi(local.SidecarPort);
 app.MapGrpcService<Microsoft.DurableTask.Testing.Sidecar.Grpc.TaskHubGrpcServer>();
 app.MapBundleApi();
 await app.RunAsync();

@@ -66,11 +66,17 @@ public static class RelationshipRules
         }
     }
 
+    /// <summary>The violation of a duration outside <see cref="MinDuration"/>–<see cref="MaxDuration"/>.</summary>
+    /// <param name="asked">What was asked for, as the caller words it (e.g. "900 days").</param>
+    /// <returns>The violation.</returns>
+    public static RuleViolation DurationOutOfRange(string asked) =>
+        new("durationDays", $"The duration must be from {MinDuration.TotalDays:0} to {MaxDuration.TotalDays:0} days; {asked} was asked for.");
+
     static void CheckDuration(TimeSpan duration, List<RuleViolation> violations)
     {
         if (duration < MinDuration || duration > MaxDuration)
         {
-            violations.Add(new("durationDays", $"The duration must be from {MinDuration.TotalDays:0} to {MaxDuration.TotalDays:0} days; {DescribeDays(duration)} was asked for."));
+            violations.Add(DurationOutOfRange(DescribeDays(duration)));
         }
         else if (duration.Ticks % TimeSpan.TicksPerDay != 0)
         {

@@ -69,11 +69,11 @@ public sealed record OnboardingRequest(
             violations.Add(new("organizationId", $"The organization ID contains {hidden}, a control, format or bidirectional character that does not show: remove it."));
         }
 
-        if (this.DurationDays is < 1 or > 730)
+        if (this.DurationDays is { } days && (days < RelationshipRules.MinDuration.TotalDays || days > RelationshipRules.MaxDuration.TotalDays))
         {
             // Checked here in whole days: a count of days beyond what a TimeSpan holds must be a 400, not an overflow.
             List<RuleViolation> relationship = [.. (this with { DurationDays = null }).ToRelationshipRequest().Validate()];
-            relationship.Insert(relationship.Count(v => v.Field == "relationshipName"), new("durationDays", $"The duration must be from 1 to 730 days; {this.DurationDays} days was asked for."));
+            relationship.Insert(relationship.Count(v => v.Field == "relationshipName"), RelationshipRules.DurationOutOfRange($"{days} days"));
             violations.AddRange(relationship);
             return violations;
         }

@@ -77,10 +77,9 @@ public static class DurableSidecar
     /// the port the connection arrived on, never by the Host header a caller writes.
     /// </summary>
     /// <param name="app">The application.</param>
-    /// <param name="configuration">The configuration.</param>
-    public static void SeparateSidecarFromApi(this IApplicationBuilder app, IConfiguration configuration)
+    /// <param name="sidecarPort">The sidecar's port (<see cref="LocalHostOptions.SidecarPort"/>).</param>
+    public static void SeparateSidecarFromApi(this IApplicationBuilder app, int sidecarPort)
     {
-        int sidecarPort = (configuration.GetSection(LocalHostOptions.Section).Get<LocalHostOptions>() ?? new()).SidecarPort;
         app.Use(async (context, next) =>
         {
             bool onSidecarPort = context.Connection.LocalPort == sidecarPort;
