@@ -85,7 +85,7 @@ public sealed class PartnerCenterWebhook(DurableTaskClient client, IOnboardingSt
                     return $"ignored: onboarding {onboardingId} is not running";
                 }
 
-                await client.RaiseEventAsync(onboardingId, OnboardingEvents.RelationshipApproved, new RelationshipApproved(relationshipId, "webhook"));
+                await client.RaiseEventAsync(onboardingId, OnboardingEvents.RelationshipApproved, new RelationshipApproved(relationshipId, ApprovalSource.Webhook));
                 return $"raised {OnboardingEvents.RelationshipApproved} on {onboardingId}";
             case "granular-admin-relationship-terminated" or "granular-admin-relationship-expired":
                 string ended = eventName.EndsWith("terminated", StringComparison.Ordinal) ? "terminated" : "expired";

@@ -44,7 +44,7 @@ public sealed class ScheduledJobs(DurableTaskClient client, IOnboardingStore sto
             RelationshipSnapshot? now = await relationships.GetAsync(RelationshipId.Parse(waiting.RelationshipId!), cancellationToken);
             if (now?.Status is RelationshipStatus.Approved or RelationshipStatus.Activating or RelationshipStatus.Active)
             {
-                await client.RaiseEventAsync(waiting.Subject.OnboardingId, OnboardingEvents.RelationshipApproved, new RelationshipApproved(now.Id, "safety-net"), cancellationToken);
+                await client.RaiseEventAsync(waiting.Subject.OnboardingId, OnboardingEvents.RelationshipApproved, new RelationshipApproved(now.Id, ApprovalSource.SafetyNet), cancellationToken);
                 raised++;
             }
         }

@@ -7,6 +7,9 @@ using BundleFunctions.Infrastructure.MicrosoftCloud;
 using BundleFunctions.Infrastructure.Settings;
 using BundleFunctions.Infrastructure.Storage;
 using BundleFunctions.Ports;
+using BundleFunctions.Telemetry;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -32,6 +35,7 @@ public static class InfrastructureServices
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddSingleton(TimeProvider.System);
+        services.AddMetrics().AddSingleton<OnboardingMetrics>();
         services.AddSingleton(_ => CreateTableService(configuration, DataConnectionName));
         string prefix = configuration[TablePrefixSetting] ?? string.Empty;
         if (prefix.Length > 0 && (!char.IsAsciiLetter(prefix[0]) || !prefix.All(char.IsAsciiLetterOrDigit) || prefix.Length > 40))
@@ -93,7 +97,8 @@ public static class InfrastructureServices
     /// <returns>The services.</returns>
     public static IServiceCollection AddMicrosoftCloud(this IServiceCollection services, MicrosoftCloudOptions options, MicrosoftCloudResilience? resilience = null)
     {
-        services.AddSingleton(new MicrosoftCloudConnection(options, resilience));
+        services.AddLogging().AddMetrics();
+        services.AddSingleton(sp => new MicrosoftCloudConnection(options, resilience, new MicrosoftCallTelemetry(sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<IMeterFactory>())));
         services.AddSingleton<IPartnerDirectory, GraphPartnerDirectory>();
         services.AddSingleton<IGdapRelationships, GraphRelationships>();
         services.AddSingleton<ICustomerAccess, CustomerTenantAccess>();

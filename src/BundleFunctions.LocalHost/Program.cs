@@ -1,7 +1,10 @@
 using BundleFunctions.Api;
 using BundleFunctions.Infrastructure;
 using BundleFunctions.LocalHost.Durable;
+
 using BundleFunctions.Orchestrators;
+using BundleFunctions.Telemetry;
+using OpenTelemetry.Metrics;
 
 // The LocalHost runs the product's workflows on one machine with the same storage provider as Azure, on Azurite.
 WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
@@ -17,6 +20,19 @@ builder.Services.AddBundleApi(builder.Configuration).AddBundleApiHandlers();
 builder.Services.AddHostedService<BundleFunctions.LocalHost.Events.OutboxPump>();
 builder.Services.AddHostedService<BundleFunctions.LocalHost.Events.JobScheduler>();
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = local.ShutdownTimeout);
+
+// The product's metrics through OpenTelemetry, as in Azure: printed every few seconds (console), sent to a collector
+// (otlp, at OTEL_EXPORTER_OTLP_ENDPOINT), or kept in-process only (none).
+builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
+{
+    metrics.AddMeter(BundleMeter.Name);
+    _ = local.Telemetry switch
+    {
+        LocalTelemetryExporter.Console => metrics.AddConsoleExporter((_, reader) => reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = 10_000),
+        LocalTelemetryExporter.Otlp => metrics.AddOtlpExporter(),
+        _ => metrics,
+    };
+});
 
 WebApplication app = builder.Build();
 await DurableSidecar.EnsureTaskHubAsync(app.Services);

@@ -1,7 +1,14 @@
 using BundleFunctions.Api;
 using BundleFunctions.Functions;
+using Azure.Identity;
+using Azure.Monitor.OpenTelemetry.Exporter;
 using BundleFunctions.Infrastructure;
+using BundleFunctions.Telemetry;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
 using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 FunctionsApplicationBuilder builder = FunctionsApplication.CreateBuilder(args);
@@ -25,6 +32,20 @@ namespace BundleFunctions.Functions
             builder.ConfigureFunctionsWebApplication();
             builder.Services.AddBundleInfrastructure(builder.Configuration);
             builder.Services.AddBundleApi(builder.Configuration);
+
+            // Logs and the product's metrics leave the worker through OpenTelemetry, to Application Insights when infra/ gave
+            // the app its connection string; ingestion signs in with the app's identity (local auth is off there).
+            IOpenTelemetryBuilder telemetry = builder.Services.AddOpenTelemetry()
+                .UseFunctionsWorkerDefaults()
+                .WithMetrics(metrics => metrics.AddMeter(BundleMeter.Name));
+            if (builder.Configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"] is { Length: > 0 })
+            {
+                string? clientId = builder.Configuration["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]?.Split(';')
+                    .Select(part => part.Split('=', 2))
+                    .FirstOrDefault(pair => pair.Length == 2 && pair[0].Trim().Equals("ClientId", StringComparison.OrdinalIgnoreCase))?[1].Trim();
+                telemetry.UseAzureMonitorExporter(o => o.Credential = clientId is null ? null : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId)));
+            }
+
             return builder;
         }
     }

@@ -10,10 +10,10 @@ namespace BundleFunctions.Activities;
 /// </summary>
 /// <param name="directory">The partner directory.</param>
 /// <param name="leases">The shared leases.</param>
-public sealed class EnsurePartnerGroupsActivity(IPartnerDirectory directory, ILeases leases) : TaskActivity<EnsurePartnerGroupsInput, PartnerGroupsSummary>
+public sealed class EnsurePartnerGroupsActivity(IPartnerDirectory directory, ILeases leases) : TaskActivity<PartnerGroupsRequest, PartnerGroupsSummary>
 {
     /// <inheritdoc />
-    public override async Task<PartnerGroupsSummary> RunAsync(TaskActivityContext context, EnsurePartnerGroupsInput input)
+    public override async Task<PartnerGroupsSummary> RunAsync(TaskActivityContext context, PartnerGroupsRequest input)
     {
         ArgumentNullException.ThrowIfNull(input);
         List<(Guid RoleId, PartnerGroupName Name)> wanted = [];
@@ -35,7 +35,7 @@ public sealed class EnsurePartnerGroupsActivity(IPartnerDirectory directory, ILe
 /// <summary>Input of <see cref="EnsurePartnerGroupsActivity"/>.</summary>
 /// <param name="GroupPrefix">The group name prefix.</param>
 /// <param name="RoleTemplateIds">The roles that need a group.</param>
-public sealed record EnsurePartnerGroupsInput(string GroupPrefix, IReadOnlyList<Guid> RoleTemplateIds);
+public sealed record PartnerGroupsRequest(string GroupPrefix, IReadOnlyList<Guid> RoleTemplateIds);
 
 /// <summary>The partner groups, one per role.</summary>
 /// <param name="Groups">Role → group.</param>

@@ -18,8 +18,30 @@ public static class OnboardingEvents
 
 /// <summary>Payload of <see cref="OnboardingEvents.RelationshipApproved"/>.</summary>
 /// <param name="RelationshipId">The relationship that was approved.</param>
-/// <param name="Source">Who noticed: <c>webhook</c>, <c>poll</c> or <c>operator</c>.</param>
-public sealed record RelationshipApproved(string RelationshipId, string Source);
+/// <param name="Source">Who noticed.</param>
+public sealed record RelationshipApproved(string RelationshipId, ApprovalSource Source);
+
+/// <summary>Who noticed a customer's approval before the onboarding's own polling did.</summary>
+public enum ApprovalSource
+{
+    /// <summary>Partner Center's signed webhook.</summary>
+    Webhook,
+
+    /// <summary>The scheduled safety-net job that re-raises approvals a lost webhook missed.</summary>
+    SafetyNet,
+}
+
+/// <summary>Words for <see cref="ApprovalSource"/>.</summary>
+public static class ApprovalSourceText
+{
+    /// <summary>The source as the approval step's message names it.</summary>
+    public static string Describe(this ApprovalSource source) => source switch
+    {
+        ApprovalSource.Webhook => "webhook",
+        ApprovalSource.SafetyNet => "safety-net",
+        _ => source.ToString(),
+    };
+}
 
 /// <summary>Payload of the operator events: retry, refresh, cancel.</summary>
 /// <param name="RequestedBy">Who asked (an operator name or a system), for the audit trail.</param>

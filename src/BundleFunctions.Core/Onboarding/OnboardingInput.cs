@@ -28,7 +28,19 @@ public sealed record OnboardingProgress(
     bool RelationshipActive = false,
     IReadOnlyList<string>? Superseded = null,
     string? ApprovalSeenBy = null,
-    WaitState? Wait = null);
+    WaitState? Wait = null)
+{
+    /// <summary>The relationship; only steps after <see cref="OnboardingStep.CreateRelationship"/> ask for it.</summary>
+    /// <returns>Its id.</returns>
+    public string Relationship() =>
+        this.RelationshipId ?? throw new InvalidOperationException("No relationship is known yet; the onboarding must pass CreateRelationship first.");
+
+    /// <summary>One access assignment per role group in the relationship; only steps after both are known ask for it.</summary>
+    /// <returns>The plan.</returns>
+    public Activities.AccessAssignmentPlan AssignmentPlan() => new(
+        this.Relationship(),
+        this.RoleGroups ?? throw new InvalidOperationException("The partner groups are not known yet; the onboarding must pass EnsurePartnerGroups first."));
+}
 
 /// <summary>A durable wait in progress: until when, the next pause, and how many checks so far.</summary>
 /// <param name="DeadlineUtc">When the wait gives up (orchestration time).</param>

@@ -1,3 +1,5 @@
+using Microsoft.DurableTask;
+
 namespace BundleFunctions.Onboarding;
 
 /// <summary>
@@ -67,4 +69,13 @@ public sealed record ActivityRetrySettings(int MaxAttempts, TimeSpan FirstRetryI
 {
     /// <summary>Production defaults: 6 attempts over about 5 minutes.</summary>
     public static ActivityRetrySettings Default { get; } = new(6, TimeSpan.FromSeconds(10), 2, TimeSpan.FromMinutes(2));
+
+    /// <summary>Durable Task's options for an activity call retried so.</summary>
+    /// <param name="retryWhen">Which failures are worth another attempt; every one when omitted.</param>
+    /// <returns>The options to pass with each call.</returns>
+    public TaskOptions ToTaskOptions(Func<TaskFailureDetails, bool>? retryWhen = null) =>
+        TaskOptions.FromRetryPolicy(new RetryPolicy(this.MaxAttempts, this.FirstRetryInterval, this.BackoffCoefficient, this.MaxRetryInterval)
+        {
+            HandleFailure = retryWhen ?? (_ => true),
+        });
 }

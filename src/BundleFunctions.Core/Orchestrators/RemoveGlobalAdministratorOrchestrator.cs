@@ -23,8 +23,7 @@ public sealed class RemoveGlobalAdministratorOrchestrator : TaskOrchestrator<Glo
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        ActivityRetrySettings retry = input.Retry ?? ActivityRetrySettings.Default;
-        TaskOptions options = TaskOptions.FromRetryPolicy(new RetryPolicy(retry.MaxAttempts, retry.FirstRetryInterval, retry.BackoffCoefficient, retry.MaxRetryInterval));
+        TaskOptions options = (input.Retry ?? ActivityRetrySettings.Default).ToTaskOptions();
         IReadOnlyList<string> ids = input.RelationshipIds
             ?? await context.CallActivityAsync<IReadOnlyList<string>>(nameof(FindGlobalAdministratorRelationshipsActivity), input.PartnerTenantId, options);
         List<GlobalAdministratorRemovalResult> results = [];

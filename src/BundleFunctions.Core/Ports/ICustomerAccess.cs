@@ -32,6 +32,14 @@ public sealed record AccessReport(IReadOnlyList<Guid> MissingRoleTemplateIds, IR
 {
     /// <summary>Whether API access works: the green shield.</summary>
     public bool IsGreen => this.MissingRoleTemplateIds.Count == 0 && this.Problems.Count == 0;
+
+    /// <summary>What is missing, in words an operator can act on.</summary>
+    public string Describe() => string.Join(
+        " ",
+        [
+            .. this.MissingRoleTemplateIds.Count > 0 ? [$"No partner principal holds {string.Join(", ", this.MissingRoleTemplateIds.Select(Gdap.RoleCatalog.NameOf))} in the customer tenant."] : Array.Empty<string>(),
+            .. this.Problems,
+        ]);
 }
 
 /// <summary>What a consent attempt did.</summary>

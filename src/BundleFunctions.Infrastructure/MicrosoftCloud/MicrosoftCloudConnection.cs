@@ -17,6 +17,7 @@ namespace BundleFunctions.Infrastructure.MicrosoftCloud;
 public sealed class MicrosoftCloudConnection : IDisposable
 {
     readonly MicrosoftCloudOptions options;
+    readonly MicrosoftCallTelemetry telemetry;
     readonly HttpMessageHandler tokenHandler;
     readonly ConcurrentDictionary<Guid, TokenCredential> credentials = new();
     readonly ConcurrentDictionary<Guid, GraphServiceClient> graphClients = new();
@@ -28,21 +29,23 @@ public sealed class MicrosoftCloudConnection : IDisposable
     /// <summary>Initializes a new instance of the <see cref="MicrosoftCloudConnection"/> class.</summary>
     /// <param name="options">Where the cloud is and how to sign in.</param>
     /// <param name="resilience">How calls are retried; the production policy when null.</param>
-    public MicrosoftCloudConnection(MicrosoftCloudOptions options, MicrosoftCloudResilience? resilience = null)
+    /// <param name="telemetry">Logs and metrics of each call; none when null (tools and tests that only need a handler).</param>
+    public MicrosoftCloudConnection(MicrosoftCloudOptions options, MicrosoftCloudResilience? resilience = null, MicrosoftCallTelemetry? telemetry = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         this.options = options;
+        this.telemetry = telemetry ?? MicrosoftCallTelemetry.Unobserved;
         this.Resilience = resilience ?? MicrosoftCloudResilience.Default;
         this.tokenHandler = this.CreateHandler();
         this.graphHttp = new(() =>
         {
             List<DelegatingHandler> handlers = [.. GraphClientFactory.CreateDefaultHandlers().Where(h => h is not Microsoft.Kiota.Http.HttpClientLibrary.Middleware.RetryHandler)];
-            handlers.Insert(0, new ResilienceHandler(this.Resilience));
+            handlers.Insert(0, new ResilienceHandler(this.Resilience, this.telemetry));
             return GraphClientFactory.Create(handlers, finalHandler: this.CreateHandler());
         });
         this.app = AppCredential.From(options);
         this.serviceAccount = new(() => new ServiceAccountSession(
-            new HttpClient(new ResilienceHandler(this.Resilience) { InnerHandler = this.CreateHandler() }),
+            new HttpClient(new ResilienceHandler(this.Resilience, this.telemetry) { InnerHandler = this.CreateHandler() }),
             this.options.AuthorityHost,
             this.app,
             this.options.ServiceAccountRefreshToken ?? string.Empty,
@@ -138,7 +141,7 @@ public sealed class MicrosoftCloudConnection : IDisposable
     /// <summary>An HTTP client for Partner Center: its base address, our TLS trust and retry policy. The caller adds the token.</summary>
     /// <returns>A new client; the caller owns it.</returns>
     public HttpClient CreatePartnerCenterClient() =>
-        new(new ResilienceHandler(this.Resilience) { InnerHandler = this.CreateHandler() })
+        new(new ResilienceHandler(this.Resilience, this.telemetry) { InnerHandler = this.CreateHandler() })
         {
             BaseAddress = new Uri(this.options.PartnerCenterBaseUrl.AbsoluteUri.TrimEnd('/') + "/"),
             Timeout = TimeSpan.FromSeconds(100),

@@ -175,9 +175,10 @@ public sealed class MicrosoftCloudResilience
         method == HttpMethod.Get || method == HttpMethod.Head || method == HttpMethod.Put || method == HttpMethod.Delete || method == HttpMethod.Options;
 }
 
-/// <summary>Applies <see cref="MicrosoftCloudResilience"/> to every request of a client (Graph, Partner Center, token).</summary>
+/// <summary>Applies <see cref="MicrosoftCloudResilience"/> to every request of a client (Graph, Partner Center, token), and reports each attempt.</summary>
 /// <param name="policy">The policy.</param>
-public sealed class ResilienceHandler(MicrosoftCloudResilience policy) : DelegatingHandler
+/// <param name="telemetry">Logs and metrics of each attempt.</param>
+public sealed class ResilienceHandler(MicrosoftCloudResilience policy, MicrosoftCallTelemetry telemetry) : DelegatingHandler
 {
     /// <inheritdoc />
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -194,6 +195,7 @@ public sealed class ResilienceHandler(MicrosoftCloudResilience policy) : Delegat
                 // The same request was just throttled for another caller: its Retry-After holds here too.
                 if (held > policy.MaxWait)
                 {
+                    telemetry.HandedOver(request, held);
                     throw new MicrosoftBusyException(held, $"{request.Method} {request.RequestUri?.AbsolutePath}");
                 }
 
@@ -202,23 +204,45 @@ public sealed class ResilienceHandler(MicrosoftCloudResilience policy) : Delegat
 
             using HttpRequestMessage copy = Copy(request, body);
             HttpResponseMessage response;
+            long started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 response = await base.SendAsync(copy, cancellationToken);
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested && policy.ShouldRetryTransport(request, attempt))
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {
-                await Task.Delay(policy.Backoff(attempt), policy.Time, cancellationToken);
+                telemetry.NoAnswer(request, e, attempt);
+                if (!policy.ShouldRetryTransport(request, attempt))
+                {
+                    throw;
+                }
+
+                TimeSpan backoff = policy.Backoff(attempt);
+                telemetry.Retrying(request, backoff, retryAfterGiven: false, attempt);
+                await Task.Delay(backoff, policy.Time, cancellationToken);
                 continue;
             }
 
+            telemetry.Answered(request, response, System.Diagnostics.Stopwatch.GetElapsedTime(started), attempt);
             policy.Hold(identity, response);
-            (bool retry, TimeSpan wait) = policy.Assess(request, response, attempt);
+            bool retry;
+            TimeSpan wait;
+            try
+            {
+                (retry, wait) = policy.Assess(request, response, attempt);
+            }
+            catch (MicrosoftBusyException busy)
+            {
+                telemetry.HandedOver(request, busy.RetryAfter);
+                throw;
+            }
+
             if (!retry)
             {
                 return response;
             }
 
+            telemetry.Retrying(request, wait, response.Headers.RetryAfter is not null, attempt);
             response.Dispose();
             await Task.Delay(wait, policy.Time, cancellationToken);
         }

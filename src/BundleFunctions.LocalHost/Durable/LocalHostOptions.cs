@@ -26,4 +26,20 @@ public sealed class LocalHostOptions
     /// sidecar never ends by itself, so the 30 s default would always be spent; everything is durable in Azurite.
     /// </summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Where the product's metrics go (<c>LocalHost__Telemetry</c>): nowhere, the console, or an OTLP collector.</summary>
+    public LocalTelemetryExporter Telemetry { get; set; } = LocalTelemetryExporter.None;
+}
+
+/// <summary>Where the LocalHost sends the product's OpenTelemetry metrics.</summary>
+public enum LocalTelemetryExporter
+{
+    /// <summary>Kept in-process (readable by a <c>MeterListener</c>).</summary>
+    None,
+
+    /// <summary>Printed to standard output every 10 seconds.</summary>
+    Console,
+
+    /// <summary>Sent to the collector at <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>.</summary>
+    Otlp,
 }

@@ -23,8 +23,8 @@ public static class OnboardingWorkflowFunctions
         FunctionActivityContext.RunAsync<RecordProgressActivity, ProgressUpdate, bool>(function, input);
 
     [Function(nameof(EnsurePartnerGroupsActivity))]
-    public static Task<PartnerGroupsSummary> EnsurePartnerGroups([ActivityTrigger] EnsurePartnerGroupsInput input, FunctionContext function) =>
-        FunctionActivityContext.RunAsync<EnsurePartnerGroupsActivity, EnsurePartnerGroupsInput, PartnerGroupsSummary>(function, input);
+    public static Task<PartnerGroupsSummary> EnsurePartnerGroups([ActivityTrigger] PartnerGroupsRequest input, FunctionContext function) =>
+        FunctionActivityContext.RunAsync<EnsurePartnerGroupsActivity, PartnerGroupsRequest, PartnerGroupsSummary>(function, input);
 
     [Function(nameof(CreateRelationshipActivity))]
     public static Task<RelationshipPlacement> CreateRelationship([ActivityTrigger] RelationshipPlacementRequest input, FunctionContext function) =>

@@ -59,7 +59,9 @@ public sealed class MicrosoftAsItIsTests(Xunit.Abstractions.ITestOutputHelper ou
         OnboardingRecord green = (await stack.Store.GetAsync(OnboardingStack.PartnerTenantId, id, default))!;
         Assert.Equal((OnboardingStatus.Succeeded, Shield.Green), (outcome.Status, outcome.Shield));
         Assert.Equal(OnboardingStatus.Running, activating.Status);
-        Assert.StartsWith("12 access assignment(s) are pending at Microsoft", Step(assigning, OnboardingStep.AwaitAssignmentsActive).Message, StringComparison.Ordinal);
+        // Some of the 12 may already be active at the first check: two simulated hours are half a real second here, about
+        // what creating twelve assignments takes on a loaded machine.
+        Assert.Matches(@"^([1-9]|1[0-2]) access assignment\(s\) are pending at Microsoft", Step(assigning, OnboardingStep.AwaitAssignmentsActive).Message);
         Assert.All(green.Steps, s => Assert.Equal((StepStatus.Succeeded, 1), (s.Status, s.Attempts))); // no step was retried by anyone
         // At least Microsoft's 8 hours; at most well inside the 30-hour activation deadline. Not tighter: every real second this
         // machine spends elsewhere is 4 simulated hours at this rate, and a loaded CI machine spent 12.5 h (one second over).

@@ -241,7 +241,7 @@ public sealed class OnboardingEndToEndTests : IAsyncLifetime
             {
                 JsonObject payload = (await request.ReadFromJsonAsync<JsonObject>())!;
                 string relationshipId = payload["ResourceUri"]!.GetValue<string>().Split('/')[^1];
-                await client.RaiseEventAsync(onboardingId, OnboardingEvents.RelationshipApproved, new RelationshipApproved(relationshipId, "webhook"));
+                await client.RaiseEventAsync(onboardingId, OnboardingEvents.RelationshipApproved, new RelationshipApproved(relationshipId, ApprovalSource.Webhook));
                 return Results.Ok();
             });
             await app.StartAsync();

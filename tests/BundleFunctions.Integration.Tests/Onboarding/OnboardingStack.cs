@@ -92,8 +92,11 @@ public sealed class OnboardingStack : IAsyncDisposable
     /// <summary>The LocalHost settings (environment variables) that point it at <paramref name="simulator"/>, as local.settings.json would.</summary>
     public static Dictionary<string, string> LocalHostSettings(Simulator simulator) => new(CloudOptions(simulator).ToSettings());
 
-    /// <summary>Starts a stack; <paramref name="configure"/> and <paramref name="seedJson"/> shape its simulator.</summary>
-    public static async Task<OnboardingStack> StartAsync(Action<SimulatorOptions>? configure = null, string? seedJson = null)
+    /// <summary>
+    /// Starts a stack; <paramref name="configure"/> and <paramref name="seedJson"/> shape its simulator, and
+    /// <paramref name="services"/> adds to the worker's services (e.g. a logger provider that keeps what was logged).
+    /// </summary>
+    public static async Task<OnboardingStack> StartAsync(Action<SimulatorOptions>? configure = null, string? seedJson = null, Action<IServiceCollection>? services = null)
     {
         Environment.SetEnvironmentVariable("Logging__LogLevel__Default", "Warning");
         double clockRate = 1;
@@ -118,11 +121,16 @@ public sealed class OnboardingStack : IAsyncDisposable
             new DurableTaskTestHostOptions
             {
                 Port = LocalHost.LocalHostProcess.FreePort(),
-                ConfigureServices = services => services
-                    .AddSingleton(TimeProvider.System)
-                    .AddSingleton<IOnboardingStore>(new TableOnboardingStore(Azurite.Tables(), tableName))
-                    .AddSingleton<ILeases>(new TableLeases(Azurite.Tables(), TimeProvider.System, tableName: tableName + "Leases"))
-                    .AddMicrosoftCloud(cloud, fast),
+                ConfigureServices = worker =>
+                {
+                    worker
+                        .AddSingleton(TimeProvider.System)
+                        .AddMetrics().AddSingleton<BundleFunctions.Telemetry.OnboardingMetrics>()
+                        .AddSingleton<IOnboardingStore>(new TableOnboardingStore(Azurite.Tables(), tableName))
+                        .AddSingleton<ILeases>(new TableLeases(Azurite.Tables(), TimeProvider.System, tableName: tableName + "Leases"))
+                        .AddMicrosoftCloud(cloud, fast);
+                    services?.Invoke(worker);
+                },
             });
         HttpClient http = new(new MicrosoftCloudConnection(cloud).CreateHandler()) { BaseAddress = simulator.BaseAddress };
         return new OnboardingStack(simulator, host, http) { TableName = tableName };

@@ -8,7 +8,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace BundleFunctions.Core.Tests.Workflows;
+namespace BundleFunctions.Core.Tests.Orchestrators;
 
 /// <summary>The real orchestrator and activities on the in-memory Durable Task backend, with in-memory ports.</summary>
 public sealed class WorkflowHost : IAsyncDisposable
@@ -53,6 +53,7 @@ public sealed class WorkflowHost : IAsyncDisposable
                 Port = FreePort(),
                 ConfigureServices = services => services
                     .AddSingleton(TimeProvider.System)
+                    .AddMetrics().AddSingleton<Telemetry.OnboardingMetrics>()
                     .AddSingleton<InMemoryOnboardingStore>().AddSingleton<IOnboardingStore>(sp => sp.GetRequiredService<InMemoryOnboardingStore>())
                     .AddSingleton<InMemoryPartnerDirectory>().AddSingleton<IPartnerDirectory>(sp => sp.GetRequiredService<InMemoryPartnerDirectory>())
                     .AddSingleton<ILeases, InMemoryLeases>()

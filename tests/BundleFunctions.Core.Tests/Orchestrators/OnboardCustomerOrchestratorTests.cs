@@ -3,9 +3,9 @@ using BundleFunctions.Onboarding;
 using BundleFunctions.Ports;
 using Microsoft.DurableTask.Client;
 
-namespace BundleFunctions.Core.Tests.Workflows;
+namespace BundleFunctions.Core.Tests.Orchestrators;
 
-public sealed class OnboardCustomerWorkflowTests : IAsyncLifetime
+public sealed class OnboardCustomerOrchestratorTests : IAsyncLifetime
 {
     static readonly Guid Customer = Guid.Parse("4b827261-d21f-4aa9-b7db-7fa1f56fb163");
     WorkflowHost host = null!;
@@ -58,7 +58,7 @@ public sealed class OnboardCustomerWorkflowTests : IAsyncLifetime
         OnboardingRecord waiting = await this.WaitingForCustomer(id);
 
         this.host.Relationships.Approve(waiting.RelationshipId!);
-        await this.host.Client.RaiseEventAsync(id, OnboardingEvents.RelationshipApproved, new RelationshipApproved(waiting.RelationshipId!, "webhook"));
+        await this.host.Client.RaiseEventAsync(id, OnboardingEvents.RelationshipApproved, new RelationshipApproved(waiting.RelationshipId!, ApprovalSource.Webhook));
         OnboardingOutcome outcome = await this.host.WaitForOutcomeAsync(id);
 
         OnboardingRecord record = (await this.host.Store.GetAsync(WorkflowHost.PartnerTenantId, id, default))!;
@@ -93,11 +93,11 @@ public sealed class OnboardCustomerWorkflowTests : IAsyncLifetime
         string id = await this.host.StartAsync(WorkflowHost.InputFor(Contoso(), slowPolling));
         OnboardingRecord waiting = await this.WaitingForCustomer(id);
 
-        await this.host.Client.RaiseEventAsync(id, OnboardingEvents.RelationshipApproved, new RelationshipApproved("other-relationship", "webhook"));
+        await this.host.Client.RaiseEventAsync(id, OnboardingEvents.RelationshipApproved, new RelationshipApproved("other-relationship", ApprovalSource.Webhook));
         await Task.Delay(1000);
         OnboardingRecord still = (await this.host.Store.GetAsync(WorkflowHost.PartnerTenantId, id, default))!;
         this.host.Relationships.Approve(waiting.RelationshipId!);
-        await this.host.Client.RaiseEventAsync(id, OnboardingEvents.RelationshipApproved, new RelationshipApproved(waiting.RelationshipId!, "webhook"));
+        await this.host.Client.RaiseEventAsync(id, OnboardingEvents.RelationshipApproved, new RelationshipApproved(waiting.RelationshipId!, ApprovalSource.Webhook));
 
         Assert.Equal(OnboardingStatus.WaitingForCustomer, still.Status);
         Assert.Equal(OnboardingStatus.Succeeded, (await this.host.WaitForOutcomeAsync(id)).Status);
@@ -110,7 +110,7 @@ public sealed class OnboardCustomerWorkflowTests : IAsyncLifetime
         OnboardingRecord waiting = await this.WaitingForCustomer(id);
 
         this.host.Relationships.SetStatus(waiting.RelationshipId!, RelationshipStatus.Activating);
-        await this.host.Client.RaiseEventAsync(id, OnboardingEvents.RelationshipApproved, new RelationshipApproved(waiting.RelationshipId!, "webhook"));
+        await this.host.Client.RaiseEventAsync(id, OnboardingEvents.RelationshipApproved, new RelationshipApproved(waiting.RelationshipId!, ApprovalSource.Webhook));
         await Task.Delay(800);
         OnboardingRecord activating = (await this.host.Store.GetAsync(WorkflowHost.PartnerTenantId, id, default))!;
         this.host.Relationships.Approve(waiting.RelationshipId!);

@@ -3,7 +3,7 @@ using BundleFunctions.Gdap;
 using BundleFunctions.Onboarding;
 using BundleFunctions.Ports;
 
-namespace BundleFunctions.Core.Tests.Workflows;
+namespace BundleFunctions.Core.Tests.Orchestrators;
 
 /// <summary>The onboarding store in memory, applying the same pure transitions as the Table adapter.</summary>
 public sealed class InMemoryOnboardingStore : IOnboardingStore

@@ -3,10 +3,10 @@ using BundleFunctions.Orchestrators;
 using BundleFunctions.Ports;
 using Microsoft.DurableTask.Client;
 
-namespace BundleFunctions.Core.Tests.Workflows;
+namespace BundleFunctions.Core.Tests.Orchestrators;
 
 /// <summary>The Global Administrator removal run on the in-memory backend: each relationship decided, acted on and audited.</summary>
-public sealed class GlobalAdministratorRemovalWorkflowTests : IAsyncLifetime
+public sealed class RemoveGlobalAdministratorOrchestratorTests : IAsyncLifetime
 {
     static readonly Guid GlobalAdministrator = RoleCatalog.GlobalAdministrator.TemplateId;
     static readonly Guid UserAdministrator = RoleCatalog.UserAdministrator.TemplateId;
