@@ -1,63 +1,5 @@
 namespace MicrosoftCloudSimulator.State;
 
-/// <summary>A GDAP relationship (<c>delegatedAdminRelationship</c>) with its sub-resources.</summary>
-public sealed class Relationship
-{
-    public required string Id { get; init; }
-
-    public required string DisplayName { get; set; }
-
-    public required TimeSpan Duration { get; set; }
-
-    public TimeSpan AutoExtendDuration { get; set; }
-
-    public Guid? CustomerTenantId { get; set; }
-
-    public string? CustomerDisplayName { get; set; }
-
-    public List<Guid> Roles { get; set; } = [];
-
-    public string Status { get; set; } = "created";
-
-    public required DateTimeOffset CreatedDateTime { get; init; }
-
-    public DateTimeOffset LastModifiedDateTime { get; set; }
-
-    public DateTimeOffset? ActivatedDateTime { get; set; }
-
-    public DateTimeOffset? EndDateTime { get; set; }
-
-    /// <summary>When the status last changed (drives the timed transitions).</summary>
-    public DateTimeOffset StatusSince { get; set; }
-
-    /// <summary>Bumped on every change; the ETag is derived from it.</summary>
-    public int Version { get; set; } = 1;
-
-    public string ETag => $"W/\"{Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{this.Id}:{this.Version}"))}\"";
-
-    public List<RelationshipRequest> Requests { get; } = [];
-
-    public List<AccessAssignment> AccessAssignments { get; } = [];
-
-    public List<Operation> Operations { get; } = [];
-
-    /// <summary>Whether a lockForApproval request was accepted and Microsoft has not yet moved the relationship on.</summary>
-    public bool IsLocking => this.Status == "created" && this.Requests.Any(q => q.Action == "lockForApproval" && q.Status is "created" or "running");
-
-    public void Touch(DateTimeOffset now)
-    {
-        this.LastModifiedDateTime = now;
-        this.Version++;
-    }
-
-    public void MoveTo(string status, DateTimeOffset now)
-    {
-        this.Status = status;
-        this.StatusSince = now;
-        this.Touch(now);
-    }
-}
-
 /// <summary>A request on a relationship (<c>lockForApproval</c>, <c>terminate</c>).</summary>
 public sealed class RelationshipRequest
 {
@@ -65,7 +7,7 @@ public sealed class RelationshipRequest
 
     public required string Action { get; init; }
 
-    public string Status { get; set; } = "created";
+    public string Status { get; set; } = RequestValues.Created;
 
     public required DateTimeOffset CreatedDateTime { get; init; }
 
@@ -81,7 +23,7 @@ public sealed class AccessAssignment
 
     public List<Guid> Roles { get; set; } = [];
 
-    public string Status { get; set; } = "pending";
+    public string Status { get; set; } = AssignmentStatuses.Pending;
 
     public required DateTimeOffset CreatedDateTime { get; init; }
 
@@ -93,7 +35,15 @@ public sealed class AccessAssignment
 
     public string ETag => $"W/\"{Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{this.Id}:{this.Version}"))}\"";
 
-    public bool IsLive => this.Status is "pending" or "active";
+    public bool IsLive => this.Status is AssignmentStatuses.Pending or AssignmentStatuses.Active;
+
+    public void MoveTo(string status, DateTimeOffset now)
+    {
+        this.Status = status;
+        this.StatusSince = now;
+        this.LastModifiedDateTime = now;
+        this.Version++;
+    }
 }
 
 /// <summary>A long-running operation on a relationship.</summary>
@@ -106,7 +56,7 @@ public sealed class Operation
     public required string Data { get; init; }
 
     /// <summary>notStarted → running → succeeded, on the lifecycle clock (a long-running operation, as documented).</summary>
-    public string Status { get; set; } = "notStarted";
+    public string Status { get; set; } = RequestValues.NotStarted;
 
     public required DateTimeOffset CreatedDateTime { get; init; }
 

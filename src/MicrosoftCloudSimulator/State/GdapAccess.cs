@@ -6,8 +6,8 @@ public static class GdapAccess
     /// <summary>Active assignments that have propagated to a customer: (partner group, roles).</summary>
     public static IEnumerable<(Guid GroupId, IReadOnlyList<Guid> Roles)> ActiveGrants(SimulatedCloud cloud, Guid customerTenantId) =>
         cloud.Relationships
-            .Where(r => r.Status == "active" && r.CustomerTenantId == customerTenantId)
-            .SelectMany(r => r.AccessAssignments.Where(a => a.Status == "active" && cloud.Clock.UtcNow - a.StatusSince >= cloud.Faults.PropagationDelay)
+            .Where(r => r.Status == RelationshipStatuses.Active && r.CustomerTenantId == customerTenantId)
+            .SelectMany(r => r.AccessAssignments.Where(a => a.Status == AssignmentStatuses.Active && cloud.Clock.UtcNow - a.StatusSince >= cloud.Faults.PropagationDelay)
                 .Select(a => (a.GroupId, (IReadOnlyList<Guid>)[.. a.Roles.Intersect(r.Roles)])));
 
     /// <summary>The roles a partner user holds in a customer tenant through GDAP.</summary>
