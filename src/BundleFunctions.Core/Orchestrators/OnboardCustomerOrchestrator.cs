@@ -63,7 +63,18 @@ public sealed class OnboardCustomerOrchestrator : TaskOrchestrator<OnboardingInp
                 return rejected;
             }
 
-            StepResult result = await this.RunStepsAsync();
+            StepResult result = await StepSequence.RunAsync(
+                this.journal,
+                this.input.ResumeFrom,
+                (OnboardingStep.EnsurePartnerGroups, this.EnsurePartnerGroupsAsync),
+                (OnboardingStep.CreateRelationship, this.CreateRelationshipAsync),
+                (OnboardingStep.PublishInvitation, this.PublishInvitationAsync),
+                (OnboardingStep.AwaitCustomerApproval, this.AwaitCustomerApprovalAsync),
+                (OnboardingStep.VerifyRelationshipRoles, this.VerifyRelationshipRolesAsync),
+                (OnboardingStep.CreateAccessAssignments, this.CreateAccessAssignmentsAsync),
+                (OnboardingStep.AwaitAssignmentsActive, this.AwaitAssignmentsActiveAsync),
+                (OnboardingStep.ConsentApplication, this.ConsentApplicationAsync),
+                (OnboardingStep.VerifyAccess, this.VerifyAccessAsync));
             if (result.Ended is { } ended)
             {
                 return ended;
@@ -78,47 +89,6 @@ public sealed class OnboardCustomerOrchestrator : TaskOrchestrator<OnboardingInp
             await this.journal.CompleteAsync(done, OnboardingStatus.Succeeded, Shield.Green);
             this.journal.Show(OnboardingStatus.Succeeded);
             return new OnboardingOutcome(OnboardingStatus.Succeeded, Shield.Green, done);
-        }
-
-        /// <summary>Runs the steps from <see cref="OnboardingInput.ResumeFrom"/> until one does not go on.</summary>
-        async Task<StepResult> RunStepsAsync()
-        {
-            (OnboardingStep Step, Func<Task<StepResult>> Run)[] steps =
-            [
-                (OnboardingStep.EnsurePartnerGroups, this.EnsurePartnerGroupsAsync),
-                (OnboardingStep.CreateRelationship, this.CreateRelationshipAsync),
-                (OnboardingStep.PublishInvitation, this.PublishInvitationAsync),
-                (OnboardingStep.AwaitCustomerApproval, this.AwaitCustomerApprovalAsync),
-                (OnboardingStep.VerifyRelationshipRoles, this.VerifyRelationshipRolesAsync),
-                (OnboardingStep.CreateAccessAssignments, this.CreateAccessAssignmentsAsync),
-                (OnboardingStep.AwaitAssignmentsActive, this.AwaitAssignmentsActiveAsync),
-                (OnboardingStep.ConsentApplication, this.ConsentApplicationAsync),
-                (OnboardingStep.VerifyAccess, this.VerifyAccessAsync),
-            ];
-            foreach ((OnboardingStep next, Func<Task<StepResult>> run) in steps.Where(s => s.Step >= this.input.ResumeFrom))
-            {
-                this.journal.Resume(next);
-                StepResult result;
-                try
-                {
-                    result = await run();
-                }
-                catch (TaskFailedException failed)
-                {
-                    result = StepFailures.ActivityFailed(failed, next);
-                }
-                catch (MicrosoftCalls.CancelledDuringCall cancelled)
-                {
-                    result = StepResult.End(cancelled.Outcome);
-                }
-
-                if (!result.IsNext)
-                {
-                    return result;
-                }
-            }
-
-            return StepResult.Next;
         }
 
         async Task<OnboardingOutcome?> ValidateAsync()
