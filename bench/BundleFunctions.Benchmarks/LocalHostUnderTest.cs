@@ -60,7 +60,13 @@ public sealed class LocalHostUnderTest : IDisposable
 
         Process process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) { Console.Error.WriteLine("localhost: " + line); } };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is { Length: > 0 } line)
+            {
+                Console.Error.WriteLine("localhost: " + line);
+            }
+        };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         LocalHostUnderTest host = new(process, port, key);

@@ -118,7 +118,7 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
     /// <summary><c>GET /api/onboardings/{id}</c>. Just after a start the first row is not written yet: the instance answers "queued".</summary>
     public async Task<IResult> GetAsync(string id, CancellationToken cancellationToken)
     {
-        if (!IsOurs(id))
+        if (!this.IsOurs(id))
         {
             return NotFound(id);
         }
@@ -205,7 +205,7 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
     public async Task<IResult> DecideAsync(string id, string eventName, HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!IsOurs(id))
+        if (!this.IsOurs(id))
         {
             return NotFound(id);
         }
@@ -332,7 +332,6 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
     static IResult Conflict(string id) => ApiJson.Problem(
         409, "This customer is already being onboarded.", $"Onboarding '{id}' is in progress; follow it at /api/onboardings/{id}.", new Dictionary<string, object?> { ["id"] = id });
 }
-
 
 /// <summary>The body of <c>POST /api/onboardings</c>, read leniently so every problem can be reported, not just the first.</summary>
 public sealed record StartOnboardingBody(

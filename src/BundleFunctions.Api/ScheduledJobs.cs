@@ -33,7 +33,6 @@ public sealed class ScheduledJobs(DurableTaskClient client, IOnboardingStore sto
     /// <summary>Days before a relationship's end at which <c>relationship.expiring</c> is announced.</summary>
     public static readonly int[] ExpiryNoticeDays = [30, 7, 1];
 
-
     /// <summary>For each onboarding waiting for its customer, checks the relationship and raises the approval the webhook should have.</summary>
     /// <returns>How many approvals were raised.</returns>
     public async Task<int> ApprovalSafetyNetAsync(CancellationToken cancellationToken)

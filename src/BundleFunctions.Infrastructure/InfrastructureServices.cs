@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Messaging.ServiceBus;
@@ -8,10 +9,9 @@ using BundleFunctions.Infrastructure.Settings;
 using BundleFunctions.Infrastructure.Storage;
 using BundleFunctions.Ports;
 using BundleFunctions.Telemetry;
-using System.Diagnostics.Metrics;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace BundleFunctions.Infrastructure;
 
@@ -30,7 +30,7 @@ public static class InfrastructureServices
     /// <summary>Adds the store and the Microsoft cloud adapters.</summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The configuration.</param>
-    /// <returns>The services.</returns>
+    /// <returns>The same services, for chaining.</returns>
     public static IServiceCollection AddBundleInfrastructure(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -94,7 +94,7 @@ public static class InfrastructureServices
     /// <param name="services">The services.</param>
     /// <param name="options">Where the cloud is and how to sign in.</param>
     /// <param name="resilience">How calls are retried; the production policy when null.</param>
-    /// <returns>The services.</returns>
+    /// <returns>The same services, for chaining.</returns>
     public static IServiceCollection AddMicrosoftCloud(this IServiceCollection services, MicrosoftCloudOptions options, MicrosoftCloudResilience? resilience = null)
     {
         services.AddLogging().AddMetrics();

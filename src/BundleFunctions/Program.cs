@@ -1,15 +1,14 @@
-using BundleFunctions.Api;
-using BundleFunctions.Functions;
 using Azure.Identity;
 using Azure.Monitor.OpenTelemetry.Exporter;
+using BundleFunctions.Api;
+using BundleFunctions.Functions;
 using BundleFunctions.Infrastructure;
 using BundleFunctions.Telemetry;
-using Microsoft.Azure.Functions.Worker.OpenTelemetry;
-using OpenTelemetry;
-using OpenTelemetry.Metrics;
 using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using OpenTelemetry;
 
 FunctionsApplicationBuilder builder = FunctionsApplication.CreateBuilder(args);
 builder.AddBundleFunctions();

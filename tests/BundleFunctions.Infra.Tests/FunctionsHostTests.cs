@@ -168,7 +168,7 @@ public sealed class FunctionsHostTests
             .Where(m => m.GetParameters().Any(p => p.GetCustomAttribute<OrchestrationTriggerAttribute>() is not null || p.GetCustomAttribute<ActivityTriggerAttribute>() is not null))
             .ToDictionary(
                 m => m.GetCustomAttribute<FunctionAttribute>()!.Name,
-                m => (m.GetParameters().Single(p => p.GetCustomAttribute<ActivityTriggerAttribute>() is not null || p.ParameterType != typeof(TaskOrchestrationContext) && p.ParameterType != typeof(FunctionContext)).ParameterType, m.ReturnType.GetGenericArguments().Single()));
+                m => (m.GetParameters().Single(p => p.GetCustomAttribute<ActivityTriggerAttribute>() is not null || (p.ParameterType != typeof(TaskOrchestrationContext) && p.ParameterType != typeof(FunctionContext))).ParameterType, m.ReturnType.GetGenericArguments().Single()));
         Dictionary<string, (Type Input, Type Output)> core = CoreTasks(typeof(ITaskOrchestrator)).Concat(CoreTasks(typeof(ITaskActivity))).ToDictionary(
             t => t.GetField("Name")?.GetValue(null) as string ?? t.Name,
             t => (t.BaseType!.GetGenericArguments()[0], t.BaseType!.GetGenericArguments()[1]));

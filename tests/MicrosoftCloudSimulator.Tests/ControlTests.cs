@@ -97,7 +97,11 @@ public sealed class ControlTests : OwnSimulator
         DelegatedAdminRelationshipCollectionResponse first = (await this.Bed.PartnerGraph.TenantRelationships.DelegatedAdminRelationships.GetAsync())!;
         List<DelegatedAdminRelationship> all = [];
         PageIterator<DelegatedAdminRelationship, DelegatedAdminRelationshipCollectionResponse> pages =
-            PageIterator<DelegatedAdminRelationship, DelegatedAdminRelationshipCollectionResponse>.CreatePageIterator(this.Bed.PartnerGraph, first, r => { all.Add(r); return true; });
+            PageIterator<DelegatedAdminRelationship, DelegatedAdminRelationshipCollectionResponse>.CreatePageIterator(this.Bed.PartnerGraph, first, r =>
+            {
+                all.Add(r);
+                return true;
+            });
         await pages.IterateAsync();
 
         Assert.Equal(300, first.Value!.Count);

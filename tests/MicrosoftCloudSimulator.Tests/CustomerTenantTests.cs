@@ -1,7 +1,7 @@
+using BundleFunctions.Infrastructure.MicrosoftCloud;
 using Microsoft.Graph;
 using Microsoft.Graph.Models;
 using Microsoft.Kiota.Abstractions.Authentication;
-using BundleFunctions.Infrastructure.MicrosoftCloud;
 
 namespace MicrosoftCloudSimulator.Tests;
 

@@ -198,5 +198,4 @@ public sealed class PartnerCenterTests : OwnSimulator
         Assert.Contains("granular-admin-access-assignment-activated", events);
         Assert.DoesNotContain("granular-admin-relationship-created", events);
     }
-
 }

@@ -206,7 +206,6 @@ public sealed class RelationshipTests(SimulatorTestBed bed) : IClassFixture<Simu
 
         Assert.Contains(customers.Value!, c => c.TenantId == SimulatorTestBed.Woodgrove.ToString() && c.DisplayName == "Woodgrove Bank");
     }
-
 }
 
 /// <summary>Microsoft's long-running operations take simulated time here, so what is seen while one runs cannot race it.</summary>

@@ -40,8 +40,8 @@ public sealed record OnboardingRecord(
         ArgumentNullException.ThrowIfNull(update);
         if (update.Restart)
         {
-            OnboardingRecord fresh = New(this.Subject with { OrganizationId = update.Subject.OrganizationId, CustomerName = update.Subject.CustomerName, RoleTemplateIds = update.Subject.RoleTemplateIds }, this.CreatedAt)
-                with { Shield = this.Shield, UpdatedAt = at };
+            OnboardingSubject subject = this.Subject with { OrganizationId = update.Subject.OrganizationId, CustomerName = update.Subject.CustomerName, RoleTemplateIds = update.Subject.RoleTemplateIds };
+            OnboardingRecord fresh = New(subject, this.CreatedAt) with { Shield = this.Shield, UpdatedAt = at };
             return (fresh, new AuditLine(at, "onboarding restarted", update.Message, update.Actor ?? ProgressUpdate.System));
         }
 
@@ -63,8 +63,12 @@ public sealed record OnboardingRecord(
                 StepStatus.Running when update.AttemptKey is null && current.Status == StepStatus.Running => current with { Message = update.Message },
                 StepStatus.Running => current with
                 {
-                    Status = stepStatus, Attempts = current.Attempts + 1, StartedAt = at, CompletedAt = null,
-                    Message = update.Message, AttemptKey = update.AttemptKey,
+                    Status = stepStatus,
+                    Attempts = current.Attempts + 1,
+                    StartedAt = at,
+                    CompletedAt = null,
+                    Message = update.Message,
+                    AttemptKey = update.AttemptKey,
                 },
                 StepStatus.Pending => current with { Status = stepStatus, Message = update.Message },
                 _ => current with { Status = stepStatus, CompletedAt = at, Message = update.Message },

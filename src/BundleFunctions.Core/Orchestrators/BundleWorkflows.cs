@@ -8,7 +8,7 @@ public static class BundleWorkflows
 {
     /// <summary>Adds the product's orchestrators and activities to a registry.</summary>
     /// <param name="registry">The registry.</param>
-    /// <returns>The registry.</returns>
+    /// <returns>The same registry, for chaining.</returns>
     public static DurableTaskRegistry AddBundleWorkflows(this DurableTaskRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);

@@ -3,8 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Azure.Core;
-using Azure.Identity;
-using BundleFunctions.Gdap;
 using BundleFunctions.Ports;
 using Microsoft.Graph;
 using Microsoft.Graph.Models;

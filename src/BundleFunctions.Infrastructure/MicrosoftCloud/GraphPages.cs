@@ -13,7 +13,11 @@ internal static class GraphPages
         List<TEntity> all = [];
         if (first is not null)
         {
-            await PageIterator<TEntity, TPage>.CreatePageIterator(graph, first, item => { all.Add(item); return true; }).IterateAsync(cancellationToken);
+            await PageIterator<TEntity, TPage>.CreatePageIterator(graph, first, item =>
+            {
+                all.Add(item);
+                return true;
+            }).IterateAsync(cancellationToken);
         }
 
         return all;

@@ -4,7 +4,6 @@ using Grpc.Net.Client;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing.Sidecar.Grpc;
 using Microsoft.DurableTask.Worker;
-using Microsoft.Extensions.Options;
 
 namespace BundleFunctions.LocalHost.Durable;
 
@@ -22,7 +21,7 @@ public static class DurableSidecar
     /// <param name="services">The services.</param>
     /// <param name="configuration">The configuration.</param>
     /// <param name="tasks">Registers the orchestrators and activities.</param>
-    /// <returns>The services.</returns>
+    /// <returns>The same services, for chaining.</returns>
     public static IServiceCollection AddDurableSidecar(this IServiceCollection services, IConfiguration configuration, Action<Microsoft.DurableTask.DurableTaskRegistry> tasks)
     {
         LocalHostOptions options = configuration.GetSection(LocalHostOptions.Section).Get<LocalHostOptions>() ?? new();

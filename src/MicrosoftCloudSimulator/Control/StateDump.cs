@@ -12,8 +12,16 @@ public static class StateDump
         customers = cloud.Tenants.Values.Where(t => !t.IsPartner).Select(Tenant),
         relationships = cloud.Relationships.Select(r => new
         {
-            r.Id, r.DisplayName, r.Status, duration = System.Xml.XmlConvert.ToString(r.Duration), autoExtendDuration = System.Xml.XmlConvert.ToString(r.AutoExtendDuration),
-            r.CustomerTenantId, roles = r.Roles, r.CreatedDateTime, r.ActivatedDateTime, r.EndDateTime,
+            r.Id,
+            r.DisplayName,
+            r.Status,
+            duration = System.Xml.XmlConvert.ToString(r.Duration),
+            autoExtendDuration = System.Xml.XmlConvert.ToString(r.AutoExtendDuration),
+            r.CustomerTenantId,
+            roles = r.Roles,
+            r.CreatedDateTime,
+            r.ActivatedDateTime,
+            r.EndDateTime,
             accessAssignments = r.AccessAssignments.Select(a => new { a.Id, a.GroupId, a.Status, roles = a.Roles, a.CreatedDateTime }),
             requests = r.Requests.Select(q => new { q.Id, q.Action, q.Status }),
         }),

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using MicrosoftCloudSimulator.Login;
 using MicrosoftCloudSimulator.State;
 using static MicrosoftCloudSimulator.Graph.DirectoryEndpoints;
 using static MicrosoftCloudSimulator.Graph.GraphProtocol;

@@ -117,9 +117,15 @@ public static class DirectoryEndpoints
             DateTimeOffset now = c.Clock.UtcNow;
             Group group = new()
             {
-                Id = Guid.NewGuid(), DisplayName = displayName, MailNickname = nickname, Description = body["description"]?.GetValue<string>(),
-                SecurityEnabled = securityEnabled.GetValue<bool>(), MailEnabled = mailEnabled.GetValue<bool>(), IsAssignableToRole = assignable,
-                CreatedDateTime = now, VisibleFrom = now + c.Faults.ReplicationDelay,
+                Id = Guid.NewGuid(),
+                DisplayName = displayName,
+                MailNickname = nickname,
+                Description = body["description"]?.GetValue<string>(),
+                SecurityEnabled = securityEnabled.GetValue<bool>(),
+                MailEnabled = mailEnabled.GetValue<bool>(),
+                IsAssignableToRole = assignable,
+                CreatedDateTime = now,
+                VisibleFrom = now + c.Faults.ReplicationDelay,
             };
             group.Members.UnionWith(bound);
             tenant.Groups[group.Id] = group;

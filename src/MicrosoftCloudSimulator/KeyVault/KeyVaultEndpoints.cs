@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using MicrosoftCloudSimulator.Webhooks;
 using MicrosoftCloudSimulator.Login;
 using MicrosoftCloudSimulator.State;
+using MicrosoftCloudSimulator.Webhooks;
 
 namespace MicrosoftCloudSimulator.KeyVault;
 

@@ -117,5 +117,4 @@ public sealed class AccessTokens(SimulatorCertificates certificates, SimulatorOp
             Guid.Parse(claims["home_tid"]!.GetValue<string>()),
             permissions), null);
     }
-
 }

@@ -269,5 +269,4 @@ public static class LoginEndpoints
             correlation_id = Guid.NewGuid(),
         },
         statusCode: status);
-
 }

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using MicrosoftCloudSimulator.Graph;
-using MicrosoftCloudSimulator.Login;
 using MicrosoftCloudSimulator.State;
 using MicrosoftCloudSimulator.Webhooks;
 

@@ -44,7 +44,9 @@ public sealed record SeedTenant(
         {
             tenant.Policies[policy.Id] = new ConditionalAccessPolicy
             {
-                Id = policy.Id, DisplayName = policy.DisplayName, State = policy.State ?? "enabled",
+                Id = policy.Id,
+                DisplayName = policy.DisplayName,
+                State = policy.State ?? "enabled",
                 ExcludeGuestOrExternalUserTypes = policy.ExcludeGuestOrExternalUserTypes,
             };
         }

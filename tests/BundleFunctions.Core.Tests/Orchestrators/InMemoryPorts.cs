@@ -32,7 +32,11 @@ public sealed class InMemoryOnboardingStore : IOnboardingStore
 
     public Task PublishAsync(Guid partnerTenantId, OutboundEvent outbound, CancellationToken cancellationToken)
     {
-        lock (this.gate) { this.Published.Add(outbound); }
+        lock (this.gate)
+        {
+            this.Published.Add(outbound);
+        }
+
         return Task.CompletedTask;
     }
 
@@ -137,7 +141,11 @@ public sealed class InMemoryPartnerDirectory : IPartnerDirectory
         return Task.FromResult<IReadOnlyList<PartnerGroup>>([.. names.Select(name =>
         {
             bool created = false;
-            string id = this.groups.GetOrAdd(name.DisplayName, _ => { created = true; return Guid.NewGuid().ToString(); });
+            string id = this.groups.GetOrAdd(name.DisplayName, _ =>
+            {
+                created = true;
+                return Guid.NewGuid().ToString();
+            });
             return new PartnerGroup(id, name.DisplayName, created, MemberAdded: created);
         })]);
     }
@@ -153,7 +161,13 @@ public sealed class InMemoryRelationships : IGdapRelationships
 
     public IReadOnlyList<RelationshipSnapshot> All
     {
-        get { lock (this.gate) { return [.. this.relationships]; } }
+        get
+        {
+            lock (this.gate)
+            {
+                return [.. this.relationships];
+            }
+        }
     }
 
     readonly List<AccessAssignmentSnapshot> assignments = [];
@@ -163,7 +177,13 @@ public sealed class InMemoryRelationships : IGdapRelationships
 
     public IReadOnlyList<AccessAssignmentSnapshot> Assignments
     {
-        get { lock (this.gate) { return [.. this.assignments]; } }
+        get
+        {
+            lock (this.gate)
+            {
+                return [.. this.assignments];
+            }
+        }
     }
 
     public void SetStatus(string relationshipId, RelationshipStatus status)
@@ -205,12 +225,18 @@ public sealed class InMemoryRelationships : IGdapRelationships
 
     public Task<RelationshipSnapshot?> GetAsync(RelationshipId relationshipId, CancellationToken cancellationToken)
     {
-        lock (this.gate) { return Task.FromResult(this.relationships.FirstOrDefault(r => r.Id == relationshipId.Value)); }
+        lock (this.gate)
+        {
+            return Task.FromResult(this.relationships.FirstOrDefault(r => r.Id == relationshipId.Value));
+        }
     }
 
     public Task<IReadOnlyList<AccessAssignmentSnapshot>> ListAccessAssignmentsAsync(RelationshipId relationshipId, CancellationToken cancellationToken)
     {
-        lock (this.gate) { return Task.FromResult<IReadOnlyList<AccessAssignmentSnapshot>>([.. this.assignments]); }
+        lock (this.gate)
+        {
+            return Task.FromResult<IReadOnlyList<AccessAssignmentSnapshot>>([.. this.assignments]);
+        }
     }
 
     /// <summary>Assignments become active at once (the Microsoft-side delay is the simulator's business).</summary>
@@ -240,7 +266,10 @@ public sealed class InMemoryRelationships : IGdapRelationships
 
     public void Seed(RelationshipSnapshot relationship)
     {
-        lock (this.gate) { this.relationships.Add(relationship); }
+        lock (this.gate)
+        {
+            this.relationships.Add(relationship);
+        }
     }
 
     public Task<IReadOnlyList<RelationshipSnapshot>> ListAsync(CancellationToken cancellationToken) => Task.FromResult(this.All);
@@ -333,13 +362,20 @@ public sealed class InMemoryOperationsAudit : IOperationsAudit
     {
         get
         {
-            lock (this.entries) { return [.. this.entries]; }
+            lock (this.entries)
+            {
+                return [.. this.entries];
+            }
         }
     }
 
     public Task RecordAsync(Guid partnerTenantId, OperationsAuditEntry entry, CancellationToken cancellationToken)
     {
-        lock (this.entries) { this.entries.Add(entry); }
+        lock (this.entries)
+        {
+            this.entries.Add(entry);
+        }
+
         return Task.CompletedTask;
     }
 

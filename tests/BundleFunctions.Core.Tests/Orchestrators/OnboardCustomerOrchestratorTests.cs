@@ -1,7 +1,6 @@
 using BundleFunctions.Gdap;
 using BundleFunctions.Onboarding;
 using BundleFunctions.Ports;
-using Microsoft.DurableTask.Client;
 
 namespace BundleFunctions.Core.Tests.Orchestrators;
 

@@ -152,7 +152,7 @@ public sealed class PublicApiTests(PublicApiStack stack, ITestOutputHelper outpu
         { "bidi override in the customer name", $$"""{"customerTenantId":"{{Fabrikam}}","customerName":"Contoso\u202Egnp.exe"}""", "customerName" },
         { "zero-width space in the relationship name", $$"""{"customerTenantId":"{{Fabrikam}}","customerName":"X","relationshipName":"X\u200B-GDAP"}""", "relationshipName" },
         { "line separator in the organization id", $$"""{"customerTenantId":"{{Fabrikam}}","customerName":"X","organizationId":"PSA\u2028-42"}""", "organizationId" },
-        { "unknown field", $$"""{"customerTenantId":"{{Fabrikam}}","customerName":"X","duration_days":30}""", "" },
+        { "unknown field", $$"""{"customerTenantId":"{{Fabrikam}}","customerName":"X","duration_days":30}""", string.Empty },
     };
 
     [Theory]

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using BundleFunctions.Infrastructure.MicrosoftCloud;
 using BundleFunctions.Onboarding;
 using BundleFunctions.Orchestrators;
-using BundleFunctions.Ports;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Xunit.Abstractions;

@@ -49,6 +49,7 @@ public sealed class LocalHostOnboardingTests(ITestOutputHelper output)
             OnboardingRecord? record = await store.GetAsync(partner, input.Subject.OnboardingId, default);
             throw new TimeoutException($"Onboarding: {now?.RuntimeStatus} {now?.SerializedCustomStatus} {now?.FailureDetails}; record: {record?.Status} {record?.CurrentStep}\n{host.Output}");
         }
+
         output.WriteLine($"LocalHost onboarding, start to green: {total.Elapsed.TotalSeconds:0.0} s");
 
         OnboardingOutcome outcome = done.ReadOutputAs<OnboardingOutcome>()!;

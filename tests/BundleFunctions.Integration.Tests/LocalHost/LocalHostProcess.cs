@@ -36,7 +36,13 @@ public sealed class LocalHostProcess : IDisposable
 
     public string Output
     {
-        get { lock (this.output) { return this.output.ToString(); } }
+        get
+        {
+            lock (this.output)
+            {
+                return this.output.ToString();
+            }
+        }
     }
 
     /// <summary>Starts the built LocalHost on free loopback ports with the given task hub, and waits until it answers.</summary>
@@ -121,7 +127,10 @@ public sealed class LocalHostProcess : IDisposable
     {
         if (line is not null)
         {
-            lock (this.output) { this.output.AppendLine(line); }
+            lock (this.output)
+            {
+                this.output.AppendLine(line);
+            }
         }
     }
 

@@ -1,7 +1,7 @@
-using BundleFunctions.Ports;
 using System.Net;
 using System.Net.Http.Headers;
 using BundleFunctions.Infrastructure.MicrosoftCloud;
+using BundleFunctions.Ports;
 using Microsoft.Graph.Models.ODataErrors;
 
 namespace BundleFunctions.Integration.Tests.MicrosoftCloud;
@@ -98,7 +98,11 @@ public sealed class MicrosoftCloudResilienceTests
     {
         int calls = 0;
 
-        await Assert.ThrowsAsync<ODataError>(() => Policy.UntilReplicatedAsync<string>(() => { calls++; throw new ODataError { ResponseStatusCode = 403 }; }, default));
+        await Assert.ThrowsAsync<ODataError>(() => Policy.UntilReplicatedAsync<string>(() =>
+        {
+            calls++;
+            throw new ODataError { ResponseStatusCode = 403 };
+        }, default));
 
         Assert.Equal(1, calls);
     }

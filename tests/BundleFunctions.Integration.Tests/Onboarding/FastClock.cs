@@ -14,7 +14,7 @@ public sealed class FastClock(double rate) : TimeProvider
 
     /// <inheritdoc />
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
-        System.CreateTimer(callback, state, Scale(dueTime), Scale(period));
+        System.CreateTimer(callback, state, this.Scale(dueTime), this.Scale(period));
 
     TimeSpan Scale(TimeSpan span) => span == Timeout.InfiniteTimeSpan ? span : span / rate;
 }

@@ -196,6 +196,7 @@ public sealed class MicrosoftAsItIsTests(Xunit.Abstractions.ITestOutputHelper ou
             double[] took = [.. records.Select(r => Step(r, step)).Where(s => s is { StartedAt: not null, CompletedAt: not null }).Select(s => (s.CompletedAt!.Value - s.StartedAt!.Value).TotalSeconds).Order()];
             output.WriteLine($"  {step}: median {(took.Length > 0 ? took[took.Length / 2] : 0):0.0} s, longest {(took.Length > 0 ? took[^1] : 0):0.0} s, attempts {records.Sum(r => Step(r, step).Attempts)}");
         }
+
         Assert.All(outcomes, o => Assert.Equal((OnboardingStatus.Succeeded, Shield.Green), (o.Status, o.Shield)));
         Assert.True(Sum(stats, "throttled") > 100, "the storm must actually have happened");
         Assert.True(Sum(stats, "ambiguousWrites") > 10, "answers must actually have been lost");

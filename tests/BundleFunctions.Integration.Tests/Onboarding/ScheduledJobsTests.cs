@@ -1,10 +1,8 @@
 using System.Text.Json.Nodes;
 using BundleFunctions.Api;
 using BundleFunctions.Infrastructure.Events;
-using BundleFunctions.Infrastructure.Storage;
 using BundleFunctions.Onboarding;
 using BundleFunctions.Ports;
-using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BundleFunctions.Integration.Tests.Onboarding;

@@ -1,4 +1,3 @@
-using Azure.Data.Tables;
 using BundleFunctions.Infrastructure.Storage;
 using BundleFunctions.Onboarding;
 using BundleFunctions.Ports;
