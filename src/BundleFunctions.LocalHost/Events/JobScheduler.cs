@@ -11,7 +11,7 @@ public sealed class JobScheduler(IServiceProvider services, ILogger<JobScheduler
     /// <inheritdoc />
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        (string Name, string Cron, Func<ScheduledJobs, CancellationToken, Task<int>> Run)[] jobs =
+        (string Name, string Cron, Func<ScheduledJobs, CancellationToken, Task<JobReport>> Run)[] jobs =
         [
             ("approval safety net", ScheduledJobs.ApprovalSafetyNetSchedule, (j, ct) => j.ApprovalSafetyNetAsync(ct)),
             ("expiry watch", ScheduledJobs.ExpiryWatchSchedule, (j, ct) => j.ExpiryWatchAsync(ct)),
@@ -21,7 +21,7 @@ public sealed class JobScheduler(IServiceProvider services, ILogger<JobScheduler
         return Task.WhenAll(jobs.Select(job => this.RunOnScheduleAsync(job.Name, CronExpression.Parse(job.Cron, CronFormat.IncludeSeconds), job.Run, stoppingToken)));
     }
 
-    async Task RunOnScheduleAsync(string name, CronExpression schedule, Func<ScheduledJobs, CancellationToken, Task<int>> run, CancellationToken stoppingToken)
+    async Task RunOnScheduleAsync(string name, CronExpression schedule, Func<ScheduledJobs, CancellationToken, Task<JobReport>> run, CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -34,8 +34,12 @@ public sealed class JobScheduler(IServiceProvider services, ILogger<JobScheduler
             await Task.Delay(next.Value - DateTimeOffset.UtcNow, stoppingToken);
             try
             {
-                int done = await run(services.GetRequiredService<ScheduledJobs>(), stoppingToken);
-                log.LogInformation("Scheduled {Job}: {Count} acted on.", name, done);
+                JobReport report = await run(services.GetRequiredService<ScheduledJobs>(), stoppingToken);
+                log.LogInformation("Scheduled {Job}: {Count} acted on, {Failed} failed.", name, report.Acted, report.Failures.Count);
+                foreach (JobItemFailure failure in report.Failures)
+                {
+                    log.LogWarning("Scheduled {Job}: {Item} could not be handled and is tried again at the next run: {Reason}", name, failure.Item, failure.Reason);
+                }
             }
             catch (Exception failure) when (failure is not OperationCanceledException)
             {

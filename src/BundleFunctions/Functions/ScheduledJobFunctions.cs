@@ -28,11 +28,16 @@ public static class ScheduledJobFunctions
     public static Task PurgeHistory([TimerTrigger(ScheduledJobs.PurgeSchedule)] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext function) =>
         RunAsync(function, client, (jobs, ct) => jobs.PurgeHistoryAsync(ct), "History purge: {Count} finished instance(s) purged.");
 
-    static async Task RunAsync(FunctionContext function, DurableTaskClient client, Func<ScheduledJobs, CancellationToken, Task<int>> job, string done)
+    static async Task RunAsync(FunctionContext function, DurableTaskClient client, Func<ScheduledJobs, CancellationToken, Task<JobReport>> job, string done)
     {
-        int count = await job(ActivatorUtilities.CreateInstance<ScheduledJobs>(function.InstanceServices, client), function.CancellationToken);
+        JobReport report = await job(ActivatorUtilities.CreateInstance<ScheduledJobs>(function.InstanceServices, client), function.CancellationToken);
+        ILogger log = function.GetLogger(function.FunctionDefinition.Name);
 #pragma warning disable CA2254 // one template per job, each a constant
-        function.GetLogger(function.FunctionDefinition.Name).LogInformation(done, count);
+        log.LogInformation(done, report.Acted);
 #pragma warning restore CA2254
+        foreach (JobItemFailure failure in report.Failures)
+        {
+            log.LogWarning("{Job}: {Item} could not be handled and is tried again at the next run: {Reason}", report.Job, failure.Item, failure.Reason);
+        }
     }
 }

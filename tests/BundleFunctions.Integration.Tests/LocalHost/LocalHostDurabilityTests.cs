@@ -63,8 +63,8 @@ public sealed class LocalHostDurabilityTests(ITestOutputHelper output)
         await client.Durable.WaitForInstanceCompletionAsync(input.Subject.OnboardingId, limit.Token);
         MicrosoftCloudNotConfigured cloud = new(MicrosoftCloudNotConfigured.NoConnection);
 
-        int kept = await new BundleFunctions.Api.ScheduledJobs(client.Durable, host.Store, cloud, cloud, new BundleFunctions.Ports.PartnerTenant(partner), TimeProvider.System, new BundleFunctions.Api.JobOptions { HistoryRetention = TimeSpan.FromDays(1) }).PurgeHistoryAsync(default);
-        int purged = await new BundleFunctions.Api.ScheduledJobs(client.Durable, host.Store, cloud, cloud, new BundleFunctions.Ports.PartnerTenant(partner), TimeProvider.System, new BundleFunctions.Api.JobOptions { HistoryRetention = TimeSpan.FromSeconds(-5) }).PurgeHistoryAsync(default);
+        int kept = (await new BundleFunctions.Api.ScheduledJobs(client.Durable, host.Store, cloud, cloud, new BundleFunctions.Ports.PartnerTenant(partner), TimeProvider.System, new BundleFunctions.Api.JobOptions { HistoryRetention = TimeSpan.FromDays(1) }).PurgeHistoryAsync(default)).Acted;
+        int purged = (await new BundleFunctions.Api.ScheduledJobs(client.Durable, host.Store, cloud, cloud, new BundleFunctions.Ports.PartnerTenant(partner), TimeProvider.System, new BundleFunctions.Api.JobOptions { HistoryRetention = TimeSpan.FromSeconds(-5) }).PurgeHistoryAsync(default)).Acted;
 
         Assert.Equal(0, kept);
         Assert.True(purged >= 1);

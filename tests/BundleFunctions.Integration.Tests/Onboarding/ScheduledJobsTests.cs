@@ -15,11 +15,11 @@ public sealed class ScheduledJobsTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await this.stack.DisposeAsync();
 
-    ScheduledJobs Jobs(bool autoExtend = false) => new(
+    ScheduledJobs Jobs(bool autoExtend = false, ICustomerAccess? customers = null) => new(
         this.stack.Client,
         this.stack.Store,
         this.stack.Services.GetRequiredService<IGdapRelationships>(),
-        this.stack.Services.GetRequiredService<ICustomerAccess>(),
+        customers ?? this.stack.Services.GetRequiredService<ICustomerAccess>(),
         new PartnerTenant(OnboardingStack.PartnerTenantId),
         TimeProvider.System,
         new JobOptions { AutoExtend = autoExtend });
@@ -41,7 +41,7 @@ public sealed class ScheduledJobsTests : IAsyncLifetime
         OnboardingRecord waiting = await this.stack.WaitForRecordAsync(id, r => r.Status == OnboardingStatus.WaitingForCustomer);
         await this.stack.ApproveAsync(waiting.RelationshipId!, OnboardingStack.Fabrikam);
 
-        int raised = await this.Jobs().ApprovalSafetyNetAsync(default);
+        int raised = (await this.Jobs().ApprovalSafetyNetAsync(default)).Acted;
         OnboardingOutcome outcome = await this.stack.WaitForOutcomeAsync(id);
 
         Assert.Equal(1, raised);
@@ -56,13 +56,30 @@ public sealed class ScheduledJobsTests : IAsyncLifetime
         OnboardingRecord green = (await this.stack.Store.GetAsync(OnboardingStack.PartnerTenantId, id, default))!;
         await this.stack.TerminateAsync(green.RelationshipId!);
 
-        int changed = await this.Jobs().AccessRecheckAsync(default);
-        int again = await this.Jobs().AccessRecheckAsync(default);
+        int changed = (await this.Jobs().AccessRecheckAsync(default)).Acted;
+        int again = (await this.Jobs().AccessRecheckAsync(default)).Acted;
 
         OnboardingRecord blue = (await this.stack.Store.GetAsync(OnboardingStack.PartnerTenantId, id, default))!;
         Assert.Equal((1, 0), (changed, again));
         Assert.Equal(Shield.Blue, blue.Shield);
         Assert.Contains(await this.stack.Store.GetAuditTrailAsync(OnboardingStack.PartnerTenantId, id, default), l => l.Actor == "daily access recheck" && l.What == "shield Blue");
+    }
+
+    [Fact]
+    public async Task One_customer_that_cannot_be_rechecked_does_not_stop_the_recheck_of_the_others_and_is_reported()
+    {
+        string fabrikam = await this.OnboardToGreenAsync(OnboardingStack.InputFor(OnboardingStack.Fabrikam, "Fabrikam Pharma Ltd"));
+        string woodgrove = await this.OnboardToGreenAsync(OnboardingStack.InputFor(Guid.Parse("c0000004-0000-4000-8000-000000000004"), "Woodgrove Bank"));
+        await this.stack.TerminateAsync((await this.stack.Store.GetAsync(OnboardingStack.PartnerTenantId, woodgrove, default))!.RelationshipId!);
+        UnreachableFor unreachableFabrikam = new(OnboardingStack.Fabrikam, this.stack.Services.GetRequiredService<ICustomerAccess>());
+
+        JobReport report = await this.Jobs(customers: unreachableFabrikam).AccessRecheckAsync(default);
+
+        Assert.Equal(1, report.Acted);
+        JobItemFailure failed = Assert.Single(report.Failures);
+        Assert.Equal((fabrikam, "The customer's tenant did not answer."), (failed.Item, failed.Reason));
+        Assert.Equal(Shield.Blue, (await this.stack.Store.GetAsync(OnboardingStack.PartnerTenantId, woodgrove, default))!.Shield);
+        Assert.Equal(Shield.Green, (await this.stack.Store.GetAsync(OnboardingStack.PartnerTenantId, fabrikam, default))!.Shield);
     }
 
     [Fact]
@@ -72,7 +89,7 @@ public sealed class ScheduledJobsTests : IAsyncLifetime
         OnboardingInput standard = OnboardingStack.InputFor(OnboardingStack.Fabrikam, "Fabrikam Pharma Ltd");
         string id = await this.OnboardToGreenAsync(standard with { Subject = standard.Subject with { RoleTemplateIds = roles }, Request = standard.Request with { Roles = roles } });
 
-        int changed = await this.Jobs().AccessRecheckAsync(default);
+        int changed = (await this.Jobs().AccessRecheckAsync(default)).Acted;
 
         OnboardingRecord after = (await this.stack.Store.GetAsync(OnboardingStack.PartnerTenantId, id, default))!;
         Assert.Equal(0, changed);
@@ -87,7 +104,7 @@ public sealed class ScheduledJobsTests : IAsyncLifetime
         OnboardingInput weekLong = OnboardingStack.InputFor(OnboardingStack.Fabrikam, "Fabrikam Pharma Ltd") with { Request = new OnboardingRequest(OnboardingStack.Fabrikam, "Fabrikam Pharma Ltd", DurationDays: 7) };
         string id = await this.OnboardToGreenAsync(weekLong);
 
-        int notices = await this.Jobs(autoExtend: true).ExpiryWatchAsync(default);
+        int notices = (await this.Jobs(autoExtend: true).ExpiryWatchAsync(default)).Acted;
         JsonObject state = await this.stack.StateAsync();
         List<JsonObject> published = [];
         await new OutboxDispatcher(Azurite.Tables(), new Collect(published), this.stack.TableName).DispatchAsync(default);
@@ -105,5 +122,14 @@ public sealed class ScheduledJobsTests : IAsyncLifetime
             into.Add(cloudEvent);
             return Task.CompletedTask;
         }
+    }
+
+    /// <summary>The production access check, except that one customer's tenant does not answer.</summary>
+    sealed class UnreachableFor(Guid customer, ICustomerAccess real) : ICustomerAccess
+    {
+        public Task<ConsentOutcome> EnsureConsentAsync(Guid customerTenantId, CancellationToken cancellationToken) => real.EnsureConsentAsync(customerTenantId, cancellationToken);
+
+        public Task<AccessReport> ProbeAsync(Guid customerTenantId, IReadOnlyList<Guid> requiredRoleTemplateIds, CancellationToken cancellationToken) =>
+            customerTenantId == customer ? throw new HttpRequestException("The customer's tenant did not answer.") : real.ProbeAsync(customerTenantId, requiredRoleTemplateIds, cancellationToken);
     }
 }
