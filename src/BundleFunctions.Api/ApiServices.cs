@@ -1,12 +1,9 @@
 using BundleFunctions.Gdap;
-using BundleFunctions.Infrastructure.MicrosoftCloud;
-using BundleFunctions.Infrastructure.Settings;
 using BundleFunctions.Onboarding;
 using BundleFunctions.Ports;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BundleFunctions.Api;
@@ -19,27 +16,35 @@ public static class ApiServices
     /// builds the other handlers per call from its <c>[DurableClient]</c> binding, since its Durable extension never puts a
     /// <c>DurableTaskClient</c> in DI (Development's validation of every registration would refuse them).
     /// </summary>
-    public static IServiceCollection AddBundleApi(this IServiceCollection services, IConfiguration configuration)
+    /// <param name="services">The host's services.</param>
+    /// <param name="settings">The host's app settings.</param>
+    /// <param name="microsoftTls">
+    /// A handler with the TLS trust of every call to Microsoft (the system store, or the pinned certificate in
+    /// development), for fetching Partner Center's signing certificates.
+    /// </param>
+    /// <returns>The same services, for chaining.</returns>
+    public static IServiceCollection AddBundleApi(this IServiceCollection services, IAppSettings settings, Func<SocketsHttpHandler> microsoftTls)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        ApiOptions api = SettingsSection.Read<ApiOptions>(configuration, ApiOptions.Section);
-        if (api.PublicWebhookUrl is null && configuration["WEBSITE_HOSTNAME"] is { Length: > 0 } host)
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(microsoftTls);
+        ApiOptions api = settings.Section<ApiOptions>(ApiOptions.Section);
+        if (api.PublicWebhookUrl is null && settings["WEBSITE_HOSTNAME"] is { } host)
         {
             // App Service names the app's default host name in WEBSITE_HOSTNAME.
             api.PublicWebhookUrl = new Uri($"https://{host}/api/webhooks/partner-center");
         }
 
-        WorkflowOptions workflow = SettingsSection.Read<WorkflowOptions>(configuration, WorkflowOptions.Section);
+        WorkflowOptions workflow = settings.Section<WorkflowOptions>(WorkflowOptions.Section);
         StopUnlessUsable(api, workflow);
         services.AddSingleton(api);
         services.AddSingleton(workflow);
         services.AddSingleton(sp => new WebhookCertificates(
-            MicrosoftCloudConnection.CreateHandler(configuration[$"{MicrosoftCloudOptions.Section}:{nameof(MicrosoftCloudOptions.PinnedCertificateThumbprint)}"]),
+            microsoftTls(),
             api.WebhookTrustAnchorThumbprint,
             api.WebhookCertificateIssuerOrganization,
             api.WebhookNewCertificateUrlInterval,
             sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(SettingsSection.Read<JobOptions>(configuration, JobOptions.Section));
+        services.AddSingleton(settings.Section<JobOptions>(JobOptions.Section));
         return services;
     }
 

@@ -107,6 +107,19 @@ public static class InfrastructureServices
     }
 
     /// <summary>
+    /// Handlers with the TLS trust of every call to Microsoft: the system store, or in development the certificate pinned in
+    /// <c>MicrosoftCloud:PinnedCertificateThumbprint</c> (the simulator's).
+    /// </summary>
+    /// <param name="configuration">The configuration.</param>
+    /// <returns>A factory of new handlers.</returns>
+    public static Func<SocketsHttpHandler> MicrosoftTls(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        string? pinned = configuration[$"{MicrosoftCloudOptions.Section}:{nameof(MicrosoftCloudOptions.PinnedCertificateThumbprint)}"];
+        return () => MicrosoftCloudConnection.CreateHandler(pinned);
+    }
+
+    /// <summary>
     /// A table client from a Functions-style connection setting: either a connection string in <c>{name}</c>
     /// (Azurite locally), or an identity-based connection in <c>{name}__tableServiceUri</c> (+ <c>{name}__clientId</c> for a
     /// user-assigned identity), as in Azure where shared keys are off.

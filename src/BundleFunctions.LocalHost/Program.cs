@@ -1,5 +1,6 @@
 using BundleFunctions.Api;
 using BundleFunctions.Infrastructure;
+using BundleFunctions.Infrastructure.Settings;
 using BundleFunctions.LocalHost.Durable;
 
 using BundleFunctions.Orchestrators;
@@ -16,7 +17,7 @@ builder.WebHost.ListenOnLoopback(builder.Configuration);
 builder.Configuration["Api:PublicWebhookUrl"] ??= $"http://127.0.0.1:{local.ApiPort}/api/webhooks/partner-center";
 builder.Services.AddBundleInfrastructure(builder.Configuration);
 builder.Services.AddDurableSidecar(builder.Configuration, tasks => tasks.AddBundleWorkflows());
-builder.Services.AddBundleApi(builder.Configuration).AddBundleApiHandlers();
+builder.Services.AddBundleApi(new AppSettings(builder.Configuration), InfrastructureServices.MicrosoftTls(builder.Configuration)).AddBundleApiHandlers();
 builder.Services.AddHostedService<BundleFunctions.LocalHost.Events.OutboxPump>();
 builder.Services.AddHostedService<BundleFunctions.LocalHost.Events.JobScheduler>();
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = local.ShutdownTimeout);

@@ -3,6 +3,7 @@ using Azure.Monitor.OpenTelemetry.Exporter;
 using BundleFunctions.Api;
 using BundleFunctions.Functions;
 using BundleFunctions.Infrastructure;
+using BundleFunctions.Infrastructure.Settings;
 using BundleFunctions.Telemetry;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
@@ -30,7 +31,7 @@ namespace BundleFunctions.Functions
             ArgumentNullException.ThrowIfNull(builder);
             builder.ConfigureFunctionsWebApplication();
             builder.Services.AddBundleInfrastructure(builder.Configuration);
-            builder.Services.AddBundleApi(builder.Configuration);
+            builder.Services.AddBundleApi(new AppSettings(builder.Configuration), InfrastructureServices.MicrosoftTls(builder.Configuration));
 
             // Logs and the product's metrics leave the worker through OpenTelemetry, to Application Insights when infra/ gave
             // the app its connection string; ingestion signs in with the app's identity (local auth is off there).
