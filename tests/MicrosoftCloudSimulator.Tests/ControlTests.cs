@@ -18,6 +18,25 @@ public sealed class ControlTests : OwnSimulator
         (await this.Bed.Connection.CredentialFor(SimulatorTestBed.PartnerTenantId).GetTokenAsync(new TokenRequestContext([MicrosoftCloudOptions.GraphScope]), default)).Token;
 
     [Fact]
+    public async Task A_crash_point_holds_the_chosen_write_applied_and_drops_its_answer_when_released()
+    {
+        (await this.Bed.SimAsync(HttpMethod.Post, "crash-point", new { route = "POST /v1.0/groups", skip = 1, apply = true })).EnsureSuccessStatusCode();
+        await this.Bed.PartnerGraph.Groups.PostAsync(NewGroup("Passes"));
+
+        Task<Group?> held = this.Bed.PartnerGraph.Groups.PostAsync(NewGroup("Held"));
+        JsonObject point = await SimulatorTestBed.EventuallyAsync(async () => (await this.Bed.Http.GetFromJsonAsync<JsonObject>("_sim/crash-point"))!, p => p["held"] is not null);
+        bool answeredWhileHeld = held.IsCompleted;
+        (await this.Bed.SimAsync(HttpMethod.Delete, "crash-point")).EnsureSuccessStatusCode();
+        Exception? dropped = await Record.ExceptionAsync(() => held);
+        GroupCollectionResponse? found = await this.Bed.PartnerGraph.Groups.GetAsync(r => r.QueryParameters.Filter = "displayName eq 'Held'");
+
+        Assert.Equal("POST /v1.0/groups", point["held"]!.GetValue<string>());
+        Assert.False(answeredWhileHeld);
+        Assert.NotNull(dropped); // the caller never learns the answer
+        Assert.Single(found!.Value!); // but Microsoft carried the write out
+    }
+
+    [Fact]
     public async Task Stats_count_each_request_by_method_and_route_template_exactly()
     {
         await this.Bed.PartnerGraph.Groups.PostAsync(NewGroup("One"));

@@ -43,6 +43,22 @@ public static class ControlEndpoints
             cloud.Locked(c => c.Faults = c.Options.DefaultFaults());
             return Results.NoContent();
         });
+        sim.MapGet("/crash-point", (CrashPoint point) => Results.Json(point.Now()));
+        sim.MapPost("/crash-point", (CrashPoint.Arm arm, CrashPoint point) =>
+        {
+            if (arm.Skip < 0 || string.IsNullOrWhiteSpace(arm.Route))
+            {
+                return Results.Problem(statusCode: 400, title: "route (\"METHOD template\" as in /_sim/stats, or *) is required and skip must not be negative.");
+            }
+
+            point.Set(arm);
+            return Results.Json(point.Now());
+        });
+        sim.MapDelete("/crash-point", (CrashPoint point) =>
+        {
+            point.Clear();
+            return Results.NoContent();
+        });
         sim.MapPost("/time/advance", AdvanceTime);
         sim.MapGet("/time", (SimulatedCloud cloud) => Results.Json(new { now = cloud.Clock.UtcNow, offset = cloud.Clock.Offset }));
         sim.MapPost("/customers/{tenantId}/conditional-access-policies", AddBlockingPolicy);

@@ -22,7 +22,7 @@ namespace MicrosoftCloudSimulator.Control;
 /// </list>
 /// Errors take the shape of the API that answers: Graph's <c>{"error":{…}}</c>, Partner Center's <c>{code, description, …}</c>.
 /// </summary>
-public sealed class Traffic
+public sealed class Traffic(CrashPoint crashPoint)
 {
     readonly object diceGate = new();
     readonly ConcurrentDictionary<string, DateTimeOffset> notBefore = new();
@@ -77,6 +77,14 @@ public sealed class Traffic
         string template = http.GetEndpoint() is RouteEndpoint route ? route.RoutePattern.RawText ?? path : "(no route)";
         string key = $"{http.Request.Method} {template}";
         this.Requests.AddOrUpdate(key, 1, (_, n) => n + 1);
+        if (await crashPoint.HoldIfArmedAsync(http, key, async () =>
+            {
+                await next(http);
+                this.CountIfApplied(http, key);
+            }))
+        {
+            return;
+        }
 
         SimulatedCloud cloud = http.RequestServices.GetRequiredService<SimulatedCloud>();
         FaultSettings faults = cloud.Locked(c => c.Faults);

@@ -60,6 +60,7 @@ public sealed class Simulator : IAsyncDisposable
         builder.Services.AddSingleton<SimulatedClock>();
         builder.Services.AddSingleton<SimulatedCloud>();
         builder.Services.AddSingleton<AccessTokens>();
+        builder.Services.AddSingleton<CrashPoint>();
         builder.Services.AddSingleton<Traffic>();
         builder.Services.AddSingleton<SimulatedVault>();
         builder.Services.AddSingleton<SimulatorEndpoint>();
