@@ -161,6 +161,13 @@ public sealed class OnboardCustomerOrchestrator : TaskOrchestrator<OnboardingInp
             {
                 (StepResult result, string? seenBy) = await this.approval.UntilApprovedAsync(
                     relationshipId, this.Settings.Approval, this.TakeWait(), async () => (await this.GetRelationshipAsync(relationshipId))?.Status, this.ContinueWaitingAsNew);
+                if (result.Failure is { ResumeAt: OnboardingStep.CreateRelationship })
+                {
+                    // Expired or ended unapproved: the retry sends a new request. Microsoft keeps a pending request until it
+                    // expires itself (a relationship can be deleted only while 'created'), so it is never adopted again.
+                    this.progress = this.progress with { Superseded = [.. this.progress.Superseded ?? [], relationshipId] };
+                }
+
                 if (!result.IsNext)
                 {
                     return result;

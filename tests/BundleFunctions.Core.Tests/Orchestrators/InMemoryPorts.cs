@@ -255,15 +255,6 @@ public sealed class InMemoryRelationships : IGdapRelationships
         }
     }
 
-    public void Expire(string relationshipId)
-    {
-        lock (this.gate)
-        {
-            int index = this.relationships.FindIndex(r => r.Id == relationshipId);
-            this.relationships[index] = this.relationships[index] with { Status = RelationshipStatus.Expired };
-        }
-    }
-
     public void Seed(RelationshipSnapshot relationship)
     {
         lock (this.gate)
