@@ -175,6 +175,10 @@ public sealed class OnboardCustomerOrchestrator : TaskOrchestrator<OnboardingInp
 
                 this.progress = this.progress with { ApprovalSeenBy = seenBy };
             }
+            else
+            {
+                await this.StartUnlessWaitingAsync(); // a retry after the activation deadline is a new attempt
+            }
 
             return await this.PollUntilAsync(
                 this.Settings.Activation,
@@ -209,6 +213,15 @@ public sealed class OnboardCustomerOrchestrator : TaskOrchestrator<OnboardingInp
         async Task<StepResult> CreateAccessAssignmentsAsync()
         {
             await this.journal.StartAsync(OnboardingStep.CreateAccessAssignments);
+            if (this.input.ResumeFrom == OnboardingStep.CreateAccessAssignments)
+            {
+                // The operator retries after a refused or failed assignment, most often because a partner group was
+                // deleted: find-or-create brings it back (with a new ID) before anything is assigned to it.
+                PartnerGroupsSummary groups = await this.calls.CallAsync<PartnerGroupsSummary>(
+                    nameof(EnsurePartnerGroupsActivity), new PartnerGroupsRequest(this.Settings.GroupPrefix, this.relationship.RoleTemplateIds));
+                this.progress = this.progress with { RoleGroups = groups.Groups };
+            }
+
             AccessAssignmentSummary summary = await this.calls.CallAsync<AccessAssignmentSummary>(nameof(CreateAccessAssignmentsActivity), this.progress.AssignmentPlan());
             await this.journal.CompleteAsync(summary.Describe());
             return StepResult.Next;

@@ -6,7 +6,7 @@ namespace BundleFunctions.Orchestrators;
 /// <summary>
 /// The operator's say in a running onboarding: a cancel ends any wait; a refresh wakes a wait on Microsoft early (never a
 /// Retry-After: no request goes out before Microsoft's time); after a failed step, a retry or refresh resumes at the step
-/// the failure names, a cancel ends it, and without either it ends failed after <see cref="WorkflowSettings.OperatorDecisionTimeout"/>.
+/// the failure names, a refresh reruns consent and the access check, a cancel ends it, and without either it ends failed after <see cref="WorkflowSettings.OperatorDecisionTimeout"/>.
 /// </summary>
 internal sealed class OperatorProtocol(TaskOrchestrationContext context, WorkflowSettings settings, OnboardingJournal journal)
 {
@@ -29,8 +29,8 @@ internal sealed class OperatorProtocol(TaskOrchestrationContext context, Workflo
     }
 
     /// <summary>
-    /// Records <paramref name="failure"/> and waits for the operator: a retry or refresh returns what
-    /// <paramref name="resume"/> makes of the step to resume at; a cancel or the decision timeout ends the onboarding.
+    /// Records <paramref name="failure"/> and waits for the operator: a retry returns what <paramref name="resume"/> makes
+    /// of the step the failure names, a refresh what it makes of <see cref="OnboardingStep.ConsentApplication"/>; a cancel or the decision timeout ends the onboarding.
     /// </summary>
     public async Task<OnboardingOutcome> AfterFailureAsync(StepFailure failure, Func<OnboardingStep, OnboardingOutcome> resume)
     {
@@ -48,6 +48,14 @@ internal sealed class OperatorProtocol(TaskOrchestrationContext context, Workflo
         if (woke.Is(Cancel))
         {
             return await this.CancelledAsync(decision);
+        }
+
+        if (woke.Is(Refresh))
+        {
+            // The "blue shield" quick refresh, whatever step failed: consent again and recheck access. An MSP who fixed
+            // things by hand (a CA exclusion, a group membership) gets the shield's truth without redoing earlier steps.
+            await journal.RecordAsync(OnboardingStatus.Running, $"Refresh (consent and access check) requested by {decision.RequestedBy}.", decision.RequestedBy);
+            return resume(OnboardingStep.ConsentApplication);
         }
 
         await journal.RecordAsync(OnboardingStatus.Running, $"Retry from {failure.ResumeAt} requested by {decision.RequestedBy}.", decision.RequestedBy);

@@ -190,7 +190,7 @@ public sealed class GraphRelationships(MicrosoftCloudConnection connection) : IG
         catch (ODataError refused) when (refused.ResponseStatusCode is >= 400 and < 500 and not 429)
         {
             throw new StepFailedException(
-                $"Giving {RoleCatalog.NameOf(roleTemplateId)} to group {groupId} was refused by Microsoft Graph: {refused.Error?.Message} If the group was deleted, retry: the groups step recreates it.",
+                $"Giving {RoleCatalog.NameOf(roleTemplateId)} to group {groupId} was refused by Microsoft Graph: {refused.Error?.Message} If the group was deleted, retry: the retry recreates it before assigning.",
                 refused);
         }
     }

@@ -108,36 +108,26 @@ public sealed class InMemoryLeases : ILeases
     }
 }
 
-/// <summary>A partner directory in memory, with scripted failures.</summary>
+/// <summary>A partner directory in memory (find-or-create by name), with scripted failures.</summary>
 public sealed class InMemoryPartnerDirectory : IPartnerDirectory
 {
     readonly ConcurrentDictionary<string, string> groups = new();
-    int calls;
 
-    /// <summary>How many calls fail with a transient error before calls succeed.</summary>
-    public int TransientFailures { get; set; }
+    /// <summary>Failures scripted for <c>nameof(IPartnerDirectory.EnsureRoleGroupsAsync)</c>.</summary>
+    public ScriptedFaults Faults { get; } = new();
 
-    /// <summary>When set, every call fails with this non-transient message.</summary>
-    public string? PermanentFailure { get; set; }
-
-    public int Calls => this.calls;
+    public int Calls => this.Faults.CallsOf(nameof(this.EnsureRoleGroupsAsync));
 
     public IReadOnlyCollection<string> GroupNames => [.. this.groups.Keys];
 
+    public IReadOnlyCollection<string> GroupIds => [.. this.groups.Values];
+
+    /// <summary>Someone deletes a group in the partner tenant.</summary>
+    public void DeleteGroup(string displayName) => this.groups.TryRemove(displayName, out _);
+
     public Task<IReadOnlyList<PartnerGroup>> EnsureRoleGroupsAsync(IReadOnlyList<PartnerGroupName> names, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref this.calls);
-        if (this.PermanentFailure is { } message)
-        {
-            throw new StepFailedException(message);
-        }
-
-        if (this.TransientFailures > 0)
-        {
-            this.TransientFailures--;
-            throw new HttpRequestException("503 Service Unavailable");
-        }
-
+        this.Faults.Enter(nameof(this.EnsureRoleGroupsAsync));
         return Task.FromResult<IReadOnlyList<PartnerGroup>>([.. names.Select(name =>
         {
             bool created = false;
@@ -170,21 +160,39 @@ public sealed class InMemoryRelationships : IGdapRelationships
         }
     }
 
-    readonly List<AccessAssignmentSnapshot> assignments = [];
+    // Keyed by relationship, as Graph lists them under the relationship.
+    readonly List<(string RelationshipId, AccessAssignmentSnapshot Assignment)> assignments = [];
+
+    /// <summary>Failures scripted per operation (e.g. <c>nameof(IGdapRelationships.CreateAccessAssignmentAsync)</c>).</summary>
+    public ScriptedFaults Faults { get; } = new();
 
     /// <summary>What the customer's Global Administrator does in the admin center: the relationship becomes active.</summary>
     public void Approve(string relationshipId) => this.SetStatus(relationshipId, RelationshipStatus.Active);
 
+    /// <summary>Every relationship's assignments.</summary>
     public IReadOnlyList<AccessAssignmentSnapshot> Assignments
     {
         get
         {
             lock (this.gate)
             {
-                return [.. this.assignments];
+                return [.. this.assignments.Select(a => a.Assignment)];
             }
         }
     }
+
+    /// <summary>What Microsoft does to an assignment on its own (e.g. <c>error</c>, or <c>deleted</c> when someone removed it).</summary>
+    public void SetAssignmentStatus(string groupId, string status)
+    {
+        lock (this.gate)
+        {
+            int index = this.assignments.FindIndex(a => a.Assignment.GroupId == groupId && a.Assignment.IsLive);
+            this.assignments[index] = (this.assignments[index].RelationshipId, this.assignments[index].Assignment with { Status = status });
+        }
+    }
+
+    /// <summary>Whether new assignments stay pending (Microsoft sometimes takes hours) instead of turning active once listed.</summary>
+    public bool AssignmentsStayPending { get; set; }
 
     public void SetStatus(string relationshipId, RelationshipStatus status)
     {
@@ -225,32 +233,60 @@ public sealed class InMemoryRelationships : IGdapRelationships
 
     public Task<RelationshipSnapshot?> GetAsync(RelationshipId relationshipId, CancellationToken cancellationToken)
     {
+        this.Faults.Enter(nameof(this.GetAsync));
         lock (this.gate)
         {
             return Task.FromResult(this.relationships.FirstOrDefault(r => r.Id == relationshipId.Value));
         }
     }
 
+    /// <summary>
+    /// The relationship's assignments only, as Graph lists them. A pending one is answered pending once and active from the
+    /// next listing on (Microsoft's ~30 seconds), unless <see cref="AssignmentsStayPending"/>.
+    /// </summary>
     public Task<IReadOnlyList<AccessAssignmentSnapshot>> ListAccessAssignmentsAsync(RelationshipId relationshipId, CancellationToken cancellationToken)
     {
+        this.Faults.Enter(nameof(this.ListAccessAssignmentsAsync));
         lock (this.gate)
         {
-            return Task.FromResult<IReadOnlyList<AccessAssignmentSnapshot>>([.. this.assignments]);
+            AccessAssignmentSnapshot[] listed = [.. this.assignments.Where(a => a.RelationshipId == relationshipId.Value).Select(a => a.Assignment)];
+            if (!this.AssignmentsStayPending)
+            {
+                for (int i = 0; i < this.assignments.Count; i++)
+                {
+                    if (this.assignments[i].RelationshipId == relationshipId.Value && this.assignments[i].Assignment.Status == "pending")
+                    {
+                        this.assignments[i] = (relationshipId.Value, this.assignments[i].Assignment with { Status = "active" });
+                    }
+                }
+            }
+
+            return Task.FromResult<IReadOnlyList<AccessAssignmentSnapshot>>(listed);
         }
     }
 
-    /// <summary>Assignments become active at once (the Microsoft-side delay is the simulator's business).</summary>
+    /// <summary>
+    /// As the Graph adapter: refused (a <see cref="StepFailedException"/>) unless the relationship is active, as Graph's 400
+    /// is; a group that already has a live assignment gets that one back (the adapter's answer to Graph's 409); a new one is pending.
+    /// </summary>
     public Task<AccessAssignmentSnapshot> CreateAccessAssignmentAsync(RelationshipId relationshipId, string groupId, Guid roleTemplateId, CancellationToken cancellationToken)
     {
+        this.Faults.Enter(nameof(this.CreateAccessAssignmentAsync));
         lock (this.gate)
         {
-            if (this.assignments.Any(a => a.GroupId == groupId && a.IsLive))
+            RelationshipSnapshot? relationship = this.relationships.FirstOrDefault(r => r.Id == relationshipId.Value);
+            if (relationship?.Status != RelationshipStatus.Active)
             {
-                throw new StepFailedException("An access assignment already exists for this group.");
+                throw new StepFailedException($"Giving {RoleCatalog.NameOf(roleTemplateId)} to group {groupId} was refused by Microsoft Graph: the relationship is not active.");
             }
 
-            AccessAssignmentSnapshot created = new(Guid.NewGuid().ToString(), groupId, "active", [roleTemplateId]);
-            this.assignments.Add(created);
+            if (this.assignments.FirstOrDefault(a => a.RelationshipId == relationshipId.Value && a.Assignment.GroupId == groupId && a.Assignment.IsLive) is { Assignment: { } live })
+            {
+                return Task.FromResult(live);
+            }
+
+            AccessAssignmentSnapshot created = new(Guid.NewGuid().ToString(), groupId, "pending", [roleTemplateId]);
+            this.assignments.Add((relationshipId.Value, created));
             return Task.FromResult(created);
         }
     }
@@ -263,20 +299,33 @@ public sealed class InMemoryRelationships : IGdapRelationships
         }
     }
 
-    public Task<IReadOnlyList<RelationshipSnapshot>> ListAsync(CancellationToken cancellationToken) => Task.FromResult(this.All);
+    public Task<IReadOnlyList<RelationshipSnapshot>> ListAsync(CancellationToken cancellationToken)
+    {
+        this.Faults.Enter(nameof(this.ListAsync));
+        return Task.FromResult(this.All);
+    }
 
     Guid? nameThief;
+    bool nameThiefStays;
 
     /// <summary>Another customer's onboarding takes the name of our next create between our list and our create.</summary>
     public void LetAnotherCustomerTakeTheNextName(Guid otherCustomer) => this.nameThief = otherCustomer;
 
+    /// <summary>Other onboardings take the name of every create of ours between our list and our create.</summary>
+    public void LetOtherCustomersTakeEveryName(Guid otherCustomer)
+    {
+        this.nameThief = otherCustomer;
+        this.nameThiefStays = true;
+    }
+
     public Task<RelationshipSnapshot?> CreateAsync(RelationshipRequest request, CancellationToken cancellationToken)
     {
+        this.Faults.Enter(nameof(this.CreateAsync));
         lock (this.gate)
         {
             if (this.nameThief is Guid thief)
             {
-                this.nameThief = null;
+                this.nameThief = this.nameThiefStays ? thief : null;
                 this.relationships.Add(new($"{Guid.NewGuid()}-{Guid.NewGuid()}", request.DisplayName, thief, RelationshipStatus.Created, request.RoleTemplateIds));
             }
 
@@ -292,17 +341,25 @@ public sealed class InMemoryRelationships : IGdapRelationships
         }
     }
 
+    /// <summary>As the Graph adapter: a relationship already locked (or further on) is left as it is; one that ended cannot be locked.</summary>
     public Task LockForApprovalAsync(RelationshipId relationshipId, CancellationToken cancellationToken)
     {
+        this.Faults.Enter(nameof(this.LockForApprovalAsync));
         lock (this.gate)
         {
             int index = this.relationships.FindIndex(r => r.Id == relationshipId.Value);
-            if (this.relationships[index].Status != RelationshipStatus.Created)
+            RelationshipStatus? now = index < 0 ? null : this.relationships[index].Status;
+            if (now == RelationshipStatus.Created)
             {
-                throw new StepFailedException("Only a relationship in status 'created' can be locked for approval.");
+                this.relationships[index] = this.relationships[index] with { Status = RelationshipStatus.ApprovalPending };
+                return Task.CompletedTask;
             }
 
-            this.relationships[index] = this.relationships[index] with { Status = RelationshipStatus.ApprovalPending };
+            if (now is not (RelationshipStatus.ApprovalPending or RelationshipStatus.Approved or RelationshipStatus.Activating or RelationshipStatus.Active))
+            {
+                throw new StepFailedException($"The relationship cannot be locked for approval: it is {now?.ToString() ?? "gone"}. Retry to create a new one.");
+            }
+
             return Task.CompletedTask;
         }
     }
@@ -324,8 +381,12 @@ public sealed class InMemoryCustomerAccess : ICustomerAccess
     /// <summary>How many consent attempts answer "not yet" (GDAP roles still propagating) before one succeeds.</summary>
     public int ConsentRefusalsWhilePropagating { get; set; }
 
+    /// <summary>Failures scripted per operation (e.g. <c>nameof(ICustomerAccess.ProbeAsync)</c>).</summary>
+    public ScriptedFaults Faults { get; } = new();
+
     public Task<ConsentOutcome> EnsureConsentAsync(Guid customerTenantId, CancellationToken cancellationToken)
     {
+        this.Faults.Enter(nameof(this.EnsureConsentAsync));
         if (this.ConsentFailure is { } failure)
         {
             throw new StepFailedException(failure);
@@ -340,8 +401,11 @@ public sealed class InMemoryCustomerAccess : ICustomerAccess
         return Task.FromResult(Interlocked.Increment(ref this.consents) == 1 ? ConsentOutcome.Created : ConsentOutcome.AlreadyPresent);
     }
 
-    public Task<AccessReport> ProbeAsync(Guid customerTenantId, IReadOnlyList<Guid> requiredRoleTemplateIds, CancellationToken cancellationToken) =>
-        Task.FromResult(this.Report);
+    public Task<AccessReport> ProbeAsync(Guid customerTenantId, IReadOnlyList<Guid> requiredRoleTemplateIds, CancellationToken cancellationToken)
+    {
+        this.Faults.Enter(nameof(this.ProbeAsync));
+        return Task.FromResult(this.Report);
+    }
 }
 
 /// <summary>The partner-wide audit in memory.</summary>
@@ -372,4 +436,61 @@ public sealed class InMemoryOperationsAudit : IOperationsAudit
 
     public Task<IReadOnlyList<OperationsAuditEntry>> ListAsync(Guid partnerTenantId, int top, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<OperationsAuditEntry>>([.. this.Entries.AsEnumerable().Reverse().Take(top)]);
+}
+
+/// <summary>
+/// Failures a test scripts per port operation (named by the port method): a count of transient ones (what a 5xx or a
+/// dropped connection is to the adapters), or a refusal the operator must fix (the adapters' <see cref="StepFailedException"/>).
+/// </summary>
+public sealed class ScriptedFaults
+{
+    readonly ConcurrentDictionary<string, int> transient = new();
+    readonly ConcurrentDictionary<string, string> refusals = new();
+    readonly ConcurrentDictionary<string, int> calls = new();
+
+    readonly ConcurrentDictionary<string, int> passes = new();
+
+    /// <summary>
+    /// After <paramref name="after"/> more calls of <paramref name="operation"/> go through, the next <paramref name="times"/>
+    /// fail as a transient fault would.
+    /// </summary>
+    public void FailTransiently(string operation, int times, int after = 0)
+    {
+        this.passes[operation] = after;
+        this.transient[operation] = times;
+    }
+
+    /// <summary>Every call of <paramref name="operation"/> is refused with <paramref name="message"/> until <see cref="Clear"/>.</summary>
+    public void Refuse(string operation, string message) => this.refusals[operation] = message;
+
+    /// <summary>Takes back what was scripted for <paramref name="operation"/>.</summary>
+    public void Clear(string operation)
+    {
+        this.transient.TryRemove(operation, out _);
+        this.passes.TryRemove(operation, out _);
+        this.refusals.TryRemove(operation, out _);
+    }
+
+    /// <summary>How many times <paramref name="operation"/> was called, failed calls included.</summary>
+    public int CallsOf(string operation) => this.calls.GetValueOrDefault(operation);
+
+    /// <summary>Counts the call and throws what is scripted for it, if anything.</summary>
+    public void Enter(string operation)
+    {
+        this.calls.AddOrUpdate(operation, 1, (_, n) => n + 1);
+        if (this.refusals.TryGetValue(operation, out string? refusal))
+        {
+            throw new StepFailedException(refusal);
+        }
+
+        if (this.passes.TryGetValue(operation, out int pass) && pass > 0 && this.passes.TryUpdate(operation, pass - 1, pass))
+        {
+            return;
+        }
+
+        if (this.transient.TryGetValue(operation, out int left) && left > 0 && this.transient.TryUpdate(operation, left - 1, left))
+        {
+            throw new HttpRequestException("503 Service Unavailable");
+        }
+    }
 }

@@ -109,11 +109,10 @@ public sealed class OnboardCustomerOrchestratorTests : IAsyncLifetime
 
         this.host.Relationships.SetStatus(waiting.RelationshipId!, RelationshipStatus.Activating);
         await this.host.Client.RaiseEventAsync(id, OnboardingEvents.RelationshipApproved, new RelationshipApproved(waiting.RelationshipId!, ApprovalSource.Webhook));
-        await Task.Delay(800);
-        OnboardingRecord activating = (await this.host.Store.GetAsync(WorkflowHost.PartnerTenantId, id, default))!;
+        OnboardingRecord activating = await this.host.WaitForRecordAsync(id, r => Step(r, OnboardingStep.AwaitCustomerApproval).Message?.StartsWith("The customer approved; waiting for Microsoft", StringComparison.Ordinal) == true);
         this.host.Relationships.Approve(waiting.RelationshipId!);
 
-        Assert.Equal(StepStatus.Running, Step(activating, OnboardingStep.AwaitCustomerApproval).Status);
+        Assert.Equal((OnboardingStatus.Running, StepStatus.Running), (activating.Status, Step(activating, OnboardingStep.AwaitCustomerApproval).Status));
         Assert.Equal(OnboardingStatus.Succeeded, (await this.host.WaitForOutcomeAsync(id)).Status);
     }
 
@@ -222,7 +221,7 @@ public sealed class OnboardCustomerOrchestratorTests : IAsyncLifetime
     [Fact]
     public async Task Transient_failures_are_retried_within_the_step()
     {
-        this.host.Directory.TransientFailures = 2;
+        this.host.Directory.Faults.FailTransiently(nameof(IPartnerDirectory.EnsureRoleGroupsAsync), 2);
 
         OnboardingRecord record = await this.WaitingForCustomer(await this.host.StartAsync(WorkflowHost.InputFor(Contoso())));
 
@@ -234,7 +233,7 @@ public sealed class OnboardCustomerOrchestratorTests : IAsyncLifetime
     [Fact]
     public async Task A_non_transient_failure_stops_at_once_with_its_message()
     {
-        this.host.Directory.PermanentFailure = "The service account is not in AdminAgents.";
+        this.host.Directory.Faults.Refuse(nameof(IPartnerDirectory.EnsureRoleGroupsAsync), "The service account is not in AdminAgents.");
         string id = await this.host.StartAsync(WorkflowHost.InputFor(Contoso()));
 
         OnboardingRecord record = await this.host.WaitForRecordAsync(id, r => r.Status == OnboardingStatus.Failed);
@@ -247,11 +246,11 @@ public sealed class OnboardCustomerOrchestratorTests : IAsyncLifetime
     [Fact]
     public async Task Retry_resumes_at_the_failed_step_without_repeating_earlier_ones()
     {
-        this.host.Directory.PermanentFailure = "The service account is not in AdminAgents.";
+        this.host.Directory.Faults.Refuse(nameof(IPartnerDirectory.EnsureRoleGroupsAsync), "The service account is not in AdminAgents.");
         string id = await this.host.StartAsync(WorkflowHost.InputFor(Contoso()));
         await this.host.WaitForRecordAsync(id, r => r.Status == OnboardingStatus.Failed);
 
-        this.host.Directory.PermanentFailure = null;
+        this.host.Directory.Faults.Clear(nameof(IPartnerDirectory.EnsureRoleGroupsAsync));
         await this.host.Client.RaiseEventAsync(id, OnboardingEvents.RetryRequested, new OperatorDecision("operator@msp.example"));
         OnboardingRecord record = await this.WaitingForCustomer(id);
 
@@ -295,7 +294,7 @@ public sealed class OnboardCustomerOrchestratorTests : IAsyncLifetime
     [Fact]
     public async Task A_failure_nobody_acts_on_ends_failed_after_the_operator_timeout()
     {
-        this.host.Directory.PermanentFailure = "Forbidden.";
+        this.host.Directory.Faults.Refuse(nameof(IPartnerDirectory.EnsureRoleGroupsAsync), "Forbidden.");
         WorkflowSettings settings = WorkflowHost.FastSettings with { OperatorDecisionTimeout = TimeSpan.FromSeconds(1) };
 
         OnboardingOutcome outcome = await this.host.WaitForOutcomeAsync(await this.host.StartAsync(WorkflowHost.InputFor(Contoso(), settings)));
