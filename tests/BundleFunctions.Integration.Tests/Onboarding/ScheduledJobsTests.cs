@@ -1,6 +1,8 @@
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using BundleFunctions.Api;
 using BundleFunctions.Infrastructure.Events;
+using BundleFunctions.Infrastructure.MicrosoftCloud;
 using BundleFunctions.Onboarding;
 using BundleFunctions.Ports;
 using Microsoft.Extensions.DependencyInjection;
@@ -113,6 +115,72 @@ public sealed class ScheduledJobsTests : IAsyncLifetime
         JsonObject expiring = Assert.Single(published, e => e["type"]!.GetValue<string>() == OutboundEvents.RelationshipExpiring && e["subject"]!.GetValue<string>() == $"onboardings/{id}");
         Assert.Equal(("7", "on"), (expiring["data"]!["daysLeft"]!.GetValue<string>(), expiring["data"]!["autoExtend"]!.GetValue<string>()));
         Assert.Equal("P180D", state["relationships"]![0]!["autoExtendDuration"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task The_expiry_watch_announces_at_30_and_1_days_only_and_never_auto_extends_a_relationship_with_global_administrator()
+    {
+        Guid woodgrove = Guid.Parse("c0000004-0000-4000-8000-000000000004");
+        Guid tailspin = Guid.Parse("c0000003-0000-4000-8000-000000000003");
+        Guid[] withGlobalAdministrator = [.. Gdap.RoleTemplate.Default.Roles.Select(r => r.TemplateId), Gdap.RoleCatalog.GlobalAdministrator.TemplateId];
+        string month = await this.OnboardToGreenAsync(Lasting(OnboardingStack.Fabrikam, "Fabrikam Pharma Ltd", 30, withGlobalAdministrator));
+        string day = await this.OnboardToGreenAsync(Lasting(woodgrove, "Woodgrove Bank", 1));
+        string tenDays = await this.OnboardToGreenAsync(Lasting(tailspin, "Tailspin Toys", 10));
+
+        JobReport watchedWithoutAutoExtend = await this.Jobs(autoExtend: false).ExpiryWatchAsync(default);
+        JsonObject before = await this.stack.StateAsync();
+        JobReport watchedWithAutoExtend = await this.Jobs(autoExtend: true).ExpiryWatchAsync(default);
+        JsonObject after = await this.stack.StateAsync();
+        List<JsonObject> published = [];
+        await new OutboxDispatcher(Azurite.Tables(), new Collect(published), this.stack.TableName).DispatchAsync(default);
+        string[] Notices(string id) => [.. published
+            .Where(e => e["type"]!.GetValue<string>() == OutboundEvents.RelationshipExpiring && e["subject"]!.GetValue<string>() == $"onboardings/{id}")
+            .Select(e => $"{e["data"]!["daysLeft"]} {e["data"]!["autoExtend"]}")];
+        string AutoExtendOf(JsonObject state, Guid customer) =>
+            state["relationships"]!.AsArray().Single(r => r!["customerTenantId"]!.GetValue<Guid>() == customer)!["autoExtendDuration"]!.GetValue<string>();
+
+        Assert.Equal((2, 2), (watchedWithoutAutoExtend.Acted, watchedWithAutoExtend.Acted));
+        Assert.Equal(["30 off", "30 off"], Notices(month));
+        Assert.Equal(["1 off", "1 on"], Notices(day));
+        Assert.Empty(Notices(tenDays));
+        Assert.Equal(("PT0S", "PT0S"), (AutoExtendOf(before, OnboardingStack.Fabrikam), AutoExtendOf(after, OnboardingStack.Fabrikam)));
+        Assert.Equal(("PT0S", "P180D"), (AutoExtendOf(before, woodgrove), AutoExtendOf(after, woodgrove)));
+        Assert.Equal("PT0S", AutoExtendOf(after, tailspin));
+    }
+
+    [Fact]
+    public async Task The_daily_recheck_turns_a_blue_customer_green_again_once_fixed_and_announces_each_change()
+    {
+        string id = await this.OnboardToGreenAsync(OnboardingStack.InputFor(OnboardingStack.Fabrikam, "Fabrikam Pharma Ltd"));
+        JsonObject policy = (await (await this.stack.Http.PostAsJsonAsync($"_sim/customers/{OnboardingStack.Fabrikam}/conditional-access-policies", new { displayName = "Block everyone outside" })).Content.ReadFromJsonAsync<JsonObject>())!;
+
+        JobReport blue = await this.Jobs(customers: this.NextDaysAccessCheck()).AccessRecheckAsync(default);
+        Shield afterBlock = (await this.stack.Store.GetAsync(OnboardingStack.PartnerTenantId, id, default))!.Shield;
+        (await this.stack.Http.PostAsync($"_sim/customers/{OnboardingStack.Fabrikam}/conditional-access-policies/{policy["id"]}/exclude-service-providers", null)).EnsureSuccessStatusCode();
+        JobReport green = await this.Jobs(customers: this.NextDaysAccessCheck()).AccessRecheckAsync(default);
+        OnboardingRecord fixedRecord = (await this.stack.Store.GetAsync(OnboardingStack.PartnerTenantId, id, default))!;
+        List<JsonObject> published = [];
+        await new OutboxDispatcher(Azurite.Tables(), new Collect(published), this.stack.TableName).DispatchAsync(default);
+
+        Assert.Equal((1, Shield.Blue, 1, Shield.Green), (blue.Acted, afterBlock, green.Acted, fixedRecord.Shield));
+        Assert.Equal(
+            ["Green to Blue", "Blue to Green"],
+            published.Where(e => e["type"]!.GetValue<string>() == OutboundEvents.ShieldChanged && e["subject"]!.GetValue<string>() == $"onboardings/{id}").Select(e => $"{e["data"]!["from"]} to {e["data"]!["to"]}").TakeLast(2));
+        Assert.Contains(await this.stack.Store.GetAuditTrailAsync(OnboardingStack.PartnerTenantId, id, default), l => l.Actor == "daily access recheck" && l.Message == "Daily recheck: API access works again.");
+    }
+
+    /// <summary>
+    /// The access check as it runs a day later: its cached tokens have expired, so it signs in again and meets the customer's
+    /// Conditional Access as it is now (Entra evaluates policies at sign-in, not on a token it already issued).
+    /// </summary>
+    CustomerTenantAccess NextDaysAccessCheck() => new(new MicrosoftCloudConnection(OnboardingStack.CloudOptions(this.stack.Simulator)));
+
+    static OnboardingInput Lasting(Guid customer, string name, int days, Guid[]? roles = null)
+    {
+        OnboardingInput standard = OnboardingStack.InputFor(customer, name);
+        return roles is null
+            ? standard with { Request = standard.Request with { DurationDays = days } }
+            : standard with { Subject = standard.Subject with { RoleTemplateIds = roles }, Request = standard.Request with { DurationDays = days, Roles = roles } };
     }
 
     sealed class Collect(List<JsonObject> into) : IEventPublisher
