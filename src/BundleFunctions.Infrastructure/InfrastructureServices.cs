@@ -27,6 +27,8 @@ public static class InfrastructureServices
     /// </summary>
     public const string TablePrefixSetting = "Tables:Prefix";
 
+    const string LeaseExpirySetting = "Tables:LeaseExpiry";
+
     /// <summary>Adds the store and the Microsoft cloud adapters.</summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The configuration.</param>
@@ -47,7 +49,8 @@ public static class InfrastructureServices
         services.AddSingleton<IOnboardingStore>(sp => new TableOnboardingStore(sp.GetRequiredService<TableServiceClient>(), prefix + TableOnboardingStore.DefaultTableName));
         services.AddSingleton<IWebhookInbox>(sp => new TableWebhookInbox(sp.GetRequiredService<TableServiceClient>(), prefix + TableWebhookInbox.DefaultTableName));
         services.AddSingleton<IOperationsAudit>(sp => new TableOperationsAudit(sp.GetRequiredService<TableServiceClient>(), prefix + TableOperationsAudit.DefaultTableName));
-        services.AddSingleton<ILeases>(sp => new TableLeases(sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<TimeProvider>(), tableName: prefix + TableLeases.DefaultTableName));
+        TableLeaseOptions leaseOptions = LeaseOptions(configuration);
+        services.AddSingleton<ILeases>(sp => new TableLeases(sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<TimeProvider>(), leaseOptions, prefix + TableLeases.DefaultTableName));
         services.AddSingleton(_ => CreateEventPublisher(configuration));
         services.AddSingleton(sp => new OutboxDispatcher(sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<IEventPublisher>(), prefix + TableOnboardingStore.DefaultTableName));
         MicrosoftCloudOptions cloud = SettingsSection.Read<MicrosoftCloudOptions>(configuration, MicrosoftCloudOptions.Section);
@@ -117,6 +120,26 @@ public static class InfrastructureServices
         ArgumentNullException.ThrowIfNull(configuration);
         string? pinned = configuration[$"{MicrosoftCloudOptions.Section}:{nameof(MicrosoftCloudOptions.PinnedCertificateThumbprint)}"];
         return () => MicrosoftCloudConnection.CreateHandler(pinned);
+    }
+
+    /// <summary>
+    /// The leases' expiry: how long a lease held by a worker that died keeps the others waiting (e.g. the partner groups'
+    /// lease when a worker died creating them). Longer than the guarded work ever takes.
+    /// </summary>
+    static TableLeaseOptions LeaseOptions(IConfiguration configuration)
+    {
+        string? text = configuration[LeaseExpirySetting];
+        if (string.IsNullOrEmpty(text))
+        {
+            return new TableLeaseOptions();
+        }
+
+        if (!TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out TimeSpan expiry) || expiry <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"The app setting Tables__LeaseExpiry must be a positive duration such as 00:02:00; '{text}' is not. Correct it and restart.");
+        }
+
+        return new TableLeaseOptions { Expiry = expiry };
     }
 
     /// <summary>

@@ -32,6 +32,8 @@ public static class DurableSidecar
             TaskHubName = options.TaskHubName,
             StorageAccountClientProvider = new StorageAccountClientProvider(storage),
             MaxQueuePollingInterval = options.MaxQueuePollingInterval,
+            ControlQueueVisibilityTimeout = options.QueueVisibilityTimeout,
+            WorkItemQueueVisibilityTimeout = options.QueueVisibilityTimeout,
             LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
             CustomMessageTypeBinder = new ProtobufMapTypeBinder(),
         }));

@@ -22,6 +22,13 @@ public sealed class LocalHostOptions
     public TimeSpan MaxQueuePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// How long a message taken from a task hub queue stays hidden from other hosts; after a crash, the work it carried runs
+    /// again once this has passed. Azure's default (Functions' <c>controlQueueVisibilityTimeout</c> and
+    /// <c>workItemQueueVisibilityTimeout</c>) is 5 minutes; tests that kill the host shorten it to see recovery in seconds.
+    /// </summary>
+    public TimeSpan QueueVisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
     /// How long a stop (Ctrl-C, SIGTERM) waits for requests to finish. The worker's work-item stream to the in-process
     /// sidecar never ends by itself, so the 30 s default would always be spent; everything is durable in Azurite.
     /// </summary>

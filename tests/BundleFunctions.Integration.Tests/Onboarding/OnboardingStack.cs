@@ -194,9 +194,14 @@ public sealed class OnboardingStack : IAsyncDisposable
     /// partner groups once, each with the service account; per customer one active relationship with the 12 roles, 12 active
     /// single-role access assignments (one per group) and one consent; relationship names unique. Nothing more.
     /// </summary>
-    public async Task AssertExactlyTheObjectsOfOnboardingAsync(params Guid[] customers)
+    public Task AssertExactlyTheObjectsOfOnboardingAsync(params Guid[] customers) => AssertExactlyTheObjectsOfOnboardingAsync(this.Http, customers);
+
+    /// <inheritdoc cref="AssertExactlyTheObjectsOfOnboardingAsync(Guid[])"/>
+    /// <param name="simulator">Plain HTTP to the simulator's test hooks.</param>
+    /// <param name="customers">The customers onboarded.</param>
+    public static async Task AssertExactlyTheObjectsOfOnboardingAsync(HttpClient simulator, params Guid[] customers)
     {
-        JsonObject state = await this.StateAsync();
+        JsonObject state = (await simulator.GetFromJsonAsync<JsonObject>("_sim/state"))!;
         JsonNode[] groups = [.. state["partner"]!["groups"]!.AsArray().Where(g => g!["displayName"]!.GetValue<string>().StartsWith("Acme GDAP-", StringComparison.Ordinal))!];
         Assert.Equal(Gdap.RoleCatalog.BundleRoles.Select(r => $"Acme GDAP-{r.Name}").Order(), groups.Select(g => g["displayName"]!.GetValue<string>()).Order());
         Assert.All(groups, g => Assert.Single(g["members"]!.AsArray(), m => m!.GetValue<string>() == "a1b2c3d4-1111-4a6b-9c1d-000000000001"));
