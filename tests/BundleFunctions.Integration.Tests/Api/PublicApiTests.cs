@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using BundleFunctions.Integration.Tests.Onboarding;
 using BundleFunctions.Onboarding;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -295,21 +296,39 @@ public sealed class PublicApiTests(PublicApiStack stack, ITestOutputHelper outpu
     }
 
     [Fact]
-    public async Task The_openapi_document_describes_exactly_the_routes_that_answer()
+    public async Task Every_documented_operation_answers_only_the_statuses_it_documents_and_each_problem_is_rfc_7807()
     {
         JsonObject document = (await stack.Api.GetFromJsonAsync<JsonObject>("api/openapi.json"))!;
-        string sample = $"onb-{Guid.NewGuid():N}-{Guid.NewGuid():N}";
+        string unknown = $"onb-{Guid.NewGuid():N}-{Guid.NewGuid():N}";
+        using HttpClient keyless = new() { BaseAddress = stack.Api.BaseAddress };
+        List<string> answers = [];
 
         foreach ((string path, JsonNode? operations) in document["paths"]!.AsObject())
         {
-            foreach ((string method, _) in operations!.AsObject())
+            foreach ((string method, JsonNode? operation) in operations!.AsObject())
             {
-                using HttpRequestMessage request = new(new HttpMethod(method.ToUpperInvariant()), path.TrimStart('/').Replace("{id}", sample, StringComparison.Ordinal));
-                HttpStatusCode status = (await stack.Api.SendAsync(request)).StatusCode;
-                Assert.True(status != HttpStatusCode.MethodNotAllowed && (status != HttpStatusCode.NotFound || path.Contains("{id}", StringComparison.Ordinal)), $"{method} {path} answered {status}");
+                string[] documented = [.. operation!["responses"]!.AsObject().Select(r => r.Key)];
+                bool keyed = operation["security"] is not null;
+                string route = path.TrimStart('/').Replace("{id}", unknown, StringComparison.Ordinal);
+                foreach ((HttpClient client, string who) in keyed ? [(keyless, "without key"), (stack.Api, "with key")] : new[] { (stack.Api, "with key") })
+                {
+                    using HttpRequestMessage request = new(new HttpMethod(method.ToUpperInvariant()), route);
+                    if (method == "post")
+                    {
+                        request.Content = new StringContent("{}", Encoding.UTF8, "application/json"); // the emptiest body: a 4xx where fields are required
+                    }
+
+                    using HttpResponseMessage response = await client.SendAsync(request);
+                    string status = ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    answers.Add($"{method.ToUpperInvariant()} {path} {who}: {status}");
+                    Assert.True(documented.Contains(status), $"{method} {path} {who} answered {status}, documented: {string.Join(", ", documented)}");
+                    Assert.True(status[0] is '2' || response.Content.Headers.ContentType?.MediaType == "application/problem+json", $"{method} {path} {who}: {status} without problem details");
+                    Assert.True(who == "with key" || status == "401", $"{method} {path} answered {status} without the function key");
+                }
             }
         }
 
+        output.WriteLine(string.Join("\n", answers));
         Assert.Equal(11, document["paths"]!.AsObject().Count);
     }
 
@@ -363,13 +382,21 @@ public sealed class PublicApiTests(PublicApiStack stack, ITestOutputHelper outpu
     }
 
     [Fact]
-    public async Task Forged_tampered_replayed_and_foreign_certificate_webhooks_change_nothing()
+    public async Task Forged_tampered_and_foreign_certificate_approvals_leave_the_waiting_onboarding_unchanged_and_a_replay_is_a_duplicate()
     {
-        ReceivedWebhook genuine = await this.CaptureGenuineDeliveryAsync();
-        await stack.RegisterWebhookAsync(stack.WebhookUrl, "test-created", "granular-admin-relationship-approved");
+        // The customer approves while Partner Center's signed event goes to a capture, not to our receiver: the onboarding
+        // (approval polling 10 minutes away) can learn of the approval only from a delivery we make.
+        Guid customer = MicrosoftCloudSimulator.Hosting.GeneratedSeed.Customer(2);
+        HttpResponseMessage started = await stack.Api.PostAsJsonAsync("api/onboardings", new { customerTenantId = customer, customerName = "Generated Customer 0002" });
+        JsonObject waiting = await this.FollowAsync(started.Headers.Location!, d => d["status"]!.GetValue<string>() is "waitingForCustomer" or "failed");
+        string relationshipId = waiting["relationshipId"]!.GetValue<string>();
+        ReceivedWebhook genuine = await this.CaptureGenuineDeliveryAsync(
+            async () => (await stack.Sim.PostAsJsonAsync($"_sim/relationships/{relationshipId}/approve", new { customerTenantId = customer })).EnsureSuccessStatusCode(),
+            "granular-admin-relationship-approved");
+        await stack.RegisterWebhookAsync(stack.WebhookUrl, "granular-admin-relationship-approved");
+        string onboardingId = waiting["id"]!.GetValue<string>();
+        int auditBefore = (await stack.Host.Store.GetAuditTrailAsync(OnboardingStack.PartnerTenantId, onboardingId, default)).Count;
 
-        HttpStatusCode first = await this.DeliverAsync(genuine.Body, genuine.Headers);
-        JsonObject replay = await JsonOf(await this.SendAsync(genuine.Body, genuine.Headers));
         byte[] tampered = [.. genuine.Body];
         tampered[^5] ^= 1;
         HttpStatusCode tamperedStatus = await this.DeliverAsync(tampered, genuine.Headers);
@@ -377,12 +404,20 @@ public sealed class PublicApiTests(PublicApiStack stack, ITestOutputHelper outpu
         HttpStatusCode forged = await this.DeliverAsync(genuine.Body, new Dictionary<string, string>(genuine.Headers) { ["Authorization"] = "Signature " + Convert.ToBase64String(new byte[256]) });
         HttpStatusCode foreignHost = await this.DeliverAsync(genuine.Body, new Dictionary<string, string>(genuine.Headers) { ["X-MS-Certificate-Url"] = "https://evil.example/cert/pcnotifications.cer" });
         HttpStatusCode plainHttp = await this.DeliverAsync(genuine.Body, new Dictionary<string, string>(genuine.Headers) { ["X-MS-Certificate-Url"] = genuine.Headers["X-MS-Certificate-Url"].Replace("https://", "http://", StringComparison.Ordinal) });
+        JsonObject afterForgeries = await JsonOf(await stack.Api.GetAsync(started.Headers.Location));
+        int auditAfterForgeries = (await stack.Host.Store.GetAuditTrailAsync(OnboardingStack.PartnerTenantId, onboardingId, default)).Count;
 
-        Assert.Equal(HttpStatusCode.OK, first);
-        Assert.Equal("duplicate", replay["status"]!.GetValue<string>());
+        HttpStatusCode first = await this.DeliverAsync(genuine.Body, genuine.Headers);
+        JsonObject replay = await JsonOf(await this.SendAsync(genuine.Body, genuine.Headers));
+        JsonObject done = await this.FollowAsync(started.Headers.Location!, d => d["status"]!.GetValue<string>() is "succeeded" or "failed");
+
         Assert.Equal(
             (HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized),
             (tamperedStatus, unsigned, forged, foreignHost, plainHttp));
+        Assert.Equal(waiting["steps"]!.ToJsonString(), afterForgeries["steps"]!.ToJsonString());
+        Assert.Equal(("waitingForCustomer", auditBefore), (afterForgeries["status"]!.GetValue<string>(), auditAfterForgeries));
+        Assert.Equal((HttpStatusCode.OK, "duplicate"), (first, replay["status"]!.GetValue<string>()));
+        Assert.Equal(("succeeded", "Approved by the customer (seen by webhook)."), (done["status"]!.GetValue<string>(), done["steps"]!.AsArray().Single(s => s!["name"]!.GetValue<string>() == "awaitCustomerApproval")!["message"]!.GetValue<string>()));
     }
 
     [Fact]
@@ -441,7 +476,10 @@ public sealed class PublicApiTests(PublicApiStack stack, ITestOutputHelper outpu
     }
 
     /// <summary>A real delivery, signed by the simulator's Partner Center, captured on the way.</summary>
-    async Task<ReceivedWebhook> CaptureGenuineDeliveryAsync()
+    async Task<ReceivedWebhook> CaptureGenuineDeliveryAsync() => await this.CaptureGenuineDeliveryAsync(this.SendValidationEventAsync, "test-created");
+
+    /// <summary>The delivery Partner Center signs and sends for <paramref name="events"/> when <paramref name="cause"/> happens, captured on the way.</summary>
+    async Task<ReceivedWebhook> CaptureGenuineDeliveryAsync(Func<Task> cause, params string[] events)
     {
         ConcurrentQueue<ReceivedWebhook> captured = new();
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
@@ -455,8 +493,8 @@ public sealed class PublicApiTests(PublicApiStack stack, ITestOutputHelper outpu
             return Results.Ok();
         });
         await capture.StartAsync();
-        await stack.RegisterWebhookAsync(new Uri(capture.Urls.Single() + "/capture"), "test-created");
-        await this.SendValidationEventAsync();
+        await stack.RegisterWebhookAsync(new Uri(capture.Urls.Single() + "/capture"), events);
+        await cause();
         DateTime until = DateTime.UtcNow.AddSeconds(10);
         while (captured.IsEmpty && DateTime.UtcNow < until)
         {
