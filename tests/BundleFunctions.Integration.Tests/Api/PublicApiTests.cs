@@ -4,8 +4,10 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using BundleFunctions.Infrastructure.MicrosoftCloud;
 using BundleFunctions.Integration.Tests.Onboarding;
 using BundleFunctions.Onboarding;
+using BundleFunctions.Ports;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -421,6 +423,109 @@ public sealed class PublicApiTests(PublicApiStack stack, ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task A_signed_termination_in_the_x_ms_signature_header_turns_the_green_customer_blue_naming_the_fix()
+    {
+        Guid customer = MicrosoftCloudSimulator.Hosting.GeneratedSeed.Customer(3);
+        (Uri location, string relationshipId) = await this.OnboardToGreenAsync(customer);
+        ReceivedWebhook terminated = await this.CaptureGenuineDeliveryAsync(() => this.TerminateAsync(relationshipId), "granular-admin-relationship-terminated");
+        Dictionary<string, string> signedInXmsSignature = new(terminated.Headers.Where(h => h.Key != "Authorization")) { ["x-ms-signature"] = terminated.Headers["Authorization"] };
+
+        HttpResponseMessage delivered = await this.SendAsync(terminated.Body, signedInXmsSignature);
+        JsonObject blue = await JsonOf(await stack.Api.GetAsync(location));
+
+        Assert.Equal(HttpStatusCode.OK, delivered.StatusCode);
+        Assert.Equal($"shield blue on {blue["id"]}: relationship terminated", (await JsonOf(delivered))["status"]!.GetValue<string>());
+        Assert.Equal(("succeeded", "blue"), (blue["status"]!.GetValue<string>(), blue["shield"]!.GetValue<string>()));
+        IReadOnlyList<AuditLine> audit = await stack.Host.Store.GetAuditTrailAsync(OnboardingStack.PartnerTenantId, blue["id"]!.GetValue<string>(), default);
+        Assert.Contains(audit, l => l.Actor == "Partner Center" && l.Message == $"The GDAP relationship {relationshipId} was terminated: access through it has ended. Start a new onboarding to restore it.");
+    }
+
+    [Fact]
+    public async Task An_event_for_a_relationship_no_onboarding_owns_is_answered_200_recorded_and_a_redelivery_is_a_duplicate()
+    {
+        // A relationship made in Partner Center by hand: no onboarding here knows it.
+        Guid customer = MicrosoftCloudSimulator.Hosting.GeneratedSeed.Customer(4);
+        using MicrosoftCloudConnection connection = new(OnboardingStack.CloudOptions(stack.Simulator));
+        GraphRelationships relationships = new(connection);
+        RelationshipSnapshot made = (await relationships.CreateAsync(new OnboardingRequest(customer, "Generated Customer 0004", RelationshipName: "made-by-hand").ToRelationshipRequest(), default))!;
+        await relationships.LockForApprovalAsync(BundleFunctions.Gdap.RelationshipId.Parse(made.Id), default);
+        ReceivedWebhook approved = await this.CaptureGenuineDeliveryAsync(
+            async () => (await stack.Sim.PostAsJsonAsync($"_sim/relationships/{made.Id}/approve", new { customerTenantId = customer })).EnsureSuccessStatusCode(),
+            "granular-admin-relationship-approved");
+        string listedBefore = await stack.Api.GetStringAsync("api/onboardings?top=100");
+
+        HttpResponseMessage first = await this.SendAsync(approved.Body, approved.Headers);
+        HttpResponseMessage again = await this.SendAsync(approved.Body, approved.Headers);
+
+        Assert.Equal((HttpStatusCode.OK, "unknown relationship"), (first.StatusCode, (await JsonOf(first))["status"]!.GetValue<string>()));
+        Assert.Equal((HttpStatusCode.OK, "duplicate"), (again.StatusCode, (await JsonOf(again))["status"]!.GetValue<string>()));
+        Assert.Equal(listedBefore, await stack.Api.GetStringAsync("api/onboardings?top=100"));
+    }
+
+    [Fact]
+    public async Task A_failed_onboarding_is_found_by_its_status_and_customer_and_a_retry_over_http_after_the_fix_turns_it_green()
+    {
+        Guid customer = MicrosoftCloudSimulator.Hosting.GeneratedSeed.Customer(5);
+        JsonObject policy = (await (await stack.Sim.PostAsJsonAsync($"_sim/customers/{customer}/conditional-access-policies", new { displayName = "Block everyone outside" })).Content.ReadFromJsonAsync<JsonObject>())!;
+        await stack.RegisterWebhookAsync(stack.WebhookUrl, "granular-admin-relationship-approved");
+        HttpResponseMessage started = await stack.Api.PostAsJsonAsync("api/onboardings", new { customerTenantId = customer, customerName = "Generated Customer 0005" });
+        JsonObject waiting = await this.FollowAsync(started.Headers.Location!, d => d["status"]!.GetValue<string>() is "waitingForCustomer" or "failed");
+        (await stack.Sim.PostAsJsonAsync($"_sim/relationships/{waiting["relationshipId"]}/approve", new { customerTenantId = customer })).EnsureSuccessStatusCode();
+        JsonObject failed = await this.FollowAsync(started.Headers.Location!, d => d["status"]!.GetValue<string>() is "failed" or "succeeded");
+        string id = failed["id"]!.GetValue<string>();
+
+        string[] failedOfCustomer = await this.ListedIdsAsync($"api/onboardings?status=failed&customerTenantId={customer}");
+        string[] succeededOfCustomer = await this.ListedIdsAsync($"api/onboardings?status=succeeded&customerTenantId={customer}");
+        string[] failedOfAnother = await this.ListedIdsAsync($"api/onboardings?status=failed&customerTenantId={MicrosoftCloudSimulator.Hosting.GeneratedSeed.Customer(4)}");
+        (await stack.Sim.PostAsync($"_sim/customers/{customer}/conditional-access-policies/{policy["id"]}/exclude-service-providers", null)).EnsureSuccessStatusCode();
+        HttpRequestMessage retry = new(HttpMethod.Post, started.Headers.Location + "/retry");
+        retry.Headers.Add("x-requested-by", "jane@msp.example");
+        HttpResponseMessage retried = await stack.Api.SendAsync(retry);
+        JsonObject green = await this.FollowAsync(started.Headers.Location!, d => d["status"]!.GetValue<string>() is "succeeded" && d["shield"]!.GetValue<string>() == "green");
+
+        Assert.Equal(("failed", "blue", "consentApplication"), (failed["status"]!.GetValue<string>(), failed["shield"]!.GetValue<string>(), failed["currentStep"]!.GetValue<string>()));
+        Assert.Equal([id], failedOfCustomer);
+        Assert.Empty(succeededOfCustomer);
+        Assert.Empty(failedOfAnother);
+        Assert.Equal(HttpStatusCode.Accepted, retried.StatusCode);
+        Assert.Equal([id], await this.ListedIdsAsync($"api/onboardings?status=succeeded&customerTenantId={customer}"));
+        Assert.Empty(await this.ListedIdsAsync($"api/onboardings?status=failed&customerTenantId={customer}"));
+        Assert.Equal(2, green["steps"]!.AsArray().Single(s => s!["name"]!.GetValue<string>() == "consentApplication")!["attempts"]!.GetValue<int>());
+        Assert.Contains(
+            await stack.Host.Store.GetAuditTrailAsync(OnboardingStack.PartnerTenantId, id, default),
+            l => l.Actor == "jane@msp.example" && l.Message == "Retry from ConsentApplication requested by jane@msp.example.");
+    }
+
+    async Task<string[]> ListedIdsAsync(string query) =>
+        [.. (await (await stack.Api.GetAsync(query)).Content.ReadFromJsonAsync<JsonArray>())!.Select(o => o!["id"]!.GetValue<string>())];
+
+    /// <summary>Onboards <paramref name="customer"/> over HTTP to a green shield, the customer approving on the simulator.</summary>
+    async Task<(Uri Location, string RelationshipId)> OnboardToGreenAsync(Guid customer)
+    {
+        await stack.RegisterWebhookAsync(stack.WebhookUrl, "granular-admin-relationship-approved");
+        HttpResponseMessage started = await stack.Api.PostAsJsonAsync("api/onboardings", new { customerTenantId = customer, customerName = $"Customer {customer}" });
+        JsonObject waiting = await this.FollowAsync(started.Headers.Location!, d => d["status"]!.GetValue<string>() is "waitingForCustomer" or "failed");
+        string relationshipId = waiting["relationshipId"]!.GetValue<string>();
+        (await stack.Sim.PostAsJsonAsync($"_sim/relationships/{relationshipId}/approve", new { customerTenantId = customer })).EnsureSuccessStatusCode();
+        JsonObject green = await this.FollowAsync(started.Headers.Location!, d => d["status"]!.GetValue<string>() is "succeeded" or "failed");
+        Assert.Equal("green", green["shield"]!.GetValue<string>());
+        return (started.Headers.Location!, relationshipId);
+    }
+
+    /// <summary>The partner terminates the relationship in Partner Center; Microsoft ends it a little later.</summary>
+    async Task TerminateAsync(string relationshipId)
+    {
+        using MicrosoftCloudConnection connection = new(OnboardingStack.CloudOptions(stack.Simulator));
+        Microsoft.Graph.GraphServiceClient graph = connection.GraphFor(OnboardingStack.PartnerTenantId);
+        await graph.TenantRelationships.DelegatedAdminRelationships[relationshipId].Requests.PostAsync(
+            new Microsoft.Graph.Models.DelegatedAdminRelationshipRequest { Action = Microsoft.Graph.Models.DelegatedAdminRelationshipRequestAction.Terminate });
+        for (int i = 0; i < 200 && (await graph.TenantRelationships.DelegatedAdminRelationships[relationshipId].GetAsync())!.Status != Microsoft.Graph.Models.DelegatedAdminRelationshipStatus.Terminated; i++)
+        {
+            await Task.Delay(50);
+        }
+    }
+
+    [Fact]
     public async Task Two_hundred_forged_webhooks_each_naming_another_certificate_url_cause_at_most_one_certificate_download()
     {
         ReceivedWebhook genuine = await this.CaptureGenuineDeliveryAsync();
@@ -467,7 +572,7 @@ public sealed class PublicApiTests(PublicApiStack stack, ITestOutputHelper outpu
         using HttpClient partnerCenter = new();
         HttpRequestMessage request = new(HttpMethod.Post, stack.WebhookUrl) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        foreach (string name in new[] { "Authorization", "X-MS-Certificate-Url", "X-MS-Signature-Algorithm" }.Where(headers.ContainsKey))
+        foreach (string name in new[] { "Authorization", "x-ms-signature", "X-MS-Certificate-Url", "X-MS-Signature-Algorithm" }.Where(headers.ContainsKey))
         {
             request.Headers.TryAddWithoutValidation(name, headers[name]);
         }
