@@ -138,6 +138,53 @@ public sealed class LoginTests(SimulatorTestBed bed) : IClassFixture<SimulatorTe
     }
 
     [Fact]
+    public async Task A_vault_secret_the_app_may_only_read_refuses_the_rotated_token_and_the_failure_names_the_role_to_grant()
+    {
+        string secret = "svc-refresh-" + Guid.NewGuid().ToString("N")[..8];
+        (await bed.SimAsync(HttpMethod.Post, $"vault/secrets/{secret}/read-only")).EnsureSuccessStatusCode();
+        MicrosoftCloudOptions options = bed.Options();
+        options.ServiceAccountRefreshToken = SimulatorTestBed.ServiceAccountRefreshToken;
+        options.ServiceAccountRefreshTokenSecretUri = new Uri(bed.Simulator.BaseAddress, $"secrets/{secret}");
+        using MicrosoftCloudConnection connection = new(options);
+
+        Exception error = await Assert.ThrowsAnyAsync<Exception>(() => connection.ServiceAccount.GetTokenAsync(new TokenRequestContext([MicrosoftCloudOptions.PartnerCenterScope]), default).AsTask());
+
+        Assert.Equal(
+            $"The rotated service-account refresh token could not be stored in Key Vault secret '{secret}' (403 Forbidden): give the app's identity Key Vault Secrets Officer on the vault.",
+            error.Message);
+        Assert.Equal(0, bed.Simulator.Services.GetRequiredService<KeyVault.SimulatedVault>().VersionsOf(secret));
+    }
+
+    [Fact]
+    public async Task A_refresh_token_entra_no_longer_accepts_fails_with_AADSTS70000_saying_the_service_account_could_not_sign_in()
+    {
+        MicrosoftCloudOptions options = bed.Options();
+        options.ServiceAccountRefreshToken = "a-refresh-token-revoked-by-a-password-reset";
+        using MicrosoftCloudConnection connection = new(options);
+
+        Exception error = await Assert.ThrowsAnyAsync<Exception>(() => connection.ServiceAccount.GetTokenAsync(new TokenRequestContext([MicrosoftCloudOptions.PartnerCenterScope]), default).AsTask());
+
+        Assert.IsType<BundleFunctions.Ports.StepFailedException>(error);
+        Assert.StartsWith("The service account could not sign in: AADSTS70000", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Consent_by_a_service_account_without_mfa_is_refused_naming_admin_agents_with_mfa_as_the_fix()
+    {
+        MicrosoftCloudOptions options = bed.Options();
+        options.ServiceAccountRefreshToken = "sim-refresh-token-tech"; // tech@: an Admin Agent without MFA enforced
+        using MicrosoftCloudConnection connection = new(options);
+
+        BundleFunctions.Ports.StepFailedException error = await Assert.ThrowsAsync<BundleFunctions.Ports.StepFailedException>(() =>
+            new CustomerTenantAccess(connection).EnsureConsentAsync(SimulatorTestBed.Fabrikam, default));
+
+        Assert.Equal(
+            "Partner Center refused the application consent (403): The user (principal) does not have the required permissions to perform the specified action on the resource. "
+            + "Make sure the service account is in AdminAgents with MFA enforced, and the app has DelegatedAdminRelationship.ReadWrite.All.",
+            error.Message);
+    }
+
+    [Fact]
     public async Task The_vault_challenges_a_request_without_a_token_with_its_authority_and_resource()
     {
         HttpResponseMessage response = await bed.Http.GetAsync("secrets/anything?api-version=7.5");

@@ -64,6 +64,11 @@ public static class ControlEndpoints
         sim.MapPost("/customers/{tenantId}/conditional-access-policies", AddBlockingPolicy);
         sim.MapPost("/customers/{tenantId}/conditional-access-policies/{policyId}/exclude-service-providers", ExcludeServiceProviders);
         sim.MapPost("/apps/{appId}/certificates", AddAppCertificate);
+        sim.MapPost("/vault/secrets/{name}/read-only", (string name, KeyVault.SimulatedVault vault) =>
+        {
+            vault.MakeReadOnly(name);
+            return Results.NoContent();
+        });
         sim.MapGet("/state", (SimulatedCloud cloud) => Results.Json(cloud.Locked(StateDump.Of)));
         sim.MapGet("/webhooks/deliveries", (WebhookDelivery delivery) => Results.Json(delivery.Deliveries.ToArray()));
         sim.MapGet("/certificates/https", (SimulatorCertificates certificates) =>

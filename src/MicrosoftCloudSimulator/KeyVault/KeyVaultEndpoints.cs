@@ -26,7 +26,13 @@ public static class KeyVaultEndpoints
             }
 
             (Caller? caller, string? problem) = http.RequestServices.GetRequiredService<AccessTokens>().Validate(http.Request.Headers.Authorization, AccessTokens.KeyVaultAudience);
-            return caller is null ? Error(401, "Unauthorized", problem!) : await next(context);
+            if (caller is null)
+            {
+                return Error(401, "Unauthorized", problem!);
+            }
+
+            http.Items[nameof(Caller)] = caller;
+            return await next(context);
         });
         vault.MapPut("/{name}", SetSecret);
         vault.MapGet("/{name}", (string name, HttpContext http, SimulatedVault secrets) => GetSecret(name, null, http, secrets));
@@ -35,6 +41,20 @@ public static class KeyVaultEndpoints
 
     static async Task<IResult> SetSecret(string name, HttpContext http, SimulatedVault secrets)
     {
+        if (secrets.IsReadOnly(name))
+        {
+            // An RBAC vault where the caller holds Key Vault Secrets User (read) but not Secrets Officer on this secret:
+            // 403, code Forbidden, inner code ForbiddenByRbac, the message naming caller, action and resource
+            // (learn.microsoft.com/azure/key-vault/general/rbac-guide; the wording as Key Vault answers it).
+            Caller caller = (Caller)http.Items[nameof(Caller)]!;
+            string message = "Caller is not authorized to perform action on resource.\r\nIf role assignments, deny assignments or role definitions were changed recently, please observe propagation time.\r\n"
+                + $"Caller: appid={caller.AppId};oid={caller.UserId ?? caller.AppId};iss=https://sts.windows.net/{caller.HomeTenantId}/\r\n"
+                + "Action: 'Microsoft.KeyVault/vaults/secrets/setSecret/action'\r\n"
+                + $"Resource: '/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/simulated/providers/microsoft.keyvault/vaults/simulated/secrets/{name.ToLowerInvariant()}'\r\n"
+                + "Assignment: (not found)\r\nDenyAssignmentId: null\r\nDecisionReason: 'DeniedWithNoValidRBAC' \r\nVault: simulated;location=westeurope\r\n";
+            return Results.Json(new { error = new { code = "Forbidden", message, innererror = new { code = "ForbiddenByRbac" } } }, statusCode: 403);
+        }
+
         JsonObject? body = await Graph.DirectoryEndpoints.ReadBody(http);
         if (body?["value"]?.GetValue<string>() is not { } value)
         {
@@ -82,6 +102,26 @@ public sealed class SimulatedVault(TimeProvider time)
             return this.secrets.TryGetValue(name, out List<SecretVersion>? versions)
                 ? version is null ? versions[^1] : versions.FirstOrDefault(v => v.Version == version)
                 : null;
+        }
+    }
+
+    readonly HashSet<string> readOnly = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Every caller may read <paramref name="name"/> but not write it (Key Vault Secrets User without Officer on it).</summary>
+    public void MakeReadOnly(string name)
+    {
+        lock (this.secrets)
+        {
+            this.readOnly.Add(name);
+        }
+    }
+
+    /// <summary>Whether writes to <paramref name="name"/> are refused.</summary>
+    public bool IsReadOnly(string name)
+    {
+        lock (this.secrets)
+        {
+            return this.readOnly.Contains(name);
         }
     }
 
