@@ -25,6 +25,7 @@ public sealed partial class WebhookCertificates : IDisposable
     readonly string issuerOrganization;
     readonly TimeSpan newUrlInterval;
     readonly TimeProvider time;
+    readonly X509Certificate2Collection? roots;
     readonly Lock gate = new();
     readonly Dictionary<string, Entry> cache = new(StringComparer.Ordinal);
     readonly HashSet<string> everTrusted = new(StringComparer.Ordinal);
@@ -36,7 +37,8 @@ public sealed partial class WebhookCertificates : IDisposable
     /// <param name="issuerOrganization">The organization the issuer must name, exactly.</param>
     /// <param name="newUrlInterval">How often a URL never seen to be trusted may be fetched.</param>
     /// <param name="time">The clock.</param>
-    public WebhookCertificates(SocketsHttpHandler handler, string? trustAnchorThumbprint, string issuerOrganization, TimeSpan newUrlInterval, TimeProvider time)
+    /// <param name="roots">The roots a chain must build to; the system's when null (as deployed: Partner Center's certificates chain to public roots).</param>
+    public WebhookCertificates(SocketsHttpHandler handler, string? trustAnchorThumbprint, string issuerOrganization, TimeSpan newUrlInterval, TimeProvider time, X509Certificate2Collection? roots = null)
     {
         ArgumentNullException.ThrowIfNull(handler);
         handler.AllowAutoRedirect = false;
@@ -45,6 +47,7 @@ public sealed partial class WebhookCertificates : IDisposable
         this.issuerOrganization = issuerOrganization;
         this.newUrlInterval = newUrlInterval;
         this.time = time;
+        this.roots = roots;
     }
 
     /// <summary>The trusted certificate at <paramref name="url"/>, or why there is none.</summary>
@@ -165,6 +168,13 @@ public sealed partial class WebhookCertificates : IDisposable
 
         using X509Chain chain = new();
         chain.ChainPolicy.RevocationMode = X509RevocationMode.Online;
+        chain.ChainPolicy.VerificationTime = now;
+        if (this.roots is not null)
+        {
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.AddRange(this.roots);
+        }
+
         return chain.Build(certificate);
     }
 
