@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using BundleFunctions.Infrastructure.MicrosoftCloud;
 using BundleFunctions.Infrastructure.Storage;
@@ -15,12 +17,23 @@ namespace BundleFunctions.Integration.Tests.LocalHost;
 /// <summary>The LocalHost process, configured like a developer would configure it, onboarding a customer of the simulator.</summary>
 public sealed class LocalHostOnboardingTests(ITestOutputHelper output)
 {
-    [Fact]
-    public async Task The_localhost_onboards_a_customer_to_a_green_shield_on_the_azure_storage_provider()
+    [Theory]
+    [InlineData("a client secret")]
+    [InlineData("a certificate")] // what infra deploys: a Key Vault certificate, no secret
+    public async Task The_localhost_onboards_a_customer_to_a_green_shield_on_the_azure_storage_provider_signing_in_with(string credential)
     {
         await using Simulator simulator = await OnboardingStack.StartSimulatorAsync();
         MicrosoftCloudOptions cloud = OnboardingStack.CloudOptions(simulator);
         Dictionary<string, string> settings = OnboardingStack.LocalHostSettings(simulator);
+        if (credential == "a certificate")
+        {
+            using X509Certificate2 certificate = AppCertificate();
+            using HttpClient hooks = new(new MicrosoftCloudConnection(cloud).CreateHandler()) { BaseAddress = simulator.BaseAddress };
+            (await hooks.PostAsync($"_sim/apps/{cloud.ClientId}/certificates", System.Net.Http.Json.JsonContent.Create(new { certificate = Convert.ToBase64String(certificate.RawData) }))).EnsureSuccessStatusCode();
+            settings.Remove("MicrosoftCloud__ClientSecret");
+            settings["MicrosoftCloud__ClientCertificate"] = Convert.ToBase64String(certificate.Export(X509ContentType.Pkcs12));
+        }
+
         using LocalHostProcess host = await LocalHostProcess.StartAsync("e2e" + Guid.NewGuid().ToString("N")[..12], settings);
         await using LocalHostClient connected = host.ConnectClient();
         DurableTaskClient client = connected.Durable;
@@ -57,6 +70,13 @@ public sealed class LocalHostOnboardingTests(ITestOutputHelper output)
         JsonObject state = (await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<JsonObject>(sim, "_sim/state"))!;
         Assert.Equal(12, state["relationships"]![0]!["accessAssignments"]!.AsArray().Count(a => a!["status"]!.GetValue<string>() == "active"));
         Assert.Single(state["consents"]!.AsArray());
+    }
+
+    static X509Certificate2 AppCertificate()
+    {
+        using RSA key = RSA.Create(2048);
+        CertificateRequest request = new("CN=BundleFunctions app credential", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(30));
     }
 
     static async Task<OnboardingRecord> WaitAsync(Func<Task<OnboardingRecord?>> read, Func<OnboardingRecord?, bool> condition, LocalHostProcess host)
