@@ -19,7 +19,11 @@ builder.Services.AddBundleInfrastructure(builder.Configuration);
 builder.Services.AddDurableSidecar(builder.Configuration, tasks => tasks.AddBundleWorkflows());
 builder.Services.AddBundleApi(new AppSettings(builder.Configuration), InfrastructureServices.MicrosoftTls(builder.Configuration)).AddBundleApiHandlers();
 builder.Services.AddHostedService<BundleFunctions.LocalHost.Events.OutboxPump>();
-builder.Services.AddHostedService<BundleFunctions.LocalHost.Events.JobScheduler>();
+if (local.ScheduledJobs)
+{
+    builder.Services.AddHostedService<BundleFunctions.LocalHost.Events.JobScheduler>();
+}
+
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = local.ShutdownTimeout);
 
 // The product's metrics through OpenTelemetry, as in Azure: printed every few seconds (console), sent to a collector

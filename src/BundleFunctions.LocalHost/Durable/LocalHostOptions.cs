@@ -34,6 +34,13 @@ public sealed class LocalHostOptions
     /// </summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// Whether the scheduled jobs (approval safety net, expiry watch, access recheck, history purge) run on their CRON
+    /// schedules, as the Functions timer triggers do in Azure. Tests turn them off: a job firing at a quarter hour would
+    /// race what the test drives; the tests that are about a job call it.
+    /// </summary>
+    public bool ScheduledJobs { get; set; } = true;
+
     /// <summary>Where the product's metrics go (<c>LocalHost__Telemetry</c>): nowhere, the console, or an OTLP collector.</summary>
     public LocalTelemetryExporter Telemetry { get; set; } = LocalTelemetryExporter.None;
 }

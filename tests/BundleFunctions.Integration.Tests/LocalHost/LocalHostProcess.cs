@@ -45,8 +45,34 @@ public sealed class LocalHostProcess : IDisposable
         }
     }
 
-    /// <summary>Starts the built LocalHost on free loopback ports with the given task hub, and waits until it answers.</summary>
+    /// <summary>
+    /// Starts the built LocalHost on free loopback ports with the given task hub, and waits until it answers. A port is
+    /// picked here and bound by the child a moment later, so another process may take it in between: a start that fails
+    /// to bind is made again on other ports.
+    /// </summary>
     public static async Task<LocalHostProcess> StartAsync(string taskHubName, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            LocalHostProcess host = Launch(taskHubName, settings);
+            try
+            {
+                await host.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
+                return host;
+            }
+            catch (InvalidOperationException) when (attempt < 3 && host.Output.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                host.Dispose();
+            }
+            catch
+            {
+                host.Dispose();
+                throw;
+            }
+        }
+    }
+
+    static LocalHostProcess Launch(string taskHubName, IReadOnlyDictionary<string, string>? settings)
     {
         Azurite.EnsureRunning();
         string dll = LocalHostAssembly();
@@ -67,6 +93,7 @@ public sealed class LocalHostProcess : IDisposable
         start.Environment["BundleData"] = Azurite.ConnectionString;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["DOTNET_ENVIRONMENT"] = "Development";
+        start.Environment["LocalHost__ScheduledJobs"] = "false"; // a test that is about a job sets it, or calls the job
         foreach ((string name, string value) in settings ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;
@@ -77,7 +104,6 @@ public sealed class LocalHostProcess : IDisposable
         host.process.ErrorDataReceived += (_, e) => host.Append(e.Data);
         host.process.BeginOutputReadLine();
         host.process.BeginErrorReadLine();
-        await host.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
         return host;
     }
 
