@@ -131,7 +131,7 @@ public sealed class FunctionsHostTests
         settings["MicrosoftCloud:ClientSecret"] = "resolved-by-app-service";
         using IHost host = Build(settings);
 
-        Assert.StartsWith("MicrosoftCloud__PartnerTenantId is not set", host.Services.GetRequiredService<DeploymentHealth>().MicrosoftCloud, StringComparison.Ordinal);
+        Assert.StartsWith("MicrosoftCloud__PartnerTenantId is not set, but MicrosoftCloud__ClientId is: set it to the partner tenant's ID", host.Services.GetRequiredService<DeploymentHealth>().MicrosoftCloud, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -158,6 +158,9 @@ public sealed class FunctionsHostTests
         InvalidOperationException refused = Assert.Throws<InvalidOperationException>(() => Build(settings).Dispose());
 
         Assert.Contains(named, refused.Message, StringComparison.Ordinal);
+        Assert.True(
+            refused.Message.StartsWith("Settings that cannot work; correct them and restart: ", StringComparison.Ordinal) || refused.Message.StartsWith("The app setting Tables__Prefix cannot be used", StringComparison.Ordinal),
+            refused.Message);
     }
 
     [Fact]

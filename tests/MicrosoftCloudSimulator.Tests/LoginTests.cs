@@ -44,7 +44,7 @@ public sealed class LoginTests(SimulatorTestBed bed) : IClassFixture<SimulatorTe
         AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() =>
             wrong.CredentialFor(SimulatorTestBed.PartnerTenantId).GetTokenAsync(new TokenRequestContext([MicrosoftCloudOptions.GraphScope]), default).AsTask());
 
-        Assert.Contains("AADSTS7000215", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("AADSTS7000215: Invalid client secret provided.", error.ToString(), StringComparison.Ordinal);
     }
 
     static X509Certificate2 NewAppCertificate()
@@ -87,7 +87,7 @@ public sealed class LoginTests(SimulatorTestBed bed) : IClassFixture<SimulatorTe
         AuthenticationFailedException error = await Assert.ThrowsAsync<AuthenticationFailedException>(() =>
             connection.CredentialFor(SimulatorTestBed.PartnerTenantId).GetTokenAsync(new TokenRequestContext([MicrosoftCloudOptions.GraphScope]), default).AsTask());
 
-        Assert.Contains("AADSTS700027", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("AADSTS700027: The certificate with identifier used to sign the client assertion is not registered on application", error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -153,6 +153,19 @@ public sealed class LoginTests(SimulatorTestBed bed) : IClassFixture<SimulatorTe
             $"The rotated service-account refresh token could not be stored in Key Vault secret '{secret}' (403 Forbidden): give the app's identity Key Vault Secrets Officer on the vault.",
             error.Message);
         Assert.Equal(0, bed.Simulator.Services.GetRequiredService<KeyVault.SimulatedVault>().VersionsOf(secret));
+    }
+
+    [Fact]
+    public async Task Without_a_refresh_token_the_service_account_cannot_sign_in_and_the_failure_says_how_to_get_one()
+    {
+        MicrosoftCloudOptions options = bed.Options();
+        options.ServiceAccountRefreshToken = null;
+        using MicrosoftCloudConnection connection = new(options);
+
+        BundleFunctions.Ports.StepFailedException error = await Assert.ThrowsAsync<BundleFunctions.Ports.StepFailedException>(() =>
+            connection.ServiceAccount.GetTokenAsync(new TokenRequestContext([MicrosoftCloudOptions.PartnerCenterScope]), default).AsTask());
+
+        Assert.StartsWith("MicrosoftCloud__ServiceAccountRefreshToken is not set: sign the service account in once", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

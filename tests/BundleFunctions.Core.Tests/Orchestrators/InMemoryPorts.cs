@@ -463,6 +463,11 @@ public sealed class ScriptedFaults
     /// <summary>Every call of <paramref name="operation"/> is refused with <paramref name="message"/> until <see cref="Clear"/>.</summary>
     public void Refuse(string operation, string message) => this.refusals[operation] = message;
 
+    readonly ConcurrentDictionary<string, (TimeSpan RetryAfter, int Times)> throttles = new();
+
+    /// <summary>The next <paramref name="times"/> calls of <paramref name="operation"/> are throttled with a <c>Retry-After</c> longer than an activity waits.</summary>
+    public void Throttle(string operation, TimeSpan retryAfter, int times) => this.throttles[operation] = (retryAfter, times);
+
     /// <summary>Takes back what was scripted for <paramref name="operation"/>.</summary>
     public void Clear(string operation)
     {
@@ -481,6 +486,11 @@ public sealed class ScriptedFaults
         if (this.refusals.TryGetValue(operation, out string? refusal))
         {
             throw new StepFailedException(refusal);
+        }
+
+        if (this.throttles.TryGetValue(operation, out (TimeSpan RetryAfter, int Times) throttle) && throttle.Times > 0 && this.throttles.TryUpdate(operation, throttle with { Times = throttle.Times - 1 }, throttle))
+        {
+            throw new MicrosoftBusyException(throttle.RetryAfter, operation);
         }
 
         if (this.passes.TryGetValue(operation, out int pass) && pass > 0 && this.passes.TryUpdate(operation, pass - 1, pass))

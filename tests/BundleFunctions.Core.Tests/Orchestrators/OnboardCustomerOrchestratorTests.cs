@@ -113,6 +113,7 @@ public sealed class OnboardCustomerOrchestratorTests : IAsyncLifetime
         this.host.Relationships.Approve(waiting.RelationshipId!);
 
         Assert.Equal((OnboardingStatus.Running, StepStatus.Running), (activating.Status, Step(activating, OnboardingStep.AwaitCustomerApproval).Status));
+        Assert.Equal("The customer approved; waiting for Microsoft to activate the relationship (a few minutes to 24 hours).", Step(activating, OnboardingStep.AwaitCustomerApproval).Message);
         Assert.Equal(OnboardingStatus.Succeeded, (await this.host.WaitForOutcomeAsync(id)).Status);
     }
 
@@ -159,6 +160,7 @@ public sealed class OnboardCustomerOrchestratorTests : IAsyncLifetime
         OnboardingOutcome outcome = await this.host.WaitForOutcomeAsync(id);
 
         Assert.StartsWith("Not yet: No partner principal holds Exchange Administrator", Step(propagating, OnboardingStep.VerifyAccess).Message, StringComparison.Ordinal);
+        Assert.EndsWith("in the customer tenant. Rechecking (Microsoft propagation can take up to 48 hours).", Step(propagating, OnboardingStep.VerifyAccess).Message, StringComparison.Ordinal);
         Assert.Equal((OnboardingStatus.Succeeded, Shield.Green), (outcome.Status, outcome.Shield));
     }
 
@@ -173,7 +175,10 @@ public sealed class OnboardCustomerOrchestratorTests : IAsyncLifetime
         OnboardingOutcome outcome = await this.host.WaitForOutcomeAsync(id);
 
         OnboardingRecord record = (await this.host.Store.GetAsync(WorkflowHost.PartnerTenantId, id, default))!;
-        Assert.StartsWith("Waiting for the service account's GDAP roles", Step(waiting, OnboardingStep.ConsentApplication).Message, StringComparison.Ordinal);
+        Assert.StartsWith(
+            "Waiting for the service account's GDAP roles (Application Administrator, Privileged Role Administrator) to reach the customer tenant before consent (Microsoft: up to an hour). Partner Center said: ",
+            Step(waiting, OnboardingStep.ConsentApplication).Message,
+            StringComparison.Ordinal);
         Assert.Equal((OnboardingStatus.Succeeded, Shield.Green), (outcome.Status, outcome.Shield));
         Assert.Equal((StepStatus.Succeeded, 1, "The application is consented into the customer tenant."), (Step(record, OnboardingStep.ConsentApplication).Status, Step(record, OnboardingStep.ConsentApplication).Attempts, Step(record, OnboardingStep.ConsentApplication).Message));
         Assert.Equal(0, this.host.Customers.ConsentRefusalsWhilePropagating);
@@ -190,7 +195,7 @@ public sealed class OnboardCustomerOrchestratorTests : IAsyncLifetime
 
         Assert.Equal((OnboardingStatus.Failed, Shield.Blue, OnboardingStep.ConsentApplication), (outcome.Status, outcome.Shield, outcome.FailedStep));
         Assert.StartsWith("Partner Center still refuses the consent after 2 seconds.", outcome.Message, StringComparison.Ordinal);
-        Assert.Contains("'Acme GDAP-Application Administrator' and 'Acme GDAP-Privileged Role Administrator' groups", outcome.Message, StringComparison.Ordinal);
+        Assert.Contains("Fix: make sure the service account is a member of the 'Acme GDAP-Application Administrator' and 'Acme GDAP-Privileged Role Administrator' groups", outcome.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -203,6 +208,7 @@ public sealed class OnboardCustomerOrchestratorTests : IAsyncLifetime
         OnboardingOutcome outcome = await this.host.WaitForOutcomeAsync(await this.host.StartAsync(WorkflowHost.InputFor(Contoso(), settings)));
 
         Assert.Equal((OnboardingStatus.Failed, Shield.Blue, OnboardingStep.VerifyAccess), (outcome.Status, outcome.Shield, outcome.FailedStep));
+        Assert.StartsWith("API access still does not work after 2 seconds: ", outcome.Message, StringComparison.Ordinal);
         Assert.Contains("Graph refused the smoke call", outcome.Message, StringComparison.Ordinal);
     }
 

@@ -1,5 +1,6 @@
 using BundleFunctions.Gdap;
 using BundleFunctions.Onboarding;
+using BundleFunctions.Orchestrators;
 using BundleFunctions.Ports;
 using Microsoft.DurableTask.Client;
 
@@ -83,6 +84,24 @@ public sealed class StepFailureTests : IAsyncLifetime
         Assert.Equal((OnboardingStatus.Succeeded, Shield.Green), (outcome.Status, outcome.Shield));
         Assert.Equal(1, Step(record, OnboardingStep.AwaitCustomerApproval).Attempts);
         Assert.StartsWith("Approved by the customer (seen by polling after ", Step(record, OnboardingStep.AwaitCustomerApproval).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_retry_after_longer_than_an_activity_waits_is_slept_on_a_durable_timer_that_shows_it_and_the_step_then_succeeds()
+    {
+        this.SeedActiveRelationship();
+        this.host.Customers.Faults.Throttle(nameof(ICustomerAccess.EnsureConsentAsync), TimeSpan.FromMinutes(5), times: 1);
+        WorkflowSettings settings = WorkflowHost.FastSettings with { TimeScale = 1.0 / 150 }; // Microsoft's 5 minutes are 2 s here
+
+        string id = await this.host.StartAsync(Contoso(settings));
+        OnboardingCustomStatus sleeping = await this.CustomStatusAsync(id, s => s.WaitingFor?.Contains("Retry-After", StringComparison.Ordinal) == true);
+        OnboardingOutcome outcome = await this.host.WaitForOutcomeAsync(id);
+        OnboardingRecord done = await this.RecordAsync(id);
+
+        Assert.Equal((OnboardingStep.ConsentApplication, OnboardingStatus.Running, "Microsoft's Retry-After of 300 s"), (sleeping.Step, sleeping.Status, sleeping.WaitingFor));
+        Assert.Equal((OnboardingStatus.Succeeded, Shield.Green), (outcome.Status, outcome.Shield));
+        Assert.Equal(1, Step(done, OnboardingStep.ConsentApplication).Attempts);
+        Assert.Equal(2, this.host.Customers.Faults.CallsOf(nameof(ICustomerAccess.EnsureConsentAsync)));
     }
 
     [Fact]
@@ -266,6 +285,22 @@ public sealed class StepFailureTests : IAsyncLifetime
 
     string GroupOf(EntraRole role) =>
         this.host.Relationships.Assignments.Single(a => a.RoleTemplateIds.Contains(role.TemplateId) && a.IsLive).GroupId;
+
+    /// <summary>Waits until the instance shows a custom status that satisfies <paramref name="condition"/>.</summary>
+    async Task<OnboardingCustomStatus> CustomStatusAsync(string id, Func<OnboardingCustomStatus, bool> condition)
+    {
+        using CancellationTokenSource timeout = new(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            OrchestrationMetadata? instance = await this.host.Client.GetInstanceAsync(id, getInputsAndOutputs: true, timeout.Token);
+            if (instance?.ReadCustomStatusAs<OnboardingCustomStatus>() is { } status && condition(status))
+            {
+                return status;
+            }
+
+            await Task.Delay(50, timeout.Token);
+        }
+    }
 
     /// <summary>Waits until the instance has continued as new with an input that satisfies <paramref name="condition"/>.</summary>
     async Task<OnboardingInput> ContinuedAsNewAsync(string id, Func<OnboardingInput, bool> condition)

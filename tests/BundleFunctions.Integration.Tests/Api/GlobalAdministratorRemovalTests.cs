@@ -237,7 +237,7 @@ public sealed class GlobalAdministratorRemovalTests(PublicApiStack stack) : ICla
         HttpResponseMessage response = await stack.Api.PostAsync(Route, new StringContent($$"""{"relationshipIds":["{{id}}"],"dry_run":true}""", Encoding.UTF8, "application/json"));
 
         JsonObject problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal((HttpStatusCode.BadRequest, "The request body has a field this endpoint does not take; nothing was changed."), (response.StatusCode, problem["title"]!.GetValue<string>()));
         Assert.Contains("dry_run", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(0, (await stack.SimStatsAsync())["total"]!.GetValue<int>());
         Assert.Contains(GlobalAdministrator, await this.RolesOfAsync(id));

@@ -376,6 +376,7 @@ public sealed class PublicApiTests(PublicApiStack stack, ITestOutputHelper outpu
 
         JsonObject problem = await JsonOf(kept);
         Assert.Equal((HttpStatusCode.Conflict, "https://127.0.0.1:1/other-tool/hooks/pc"), (kept.StatusCode, problem["registeredUrl"]!.GetValue<string>()));
+        Assert.Equal("Another webhook URL is registered with Partner Center; it was left as it is.", problem["title"]!.GetValue<string>());
         Assert.Equal("https://127.0.0.1:1/other-tool/hooks/pc", stillThere);
         Assert.Equal((HttpStatusCode.OK, "replaced"), (replaced.StatusCode, (await JsonOf(replaced))["result"]!.GetValue<string>()));
         Assert.Equal(stack.WebhookUrl.AbsoluteUri, (await stack.Sim.GetFromJsonAsync<JsonObject>("_sim/state"))!["webhook"]!["webhookUrl"]!.GetValue<string>());
@@ -540,11 +541,27 @@ public sealed class PublicApiTests(PublicApiStack stack, ITestOutputHelper outpu
         })];
         int before = await this.CertificateDownloadsAsync();
 
-        HttpStatusCode[] answers = await Task.WhenAll(forgedUrls.Select(url =>
-            this.DeliverAsync(genuine.Body, new Dictionary<string, string>(genuine.Headers) { ["Authorization"] = "Signature " + Convert.ToBase64String(new byte[256]), ["X-MS-Certificate-Url"] = url })));
+        HttpResponseMessage[] answers = await Task.WhenAll(forgedUrls.Select(url =>
+            this.SendAsync(genuine.Body, new Dictionary<string, string>(genuine.Headers) { ["Authorization"] = "Signature " + Convert.ToBase64String(new byte[256]), ["X-MS-Certificate-Url"] = url })));
+        string[] reasons = await Task.WhenAll(answers.Select(async a => (await JsonOf(a))["detail"]!.GetValue<string>()));
 
-        Assert.All(answers, a => Assert.Equal(HttpStatusCode.Unauthorized, a));
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.Unauthorized, a.StatusCode));
+        Assert.Contains("The certificate URL is new and another new one was fetched moments ago; Partner Center retries.", reasons);
         Assert.InRange(await this.CertificateDownloadsAsync() - before, 0, 1);
+    }
+
+    [Fact]
+    public async Task A_delivery_of_an_event_another_delivery_is_handling_is_answered_503_so_partner_center_delivers_it_again()
+    {
+        ReceivedWebhook genuine = await this.CaptureGenuineDeliveryAsync();
+        string key = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(genuine.Body));
+        await stack.Host.WebhookInbox.ClaimAsync(OnboardingStack.PartnerTenantId, key, "test-created", string.Empty, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1), default);
+
+        HttpResponseMessage concurrent = await this.SendAsync(genuine.Body, genuine.Headers);
+
+        Assert.Equal(
+            (HttpStatusCode.ServiceUnavailable, "This event is being handled by another delivery; Partner Center will deliver it again."),
+            (concurrent.StatusCode, (await JsonOf(concurrent))["title"]!.GetValue<string>()));
     }
 
     [Fact]

@@ -22,6 +22,7 @@ public sealed class LocalHostProcess : IDisposable
         this.SidecarPort = sidecarPort;
         this.Store = new(Azurite.Tables(), taskHubName + TableOnboardingStore.DefaultTableName);
         this.OperationsAudit = new(Azurite.Tables(), taskHubName + TableOperationsAudit.DefaultTableName);
+        this.WebhookInbox = new(Azurite.Tables(), taskHubName + TableWebhookInbox.DefaultTableName);
     }
 
     public int ApiPort { get; }
@@ -33,6 +34,9 @@ public sealed class LocalHostProcess : IDisposable
 
     /// <summary>The LocalHost's partner-wide audit trail.</summary>
     public TableOperationsAudit OperationsAudit { get; }
+
+    /// <summary>The LocalHost's record of Partner Center deliveries.</summary>
+    public TableWebhookInbox WebhookInbox { get; }
 
     public string Output
     {

@@ -123,7 +123,10 @@ public sealed class OnboardingEndToEndTests : IAsyncLifetime
         OnboardingOutcome outcome = await this.stack.WaitForOutcomeAsync(id);
 
         Assert.Equal((Shield.Blue, OnboardingStep.ConsentApplication), (blocked.Shield, blocked.CurrentStep));
-        Assert.Contains("exclude 'Service provider users'", Step(blocked, OnboardingStep.ConsentApplication).Message, StringComparison.Ordinal);
+        Assert.StartsWith(
+            "Consent is blocked by a Conditional Access policy in the customer tenant. Fix: in the customer's Entra admin center, exclude 'Service provider users' (or this partner tenant) from the policy's users, then refresh.",
+            Step(blocked, OnboardingStep.ConsentApplication).Message,
+            StringComparison.Ordinal);
         Assert.Equal((OnboardingStatus.Succeeded, Shield.Green), (outcome.Status, outcome.Shield));
     }
 
@@ -184,7 +187,7 @@ public sealed class OnboardingEndToEndTests : IAsyncLifetime
         OnboardingRecord resumed = await this.WaitingForCustomer(id);
 
         Assert.Equal(OnboardingStep.EnsurePartnerGroups, stopped.CurrentStep);
-        Assert.StartsWith("The service account 'svc-bundle@contosomsp.onmicrosoft.com' is not in AdminAgents", Step(stopped, OnboardingStep.EnsurePartnerGroups).Message, StringComparison.Ordinal);
+        Assert.StartsWith("The service account 'svc-bundle@contosomsp.onmicrosoft.com' is not in AdminAgents: GDAP and Partner Center consent need an Admin Agent.", Step(stopped, OnboardingStep.EnsurePartnerGroups).Message, StringComparison.Ordinal);
         Assert.DoesNotContain(state["partner"]!["groups"]!.AsArray(), g => g!["displayName"]!.GetValue<string>().StartsWith("Acme GDAP-", StringComparison.Ordinal));
         Assert.Empty(state["relationships"]!.AsArray());
         Assert.Equal(StepStatus.Succeeded, Step(resumed, OnboardingStep.EnsurePartnerGroups).Status);
