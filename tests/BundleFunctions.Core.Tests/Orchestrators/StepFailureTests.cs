@@ -287,31 +287,24 @@ public sealed class StepFailureTests : IAsyncLifetime
         this.host.Relationships.Assignments.Single(a => a.RoleTemplateIds.Contains(role.TemplateId) && a.IsLive).GroupId;
 
     /// <summary>Waits until the instance shows a custom status that satisfies <paramref name="condition"/>.</summary>
-    async Task<OnboardingCustomStatus> CustomStatusAsync(string id, Func<OnboardingCustomStatus, bool> condition)
-    {
-        using CancellationTokenSource timeout = new(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            OrchestrationMetadata? instance = await this.host.Client.GetInstanceAsync(id, getInputsAndOutputs: true, timeout.Token);
-            if (instance?.ReadCustomStatusAs<OnboardingCustomStatus>() is { } status && condition(status))
-            {
-                return status;
-            }
-
-            await Task.Delay(50, timeout.Token);
-        }
-    }
+    Task<OnboardingCustomStatus> CustomStatusAsync(string id, Func<OnboardingCustomStatus, bool> condition) =>
+        this.InstanceAsync(id, instance => instance.ReadCustomStatusAs<OnboardingCustomStatus>(), condition);
 
     /// <summary>Waits until the instance has continued as new with an input that satisfies <paramref name="condition"/>.</summary>
-    async Task<OnboardingInput> ContinuedAsNewAsync(string id, Func<OnboardingInput, bool> condition)
+    Task<OnboardingInput> ContinuedAsNewAsync(string id, Func<OnboardingInput, bool> condition) =>
+        this.InstanceAsync(id, instance => instance.ReadInputAs<OnboardingInput>(), condition);
+
+    /// <summary>Polls the instance until what <paramref name="read"/> takes from it satisfies <paramref name="condition"/>.</summary>
+    async Task<T> InstanceAsync<T>(string id, Func<OrchestrationMetadata, T?> read, Func<T, bool> condition)
+        where T : class
     {
         using CancellationTokenSource timeout = new(TimeSpan.FromSeconds(30));
         while (true)
         {
             OrchestrationMetadata? instance = await this.host.Client.GetInstanceAsync(id, getInputsAndOutputs: true, timeout.Token);
-            if (instance?.ReadInputAs<OnboardingInput>() is { } input && condition(input))
+            if (instance is not null && read(instance) is { } seen && condition(seen))
             {
-                return input;
+                return seen;
             }
 
             await Task.Delay(50, timeout.Token);
