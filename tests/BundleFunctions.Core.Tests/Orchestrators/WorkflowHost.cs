@@ -45,12 +45,26 @@ public sealed class WorkflowHost : IAsyncDisposable
     public static async Task<WorkflowHost> StartAsync()
     {
         Environment.SetEnvironmentVariable("Logging__LogLevel__Default", "Warning");
-        DurableTaskTestHost host = await DurableTaskTestHost.StartAsync(
+        // The test host binds the port it is given; one the OS just handed out may still be taken before it binds, so a
+        // start that fails to bind is made again on another.
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return new WorkflowHost(await StartOnAsync(FreePort()));
+            }
+            catch (IOException taken) when (attempt < 3 && taken.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+            }
+        }
+    }
+
+    static async Task<DurableTaskTestHost> StartOnAsync(int port) =>
+        await DurableTaskTestHost.StartAsync(
             tasks => tasks.AddBundleWorkflows(),
             new DurableTaskTestHostOptions
             {
-                // The test host picks a random port with no retry; a port the OS just handed out does not collide.
-                Port = FreePort(),
+                Port = port,
                 ConfigureServices = services => services
                     .AddSingleton(TimeProvider.System)
                     .AddMetrics().AddSingleton<Telemetry.OnboardingMetrics>()
@@ -61,8 +75,6 @@ public sealed class WorkflowHost : IAsyncDisposable
                     .AddSingleton<InMemoryCustomerAccess>().AddSingleton<ICustomerAccess>(sp => sp.GetRequiredService<InMemoryCustomerAccess>())
                     .AddSingleton<InMemoryOperationsAudit>().AddSingleton<IOperationsAudit>(sp => sp.GetRequiredService<InMemoryOperationsAudit>()),
             });
-        return new WorkflowHost(host);
-    }
 
     public static OnboardingInput InputFor(OnboardingRequest request, WorkflowSettings? settings = null) => new(
         new OnboardingSubject(OnboardingId.For(PartnerTenantId, request.CustomerTenantId), PartnerTenantId, request.CustomerTenantId, request.CustomerName, request.OrganizationId),

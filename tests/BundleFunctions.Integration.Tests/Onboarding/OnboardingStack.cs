@@ -116,11 +116,11 @@ public sealed class OnboardingStack : IAsyncDisposable
             MaxAttempts = 8,
             Time = clockRate == 1 ? TimeProvider.System : new FastClock(clockRate), // Retry-After in the simulator's time
         };
-        DurableTaskTestHost host = await DurableTaskTestHost.StartAsync(
+        Task<DurableTaskTestHost> StartOnAsync(int port) => DurableTaskTestHost.StartAsync(
             tasks => tasks.AddBundleWorkflows(),
             new DurableTaskTestHostOptions
             {
-                Port = LocalHost.LocalHostProcess.FreePort(),
+                Port = port,
                 ConfigureServices = worker =>
                 {
                     worker
@@ -132,6 +132,20 @@ public sealed class OnboardingStack : IAsyncDisposable
                     services?.Invoke(worker);
                 },
             });
+
+        // A port the OS just handed out may be taken before the test host binds it: a start that fails to bind is made again.
+        DurableTaskTestHost? host = null;
+        for (int attempt = 1; host is null; attempt++)
+        {
+            try
+            {
+                host = await StartOnAsync(LocalHost.LocalHostProcess.FreePort());
+            }
+            catch (IOException taken) when (attempt < 3 && taken.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+            }
+        }
+
         HttpClient http = new(new MicrosoftCloudConnection(cloud).CreateHandler()) { BaseAddress = simulator.BaseAddress };
         return new OnboardingStack(simulator, host, http) { TableName = tableName };
     }
