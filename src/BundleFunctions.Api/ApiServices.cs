@@ -109,6 +109,7 @@ public static class ApiServices
         keyed.MapPost("/onboardings", (HttpRequest r, OnboardingApi a) => a.StartAsync(r));
         keyed.MapGet("/onboardings", (HttpRequest r, OnboardingApi a) => a.ListAsync(r));
         keyed.MapGet("/onboardings/{id}", (string id, HttpRequest r, OnboardingApi a) => a.GetAsync(id, r.HttpContext.RequestAborted));
+        keyed.MapGet("/onboardings/{id}/audit", (string id, HttpRequest r, OnboardingApi a) => a.AuditAsync(id, r));
         keyed.MapPost("/onboardings/{id}/cancel", (string id, HttpRequest r, OnboardingApi a) => a.DecideAsync(id, OnboardingEvents.CancelRequested, r));
         keyed.MapPost("/onboardings/{id}/retry", (string id, HttpRequest r, OnboardingApi a) => a.DecideAsync(id, OnboardingEvents.RetryRequested, r));
         keyed.MapPost("/onboardings/{id}/refresh", (string id, HttpRequest r, OnboardingApi a) => a.DecideAsync(id, OnboardingEvents.RefreshRequested, r));

@@ -160,45 +160,61 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
             customer = parsed;
         }
 
-        int top = OnboardingQuery.MaxTop;
-        if (request.Query["top"].FirstOrDefault() is { Length: > 0 } size && (!int.TryParse(size, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out top) || top is < 1 or > OnboardingQuery.MaxTop))
+        (PageRequest? asked, IResult? badPage) = PageRequest.Read(request);
+        if (badPage is not null)
         {
-            return ApiJson.Problem(400, $"top must be a whole number from 1 to {OnboardingQuery.MaxTop}.");
-        }
-
-        IResult ForeignToken() => ApiJson.Problem(400, "continuationToken is not one this API issued: use the Link header of the previous page.");
-        string? continuation = null;
-        if (request.Query["continuationToken"].FirstOrDefault() is { Length: > 0 } token)
-        {
-            try
-            {
-                continuation = System.Text.Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(token));
-            }
-            catch (FormatException)
-            {
-                return ForeignToken();
-            }
+            return badPage;
         }
 
         OnboardingPage page;
         try
         {
-            page = await store.ListPageAsync(this.Partner, new OnboardingQuery(status, customer, top, continuation), request.HttpContext.RequestAborted);
+            page = await store.ListPageAsync(this.Partner, new OnboardingQuery(status, customer, asked!.Top, asked.After), request.HttpContext.RequestAborted);
         }
         catch (ArgumentException)
         {
-            return ForeignToken();
+            return PageRequest.ForeignToken;
         }
 
         if (page.ContinuationToken is { } next)
         {
-            // The body stays the array it always was; the next page is announced as RFC 8288 asks.
-            QueryString query = QueryString.Create(request.Query.Where(q => q.Key != "continuationToken").SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v))))
-                .Add("continuationToken", System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(next)));
-            request.HttpContext.Response.Headers.Link = $"<{request.PathBase}{request.Path}{query}>; rel=\"next\"";
+            PageRequest.AnnounceNext(request, next);
         }
 
         return ApiJson.Json(page.Records.Select(OnboardingStatusDocument.From).ToArray());
+    }
+
+    /// <summary>
+    /// <c>GET /api/onboardings/{id}/audit?top=&amp;continuationToken=</c>: who changed what and when, oldest first, a page at
+    /// a time; the next page in the <c>Link</c> header.
+    /// </summary>
+    public async Task<IResult> AuditAsync(string id, HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        (PageRequest? asked, IResult? badPage) = PageRequest.Read(request);
+        if (badPage is not null)
+        {
+            return badPage;
+        }
+
+        if (!this.IsOurs(id) || await store.GetAsync(this.Partner, id, request.HttpContext.RequestAborted) is null)
+        {
+            return NotFound(id);
+        }
+
+        IReadOnlyList<AuditLine> trail = await store.GetAuditTrailAsync(this.Partner, id, request.HttpContext.RequestAborted);
+        int skip = 0;
+        if (asked!.After is { } after && (!int.TryParse(after, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out skip) || skip > trail.Count))
+        {
+            return PageRequest.ForeignToken;
+        }
+
+        if (skip + asked.Top < trail.Count)
+        {
+            PageRequest.AnnounceNext(request, (skip + asked.Top).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return ApiJson.Json(trail.Skip(skip).Take(asked.Top).Select(l => new { at = l.At, what = l.What, message = l.Message, actor = l.Actor }).ToArray());
     }
 
     /// <summary><c>POST /api/onboardings/{id}/cancel|retry|refresh</c>: raises the operator's decision on the running onboarding.</summary>

@@ -29,6 +29,7 @@ public static class OpenApiDocument
                 ["get"] = Operation("List onboardings, a page at a time in onboarding-ID order (filters: status, customerTenantId; top 1-100, default 100; continuationToken from the Link header of the previous page)", keyed: true, "200", "400", "401"),
             },
             ["/api/onboardings/{id}"] = new JsonObject { ["get"] = Operation("Read an onboarding", keyed: true, "200", "401", "404") },
+            ["/api/onboardings/{id}/audit"] = new JsonObject { ["get"] = Operation("An onboarding's audit trail, oldest first: at, what, message, actor (who caused it); top 1-100, default 100; continuationToken from the Link header of the previous page", keyed: true, "200", "400", "401", "404") },
             ["/api/onboardings/{id}/cancel"] = new JsonObject { ["post"] = Operation("Cancel", keyed: true, "202", "401", "404", "409") },
             ["/api/onboardings/{id}/retry"] = new JsonObject { ["post"] = Operation("Retry from the failed step", keyed: true, "202", "401", "404", "409") },
             ["/api/onboardings/{id}/refresh"] = new JsonObject { ["post"] = Operation("Quick refresh: recheck access now", keyed: true, "202", "401", "404", "409") },

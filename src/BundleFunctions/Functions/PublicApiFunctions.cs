@@ -27,6 +27,10 @@ public static class PublicApiFunctions
     public static Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "onboardings/{id}")] HttpRequest request, string id, [DurableClient] DurableTaskClient client, FunctionContext function) =>
         RunAsync(request, Api(function, client).GetAsync(id, request.HttpContext.RequestAborted));
 
+    [Function("GetOnboardingAudit")]
+    public static Task<IActionResult> Audit([HttpTrigger(AuthorizationLevel.Function, "get", Route = "onboardings/{id}/audit")] HttpRequest request, string id, [DurableClient] DurableTaskClient client, FunctionContext function) =>
+        RunAsync(request, Api(function, client).AuditAsync(id, request));
+
     [Function("CancelOnboarding")]
     public static Task<IActionResult> Cancel([HttpTrigger(AuthorizationLevel.Function, "post", Route = "onboardings/{id}/cancel")] HttpRequest request, string id, [DurableClient] DurableTaskClient client, FunctionContext function) =>
         RunAsync(request, Api(function, client).DecideAsync(id, OnboardingEvents.CancelRequested, request));

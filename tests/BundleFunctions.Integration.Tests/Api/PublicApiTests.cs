@@ -331,7 +331,7 @@ public sealed class PublicApiTests(PublicApiStack stack, ITestOutputHelper outpu
         }
 
         output.WriteLine(string.Join("\n", answers));
-        Assert.Equal(11, document["paths"]!.AsObject().Count);
+        Assert.Equal(12, document["paths"]!.AsObject().Count);
     }
 
     [Fact]
@@ -495,6 +495,40 @@ public sealed class PublicApiTests(PublicApiStack stack, ITestOutputHelper outpu
         Assert.Contains(
             await stack.Host.Store.GetAuditTrailAsync(OnboardingStack.PartnerTenantId, id, default),
             l => l.Actor == "jane@msp.example" && l.Message == "Retry from ConsentApplication requested by jane@msp.example.");
+    }
+
+    [Fact]
+    public async Task The_audit_trail_over_http_comes_oldest_first_a_page_at_a_time_and_says_who_caused_each_change()
+    {
+        Guid customer = MicrosoftCloudSimulator.Hosting.GeneratedSeed.Customer(6);
+        HttpResponseMessage started = await stack.Api.PostAsJsonAsync("api/onboardings", new { customerTenantId = customer, customerName = "Generated Customer 0006" });
+        JsonObject waiting = await this.FollowAsync(started.Headers.Location!, d => d["status"]!.GetValue<string>() is "waitingForCustomer" or "failed");
+        HttpRequestMessage cancel = new(HttpMethod.Post, started.Headers.Location + "/cancel");
+        cancel.Headers.Add("x-requested-by", "jane@msp.example");
+        (await stack.Api.SendAsync(cancel)).EnsureSuccessStatusCode();
+        await this.FollowAsync(started.Headers.Location!, d => d["status"]!.GetValue<string>() == "cancelled");
+        string audit = $"api/onboardings/{waiting["id"]}/audit";
+
+        JsonArray whole = (await stack.Api.GetFromJsonAsync<JsonArray>(audit))!;
+        List<JsonNode?> paged = [];
+        int pages = 0;
+        for (Uri? next = new(audit + "?top=2", UriKind.Relative); next is not null; pages++)
+        {
+            HttpResponseMessage page = await stack.Api.GetAsync(next);
+            paged.AddRange((await page.Content.ReadFromJsonAsync<JsonArray>())!.Select(l => l?.DeepClone()));
+            next = page.Headers.TryGetValues("Link", out IEnumerable<string>? link) ? new Uri(link.Single().Split('<', '>')[1], UriKind.RelativeOrAbsolute) : null;
+        }
+
+        HttpResponseMessage foreignToken = await stack.Api.GetAsync(audit + "?continuationToken=" + Convert.ToBase64String("999"u8.ToArray()));
+        HttpResponseMessage unknown = await stack.Api.GetAsync($"api/onboardings/onb-{Guid.NewGuid():N}/audit");
+
+        string[] times = [.. whole.Select(l => l!["at"]!.GetValue<string>())];
+        Assert.True(whole.Count >= 6, $"only {whole.Count} lines");
+        Assert.Equal(times.Order(StringComparer.Ordinal), times);
+        Assert.Equal(whole.Select(l => l!.ToJsonString()), paged.Select(l => l!.ToJsonString()));
+        Assert.Equal((whole.Count + 1) / 2, pages);
+        Assert.Equal(("jane@msp.example", "Cancelled by jane@msp.example at step AwaitCustomerApproval."), (whole[^1]!["actor"]!.GetValue<string>(), whole[^1]!["message"]!.GetValue<string>()));
+        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.NotFound), (foreignToken.StatusCode, unknown.StatusCode));
     }
 
     async Task<string[]> ListedIdsAsync(string query) =>
