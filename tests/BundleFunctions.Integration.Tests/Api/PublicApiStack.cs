@@ -27,7 +27,7 @@ public sealed class PublicApiStack : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        this.Simulator = await OnboardingStack.StartSimulatorAsync(seedJson: GeneratedSeed.With(6)); // the shipped customers and six plain ones
+        this.Simulator = await OnboardingStack.StartSimulatorAsync(seedJson: GeneratedSeed.With(7)); // the shipped customers and seven plain ones
         MicrosoftCloudOptions cloud = OnboardingStack.CloudOptions(this.Simulator);
         this.Sim = new HttpClient(new MicrosoftCloudConnection(cloud).CreateHandler()) { BaseAddress = this.Simulator.BaseAddress };
         using X509Certificate2 signing = X509CertificateLoader.LoadCertificate(await this.Sim.GetByteArrayAsync("cert/pcnotifications-dispatch.microsoft.com.cer"));

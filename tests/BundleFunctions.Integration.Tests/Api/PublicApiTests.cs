@@ -45,7 +45,7 @@ public sealed class PublicApiTests(PublicApiStack stack, ITestOutputHelper outpu
 
         HttpResponseMessage started = await stack.Api.PostAsJsonAsync("api/onboardings", new { customerTenantId = Tailspin, customerName = "Tailspin Toys", organizationId = "PSA-77" });
         JsonObject waiting = await this.FollowAsync(started.Headers.Location!, d => d["status"]!.GetValue<string>() is "waitingForCustomer" or "failed");
-        DateTimeOffset approvedAt = DateTimeOffset.UtcNow;
+        DateTimeOffset approvedAt = (await stack.Sim.GetFromJsonAsync<JsonObject>("_sim/time"))!["now"]!.GetValue<DateTimeOffset>(); // Microsoft's clock, as its timestamps are
         (await stack.Sim.PostAsJsonAsync($"_sim/relationships/{waiting["relationshipId"]}/approve", new { customerTenantId = Tailspin })).EnsureSuccessStatusCode();
         JsonObject done = await this.FollowAsync(started.Headers.Location!, d => d["status"]!.GetValue<string>() is "succeeded" or "failed");
 
@@ -442,6 +442,25 @@ public sealed class PublicApiTests(PublicApiStack stack, ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task A_signed_expiry_turns_the_green_customer_blue_naming_the_fix()
+    {
+        Guid customer = MicrosoftCloudSimulator.Hosting.GeneratedSeed.Customer(7);
+        (Uri location, string relationshipId) = await this.OnboardToGreenAsync(customer, durationDays: 1);
+        ReceivedWebhook expired = await this.CaptureGenuineDeliveryAsync(
+            async () => (await stack.Sim.PostAsJsonAsync("_sim/time/advance", new { by = "2.00:00:00" })).EnsureSuccessStatusCode(), // past its end: Microsoft expires it
+            "granular-admin-relationship-expired");
+
+        HttpResponseMessage delivered = await this.SendAsync(expired.Body, expired.Headers);
+        JsonObject blue = await JsonOf(await stack.Api.GetAsync(location));
+
+        Assert.Equal((HttpStatusCode.OK, $"shield blue on {blue["id"]}: relationship expired"), (delivered.StatusCode, (await JsonOf(delivered))["status"]!.GetValue<string>()));
+        Assert.Equal("blue", blue["shield"]!.GetValue<string>());
+        Assert.Contains(
+            await stack.Host.Store.GetAuditTrailAsync(OnboardingStack.PartnerTenantId, blue["id"]!.GetValue<string>(), default),
+            l => l.Message == $"The GDAP relationship {relationshipId} was expired: access through it has ended. Start a new onboarding to restore it.");
+    }
+
+    [Fact]
     public async Task An_event_for_a_relationship_no_onboarding_owns_is_answered_200_recorded_and_a_redelivery_is_a_duplicate()
     {
         // A relationship made in Partner Center by hand: no onboarding here knows it.
@@ -535,10 +554,10 @@ public sealed class PublicApiTests(PublicApiStack stack, ITestOutputHelper outpu
         [.. (await (await stack.Api.GetAsync(query)).Content.ReadFromJsonAsync<JsonArray>())!.Select(o => o!["id"]!.GetValue<string>())];
 
     /// <summary>Onboards <paramref name="customer"/> over HTTP to a green shield, the customer approving on the simulator.</summary>
-    async Task<(Uri Location, string RelationshipId)> OnboardToGreenAsync(Guid customer)
+    async Task<(Uri Location, string RelationshipId)> OnboardToGreenAsync(Guid customer, int durationDays = 730)
     {
         await stack.RegisterWebhookAsync(stack.WebhookUrl, "granular-admin-relationship-approved");
-        HttpResponseMessage started = await stack.Api.PostAsJsonAsync("api/onboardings", new { customerTenantId = customer, customerName = $"Customer {customer}" });
+        HttpResponseMessage started = await stack.Api.PostAsJsonAsync("api/onboardings", new { customerTenantId = customer, customerName = $"Customer {customer}", durationDays });
         JsonObject waiting = await this.FollowAsync(started.Headers.Location!, d => d["status"]!.GetValue<string>() is "waitingForCustomer" or "failed");
         string relationshipId = waiting["relationshipId"]!.GetValue<string>();
         (await stack.Sim.PostAsJsonAsync($"_sim/relationships/{relationshipId}/approve", new { customerTenantId = customer })).EnsureSuccessStatusCode();
