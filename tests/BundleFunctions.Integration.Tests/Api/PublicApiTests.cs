@@ -23,7 +23,7 @@ public sealed class PublicApiTests(PublicApiStack stack, ITestOutputHelper outpu
 
     static async Task<JsonObject> JsonOf(HttpResponseMessage response) => (await response.Content.ReadFromJsonAsync<JsonObject>())!;
 
-    async Task<JsonObject> FollowAsync(Uri location, Func<JsonObject, bool> until, int seconds = 60)
+    async Task<JsonObject> FollowAsync(Uri location, Func<JsonObject, bool> until, int seconds = 180)
     {
         DateTime limit = DateTime.UtcNow.AddSeconds(seconds);
         while (true)

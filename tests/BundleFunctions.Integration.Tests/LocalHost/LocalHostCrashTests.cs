@@ -129,7 +129,7 @@ public sealed class LocalHostCrashTests(ITestOutputHelper output)
         Stopwatch waited = Stopwatch.StartNew();
         while (!await condition())
         {
-            if (waited.Elapsed > TimeSpan.FromSeconds(90))
+            if (waited.Elapsed > TimeSpan.FromSeconds(180))
             {
                 throw new TimeoutException($"Not reached: {what}.\n{host.Output}");
             }

@@ -59,7 +59,7 @@ public sealed class LocalHostDurabilityTests(ITestOutputHelper output)
         OnboardingRequest invalid = new(Guid.NewGuid(), "Purged Ltd", DurationDays: 0); // ends at Validate, at once
         OnboardingInput input = new(new OnboardingSubject(OnboardingId.For(partner, invalid.CustomerTenantId), partner, invalid.CustomerTenantId, invalid.CustomerName, null), invalid, WorkflowSettings.Default);
         await client.Durable.ScheduleNewOrchestrationInstanceAsync(OnboardCustomerOrchestrator.Name, input, new StartOrchestrationOptions { InstanceId = input.Subject.OnboardingId });
-        using CancellationTokenSource limit = new(TimeSpan.FromSeconds(60));
+        using CancellationTokenSource limit = new(TimeSpan.FromSeconds(180));
         await client.Durable.WaitForInstanceCompletionAsync(input.Subject.OnboardingId, limit.Token);
 
         // Without a Microsoft cloud this one fails at the groups step and waits for the operator: running, for days.
@@ -84,7 +84,7 @@ public sealed class LocalHostDurabilityTests(ITestOutputHelper output)
         Stopwatch waited = Stopwatch.StartNew();
         while (!await condition())
         {
-            if (waited.Elapsed > TimeSpan.FromSeconds(60))
+            if (waited.Elapsed > TimeSpan.FromSeconds(180))
             {
                 throw new TimeoutException("The onboarding did not reach the expected state:\n" + host.Output);
             }

@@ -50,7 +50,7 @@ public sealed class LocalHostOnboardingTests(ITestOutputHelper output)
         OnboardingRecord waiting = await WaitAsync(() => store.GetAsync(partner, input.Subject.OnboardingId, default), r => r?.Status == OnboardingStatus.WaitingForCustomer, host);
         using HttpClient sim = new(new MicrosoftCloudConnection(cloud).CreateHandler()) { BaseAddress = simulator.BaseAddress };
         (await sim.PostAsync($"_sim/relationships/{waiting.RelationshipId}/approve", System.Net.Http.Json.JsonContent.Create(new { customerTenantId = OnboardingStack.Fabrikam }))).EnsureSuccessStatusCode();
-        using CancellationTokenSource limit = new(TimeSpan.FromSeconds(120));
+        using CancellationTokenSource limit = new(TimeSpan.FromSeconds(240));
         OrchestrationMetadata done;
         try
         {
@@ -90,7 +90,7 @@ public sealed class LocalHostOnboardingTests(ITestOutputHelper output)
                 return record!;
             }
 
-            if (waited.Elapsed > TimeSpan.FromSeconds(60))
+            if (waited.Elapsed > TimeSpan.FromSeconds(180))
             {
                 throw new TimeoutException($"Not reached: {record?.Status} at {record?.CurrentStep}: {record?.Steps.FirstOrDefault(s => s.Step == record.CurrentStep)?.Message}\n{host.Output}");
             }

@@ -28,7 +28,7 @@ public sealed class MicrosoftAsItIsTests(Xunit.Abstractions.ITestOutputHelper ou
     static async Task<DateTimeOffset> SimulatedNowAsync(OnboardingStack stack) =>
         (await stack.Http.GetFromJsonAsync<JsonObject>("_sim/time"))!["now"]!.GetValue<DateTimeOffset>();
 
-    static async Task<string> StartAndApproveAsync(OnboardingStack stack, Guid customer, string name, WorkflowSettings settings, int seconds = 60)
+    static async Task<string> StartAndApproveAsync(OnboardingStack stack, Guid customer, string name, WorkflowSettings settings, int seconds = 180)
     {
         string id = await stack.StartAsync(OnboardingStack.InputFor(customer, name, settings));
         OnboardingRecord waiting = await stack.WaitForRecordAsync(id, r => r.Status == OnboardingStatus.WaitingForCustomer, seconds);
@@ -53,15 +53,15 @@ public sealed class MicrosoftAsItIsTests(Xunit.Abstractions.ITestOutputHelper ou
         DateTimeOffset approvedAt = await SimulatedNowAsync(stack);
         string id = await StartAndApproveAsync(stack, OnboardingStack.Fabrikam, "Fabrikam Pharma Ltd", ProductionTimings);
         OnboardingRecord activating = await stack.WaitForRecordAsync(id, r => Step(r, OnboardingStep.AwaitCustomerApproval).Message?.Contains("waiting for Microsoft to activate", StringComparison.Ordinal) == true);
-        OnboardingRecord assigning = await stack.WaitForRecordAsync(id, r => Step(r, OnboardingStep.AwaitAssignmentsActive) is { Status: StepStatus.Running, Message: not null });
+        // Two simulated hours are half a real second here: on a loaded machine all twelve may be active at the first check,
+        // so the step is seen either noting what is pending or already done — never waited for in a real-time window.
+        OnboardingRecord assigning = await stack.WaitForRecordAsync(id, r => Step(r, OnboardingStep.AwaitAssignmentsActive) is { Status: StepStatus.Running or StepStatus.Succeeded, Message: not null });
         OnboardingOutcome outcome = await stack.WaitForOutcomeAsync(id);
 
         OnboardingRecord green = (await stack.Store.GetAsync(OnboardingStack.PartnerTenantId, id, default))!;
         Assert.Equal((OnboardingStatus.Succeeded, Shield.Green), (outcome.Status, outcome.Shield));
         Assert.Equal(OnboardingStatus.Running, activating.Status);
-        // Some of the 12 may already be active at the first check: two simulated hours are half a real second here, about
-        // what creating twelve assignments takes on a loaded machine.
-        Assert.Matches(@"^([1-9]|1[0-2]) access assignment\(s\) are pending at Microsoft", Step(assigning, OnboardingStep.AwaitAssignmentsActive).Message);
+        Assert.Matches(@"^(([1-9]|1[0-2]) access assignment\(s\) are pending at Microsoft|12 access assignments are active\.$)", Step(assigning, OnboardingStep.AwaitAssignmentsActive).Message);
         Assert.All(green.Steps, s => Assert.Equal((StepStatus.Succeeded, 1), (s.Status, s.Attempts))); // no step was retried by anyone
         // At least Microsoft's 8 hours; at most well inside the 30-hour activation deadline. Not tighter: every real second this
         // machine spends elsewhere is 4 simulated hours at this rate, and a loaded CI machine spent 12.5 h (one second over).

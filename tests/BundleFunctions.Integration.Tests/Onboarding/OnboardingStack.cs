@@ -158,7 +158,7 @@ public sealed class OnboardingStack : IAsyncDisposable
     public async Task<string> StartAsync(OnboardingInput input) =>
         await this.Client.ScheduleNewOrchestrationInstanceAsync(OnboardCustomerOrchestrator.Name, input, new StartOrchestrationOptions { InstanceId = input.Subject.OnboardingId });
 
-    public async Task<OnboardingRecord> WaitForRecordAsync(string id, Func<OnboardingRecord, bool> condition, int seconds = 60)
+    public async Task<OnboardingRecord> WaitForRecordAsync(string id, Func<OnboardingRecord, bool> condition, int seconds = 180)
     {
         DateTime until = DateTime.UtcNow.AddSeconds(seconds);
         while (true)
@@ -179,7 +179,7 @@ public sealed class OnboardingStack : IAsyncDisposable
         }
     }
 
-    public async Task<OnboardingOutcome> WaitForOutcomeAsync(string id, int seconds = 90)
+    public async Task<OnboardingOutcome> WaitForOutcomeAsync(string id, int seconds = 240)
     {
         using CancellationTokenSource limit = new(TimeSpan.FromSeconds(seconds));
         OrchestrationMetadata done = await this.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, limit.Token);
