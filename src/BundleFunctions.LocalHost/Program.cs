@@ -39,8 +39,12 @@ builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
     };
 });
 
+// A failure nobody foresaw (storage unreachable, say) is still an RFC 7807 problem, not an empty 500.
+builder.Services.AddProblemDetails();
+
 WebApplication app = builder.Build();
 await DurableSidecar.EnsureTaskHubAsync(app.Services);
+app.UseExceptionHandler();
 app.SeparateSidecarFromApi(local.SidecarPort);
 app.MapGrpcService<Microsoft.DurableTask.Testing.Sidecar.Grpc.TaskHubGrpcServer>();
 app.MapBundleApi();
