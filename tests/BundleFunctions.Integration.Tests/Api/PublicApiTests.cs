@@ -119,7 +119,15 @@ public sealed class PublicApiTests(PublicApiStack stack, ITestOutputHelper outpu
         (await stack.Api.PostAsync(first.Headers.Location + "/cancel", null)).EnsureSuccessStatusCode();
         await this.FollowAsync(first.Headers.Location!, d => d["status"]!.GetValue<string>() == "cancelled");
 
-        HttpResponseMessage again = await stack.Api.PostAsJsonAsync("api/onboardings", new { customerTenantId = Fabrikam, customerName = "Fabrikam Pharma Ltd" });
+        // The record says cancelled a moment before the run completes; on a loaded machine that moment can outlast the API's
+        // grace, and the start is then a 409 naming the run: start again as a client would.
+        HttpResponseMessage again;
+        DateTime giveUp = DateTime.UtcNow.AddMinutes(3);
+        while ((again = await stack.Api.PostAsJsonAsync("api/onboardings", new { customerTenantId = Fabrikam, customerName = "Fabrikam Pharma Ltd" })).StatusCode == HttpStatusCode.Conflict && DateTime.UtcNow < giveUp)
+        {
+            await Task.Delay(500);
+        }
+
         JsonObject fresh = await JsonOf(again);
         JsonObject running = await this.FollowAsync(again.Headers.Location!, d => d["status"]!.GetValue<string>() == "waitingForCustomer");
 
