@@ -115,10 +115,7 @@ public sealed class OnboardCustomerOrchestrator : TaskOrchestrator<OnboardingInp
         async Task<StepResult> EnsurePartnerGroupsAsync()
         {
             await this.journal.StartAsync(OnboardingStep.EnsurePartnerGroups);
-            PartnerGroupsSummary groups = await this.calls.CallAsync<PartnerGroupsSummary>(
-                nameof(EnsurePartnerGroupsActivity), new PartnerGroupsRequest(this.Settings.GroupPrefix, this.relationship.RoleTemplateIds));
-            this.progress = this.progress with { RoleGroups = groups.Groups };
-            await this.journal.CompleteAsync(groups.Describe());
+            await this.journal.CompleteAsync((await this.EnsureRoleGroupsAsync()).Describe());
             return StepResult.Next;
         }
 
@@ -165,7 +162,7 @@ public sealed class OnboardCustomerOrchestrator : TaskOrchestrator<OnboardingInp
                 {
                     // Expired or ended unapproved: the retry sends a new request. Microsoft keeps a pending request until it
                     // expires itself (a relationship can be deleted only while 'created'), so it is never adopted again.
-                    this.progress = this.progress with { Superseded = [.. this.progress.Superseded ?? [], relationshipId] };
+                    this.Supersede(relationshipId);
                 }
 
                 if (!result.IsNext)
@@ -202,7 +199,7 @@ public sealed class OnboardCustomerOrchestrator : TaskOrchestrator<OnboardingInp
             if (missing.Count > 0)
             {
                 // The retry asks the customer for a new relationship; this one is never adopted again.
-                this.progress = this.progress with { Superseded = [.. this.progress.Superseded ?? [], relationshipId] };
+                this.Supersede(relationshipId);
                 return StepFailures.RolesMissing(missing);
             }
 
@@ -217,9 +214,7 @@ public sealed class OnboardCustomerOrchestrator : TaskOrchestrator<OnboardingInp
             {
                 // The operator retries after a refused or failed assignment, most often because a partner group was
                 // deleted: find-or-create brings it back (with a new ID) before anything is assigned to it.
-                PartnerGroupsSummary groups = await this.calls.CallAsync<PartnerGroupsSummary>(
-                    nameof(EnsurePartnerGroupsActivity), new PartnerGroupsRequest(this.Settings.GroupPrefix, this.relationship.RoleTemplateIds));
-                this.progress = this.progress with { RoleGroups = groups.Groups };
+                await this.EnsureRoleGroupsAsync();
             }
 
             AccessAssignmentSummary summary = await this.calls.CallAsync<AccessAssignmentSummary>(nameof(CreateAccessAssignmentsActivity), this.progress.AssignmentPlan());
@@ -275,6 +270,18 @@ public sealed class OnboardCustomerOrchestrator : TaskOrchestrator<OnboardingInp
                     : Poll.Done(null),
                 missing => StepFailures.AccessStillMissing(missing, this.Settings.Verification.Timeout));
         }
+
+        /// <summary>Finds or creates the partner's role groups (service account in each) and keeps their IDs for the assignments.</summary>
+        async Task<PartnerGroupsSummary> EnsureRoleGroupsAsync()
+        {
+            PartnerGroupsSummary groups = await this.calls.CallAsync<PartnerGroupsSummary>(
+                nameof(EnsurePartnerGroupsActivity), new PartnerGroupsRequest(this.Settings.GroupPrefix, this.relationship.RoleTemplateIds));
+            this.progress = this.progress with { RoleGroups = groups.Groups };
+            return groups;
+        }
+
+        /// <summary>This onboarding gives up on <paramref name="relationshipId"/>: a retry never adopts it again.</summary>
+        void Supersede(string relationshipId) => this.progress = this.progress with { Superseded = [.. this.progress.Superseded ?? [], relationshipId] };
 
         /// <summary>A wait on Microsoft for the current step (<see cref="DurablePolling"/>), carried across <c>ContinueAsNew</c>.</summary>
         Task<StepResult> PollUntilAsync(Polling timing, string waitingFor, Func<Task<Poll>> check, Func<string?, StepFailure> timedOut) =>
