@@ -45,6 +45,8 @@ public static class ApiServices
             api.WebhookNewCertificateUrlInterval,
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(settings.Section<JobOptions>(JobOptions.Section));
+        services.AddSingleton<CustomerImport>();
+        services.AddSingleton<CustomersApi>();
         return services;
     }
 
@@ -113,6 +115,11 @@ public static class ApiServices
         keyed.MapPost("/onboardings/{id}/cancel", (string id, HttpRequest r, OnboardingApi a) => a.DecideAsync(id, OnboardingEvents.CancelRequested, r));
         keyed.MapPost("/onboardings/{id}/retry", (string id, HttpRequest r, OnboardingApi a) => a.DecideAsync(id, OnboardingEvents.RetryRequested, r));
         keyed.MapPost("/onboardings/{id}/refresh", (string id, HttpRequest r, OnboardingApi a) => a.DecideAsync(id, OnboardingEvents.RefreshRequested, r));
+        keyed.MapPost("/customers/import", (HttpRequest r, CustomersApi a) => a.ImportAsync(r));
+        keyed.MapGet("/customers", (HttpRequest r, CustomersApi a) => a.ListAsync(r));
+        keyed.MapPut("/customers/organizations", (HttpRequest r, CustomersApi a) => a.MapManyAsync(r));
+        keyed.MapGet("/customers/{tenantId}", (string tenantId, HttpRequest r, CustomersApi a) => a.GetAsync(tenantId, r.HttpContext.RequestAborted));
+        keyed.MapPut("/customers/{tenantId}/organization", (string tenantId, HttpRequest r, CustomersApi a) => a.MapAsync(tenantId, r));
         keyed.MapPost("/relationships/remove-global-administrator", (HttpRequest r, GlobalAdministratorRemovalApi a) => a.RemoveAsync(r));
         keyed.MapGet("/relationships/remove-global-administrator/{id}", (string id, HttpRequest r, GlobalAdministratorRemovalApi a) => a.GetAsync(id, r.HttpContext.RequestAborted));
         keyed.MapPost("/webhooks/partner-center/registration", (HttpRequest r, IServiceProvider services) => WebhookRegistrationApi.RegisterAsync(r, services));

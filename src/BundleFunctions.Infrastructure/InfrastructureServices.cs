@@ -48,6 +48,7 @@ public static class InfrastructureServices
 
         services.AddSingleton<IOnboardingStore>(sp => new TableOnboardingStore(sp.GetRequiredService<TableServiceClient>(), prefix + TableOnboardingStore.DefaultTableName));
         services.AddSingleton<IWebhookInbox>(sp => new TableWebhookInbox(sp.GetRequiredService<TableServiceClient>(), prefix + TableWebhookInbox.DefaultTableName));
+        services.AddSingleton<ICustomerBook>(sp => new TableCustomerBook(sp.GetRequiredService<TableServiceClient>(), prefix + TableCustomerBook.DefaultTableName));
         services.AddSingleton<IOperationsAudit>(sp => new TableOperationsAudit(sp.GetRequiredService<TableServiceClient>(), prefix + TableOperationsAudit.DefaultTableName));
         TableLeaseOptions leaseOptions = LeaseOptions(configuration);
         services.AddSingleton<ILeases>(sp => new TableLeases(sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<TimeProvider>(), leaseOptions, prefix + TableLeases.DefaultTableName));
@@ -69,6 +70,7 @@ public static class InfrastructureServices
             services.AddSingleton<IPartnerDirectory>(sp => sp.GetRequiredService<MicrosoftCloudNotConfigured>());
             services.AddSingleton<IGdapRelationships>(sp => sp.GetRequiredService<MicrosoftCloudNotConfigured>());
             services.AddSingleton<ICustomerAccess>(sp => sp.GetRequiredService<MicrosoftCloudNotConfigured>());
+            services.AddSingleton<IPartnerCustomers>(sp => sp.GetRequiredService<MicrosoftCloudNotConfigured>());
         }
 
         return services;
@@ -105,6 +107,7 @@ public static class InfrastructureServices
         services.AddSingleton<IPartnerDirectory, GraphPartnerDirectory>();
         services.AddSingleton<IGdapRelationships, GraphRelationships>();
         services.AddSingleton<ICustomerAccess, CustomerTenantAccess>();
+        services.AddSingleton<IPartnerCustomers, PartnerCenterCustomers>();
         services.AddSingleton<IWebhookRegistration, PartnerCenterWebhookRegistration>();
         return services;
     }

@@ -60,13 +60,9 @@ public sealed record OnboardingRequest(
             violations.Add(new("customerDomain", $"'{domain}' is not a domain name (e.g. contoso.onmicrosoft.com)."));
         }
 
-        if (this.OrganizationId is { Length: > 128 })
+        if (OrganizationIdProblem(this.OrganizationId) is { } organizationProblem)
         {
-            violations.Add(new("organizationId", "The organization ID must be at most 128 characters."));
-        }
-        else if (this.OrganizationId is { } organization && DisplayText.FirstHiddenCharacter(organization) is { } hidden)
-        {
-            violations.Add(new("organizationId", $"The organization ID contains {hidden}, a control, format or bidirectional character that does not show: remove it."));
+            violations.Add(new("organizationId", organizationProblem));
         }
 
         if (this.DurationDays is { } days && (days < RelationshipRules.MinDuration.TotalDays || days > RelationshipRules.MaxDuration.TotalDays))
@@ -81,6 +77,17 @@ public sealed record OnboardingRequest(
         violations.AddRange(this.ToRelationshipRequest().Validate());
         return violations;
     }
+
+    /// <summary>What is wrong with an organization ID (the MSP's PSA/RMM ID for a customer), or null when it can be stored.</summary>
+    /// <param name="organizationId">The ID, or null for none.</param>
+    /// <returns>The problem, or null.</returns>
+    public static string? OrganizationIdProblem(string? organizationId) => organizationId switch
+    {
+        null => null,
+        { Length: > 128 } => "The organization ID must be at most 128 characters.",
+        _ when DisplayText.FirstHiddenCharacter(organizationId) is { } hidden => $"The organization ID contains {hidden}, a control, format or bidirectional character that does not show: remove it.",
+        _ => null,
+    };
 
     static bool IsDomainName(string domain) =>
         domain.Length is > 3 and <= 253

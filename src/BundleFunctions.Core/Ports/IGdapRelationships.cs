@@ -78,6 +78,7 @@ public sealed record AccessAssignmentSnapshot(string Id, string GroupId, string 
 /// <param name="RoleTemplateIds">The roles it grants.</param>
 /// <param name="EndDateTime">When it ends (set once active).</param>
 /// <param name="AutoExtendDuration">How long it renews itself by; zero when it does not.</param>
+/// <param name="CustomerName">The customer's name as the relationship gives it.</param>
 public sealed record RelationshipSnapshot(
     string Id,
     string DisplayName,
@@ -85,7 +86,8 @@ public sealed record RelationshipSnapshot(
     RelationshipStatus Status,
     IReadOnlyList<Guid> RoleTemplateIds,
     DateTimeOffset? EndDateTime = null,
-    TimeSpan AutoExtendDuration = default);
+    TimeSpan AutoExtendDuration = default,
+    string? CustomerName = null);
 
 /// <summary>Graph's <c>delegatedAdminRelationshipStatus</c>.</summary>
 public enum RelationshipStatus

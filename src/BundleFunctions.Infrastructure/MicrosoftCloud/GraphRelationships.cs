@@ -202,7 +202,8 @@ public sealed class GraphRelationships(MicrosoftCloudConnection connection) : IG
         Enum.TryParse(r.Status?.ToString(), ignoreCase: true, out RelationshipStatus status) ? status : RelationshipStatus.Unknown,
         [.. (r.AccessDetails?.UnifiedRoles ?? []).Select(u => Guid.TryParse(u.RoleDefinitionId, out Guid id) ? id : Guid.Empty).Where(id => id != Guid.Empty)],
         r.EndDateTime,
-        r.AutoExtendDuration ?? TimeSpan.Zero);
+        r.AutoExtendDuration ?? TimeSpan.Zero,
+        r.Customer?.DisplayName);
 
     static AccessAssignmentSnapshot ToSnapshot(DelegatedAdminAccessAssignment a) => new(
         a.Id!,

@@ -9,7 +9,7 @@ namespace BundleFunctions.Infrastructure.MicrosoftCloud;
 /// The onboarding then waits, failed, for an operator to fix the configuration and retry.
 /// </summary>
 /// <param name="message">Why there is no connection and the fix (<see cref="MicrosoftCloudOptions.ConnectionProblem"/>).</param>
-public sealed class MicrosoftCloudNotConfigured(string message) : IPartnerDirectory, IGdapRelationships, ICustomerAccess
+public sealed class MicrosoftCloudNotConfigured(string message) : IPartnerDirectory, IGdapRelationships, ICustomerAccess, IPartnerCustomers
 {
     /// <summary>What is said when no connection was configured at all.</summary>
     public const string NoConnection =
@@ -45,6 +45,9 @@ public sealed class MicrosoftCloudNotConfigured(string message) : IPartnerDirect
 
     /// <inheritdoc />
     public Task<AccessAssignmentSnapshot> CreateAccessAssignmentAsync(RelationshipId relationshipId, string groupId, Guid roleTemplateId, CancellationToken cancellationToken) => throw new StepFailedException(message);
+
+    /// <inheritdoc />
+    public Task<PartnerCustomerList> ListCustomersAsync(CancellationToken cancellationToken) => throw new StepFailedException(message);
 
     /// <inheritdoc />
     public Task<ConsentOutcome> EnsureConsentAsync(Guid customerTenantId, CancellationToken cancellationToken) => throw new StepFailedException(message);

@@ -43,6 +43,26 @@ public static class PublicApiFunctions
     public static Task<IActionResult> Refresh([HttpTrigger(AuthorizationLevel.Function, "post", Route = "onboardings/{id}/refresh")] HttpRequest request, string id, [DurableClient] DurableTaskClient client, FunctionContext function) =>
         RunAsync(request, Api(function, client).DecideAsync(id, OnboardingEvents.RefreshRequested, request));
 
+    [Function("ImportCustomers")]
+    public static Task<IActionResult> ImportCustomers([HttpTrigger(AuthorizationLevel.Function, "post", Route = "customers/import")] HttpRequest request, FunctionContext function) =>
+        RunAsync(request, Customers(function).ImportAsync(request));
+
+    [Function("ListCustomers")]
+    public static Task<IActionResult> ListCustomers([HttpTrigger(AuthorizationLevel.Function, "get", Route = "customers")] HttpRequest request, FunctionContext function) =>
+        RunAsync(request, Customers(function).ListAsync(request));
+
+    [Function("MapCustomerOrganizations")]
+    public static Task<IActionResult> MapCustomerOrganizations([HttpTrigger(AuthorizationLevel.Function, "put", Route = "customers/organizations")] HttpRequest request, FunctionContext function) =>
+        RunAsync(request, Customers(function).MapManyAsync(request));
+
+    [Function("GetCustomer")]
+    public static Task<IActionResult> GetCustomer([HttpTrigger(AuthorizationLevel.Function, "get", Route = "customers/{tenantId}")] HttpRequest request, string tenantId, FunctionContext function) =>
+        RunAsync(request, Customers(function).GetAsync(tenantId, request.HttpContext.RequestAborted));
+
+    [Function("MapCustomerOrganization")]
+    public static Task<IActionResult> MapCustomerOrganization([HttpTrigger(AuthorizationLevel.Function, "put", Route = "customers/{tenantId}/organization")] HttpRequest request, string tenantId, FunctionContext function) =>
+        RunAsync(request, Customers(function).MapAsync(tenantId, request));
+
     [Function("StartGlobalAdministratorRemoval")]
     public static Task<IActionResult> RemoveGlobalAdministrator([HttpTrigger(AuthorizationLevel.Function, "post", Route = "relationships/remove-global-administrator")] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext function) =>
         RunAsync(request, Removal(function, client).RemoveAsync(request));
@@ -68,6 +88,8 @@ public static class PublicApiFunctions
         RunAsync(request, Task.FromResult(ApiJson.Json(OpenApiDocument.Value)));
 
     static OnboardingApi Api(FunctionContext function, DurableTaskClient client) => ActivatorUtilities.CreateInstance<OnboardingApi>(function.InstanceServices, client);
+
+    static CustomersApi Customers(FunctionContext function) => function.InstanceServices.GetRequiredService<CustomersApi>();
 
     static GlobalAdministratorRemovalApi Removal(FunctionContext function, DurableTaskClient client) => ActivatorUtilities.CreateInstance<GlobalAdministratorRemovalApi>(function.InstanceServices, client);
 

@@ -24,13 +24,20 @@ public static class ScheduledJobFunctions
     public static Task AccessRecheck([TimerTrigger(ScheduledJobs.AccessRecheckSchedule)] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext function) =>
         RunAsync(function, client, (jobs, ct) => jobs.AccessRecheckAsync(ct), "Access recheck: {Count} shield(s) changed.");
 
+    [Function("CustomerImportJob")]
+    public static Task ImportCustomers([TimerTrigger(Api.CustomerImport.Schedule)] TimerInfo timer, FunctionContext function) =>
+        ReportAsync(function, function.InstanceServices.GetRequiredService<Api.CustomerImport>().RunAsJobAsync(function.CancellationToken), "Customer import: {Count} customer(s) written to the customer book.");
+
     [Function("PurgeHistory")]
     public static Task PurgeHistory([TimerTrigger(ScheduledJobs.PurgeSchedule)] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext function) =>
         RunAsync(function, client, (jobs, ct) => jobs.PurgeHistoryAsync(ct), "History purge: {Count} finished instance(s) purged.");
 
-    static async Task RunAsync(FunctionContext function, DurableTaskClient client, Func<ScheduledJobs, CancellationToken, Task<JobReport>> job, string done)
+    static Task RunAsync(FunctionContext function, DurableTaskClient client, Func<ScheduledJobs, CancellationToken, Task<JobReport>> job, string done) =>
+        ReportAsync(function, job(ActivatorUtilities.CreateInstance<ScheduledJobs>(function.InstanceServices, client), function.CancellationToken), done);
+
+    static async Task ReportAsync(FunctionContext function, Task<JobReport> job, string done)
     {
-        JobReport report = await job(ActivatorUtilities.CreateInstance<ScheduledJobs>(function.InstanceServices, client), function.CancellationToken);
+        JobReport report = await job;
         ILogger log = function.GetLogger(function.FunctionDefinition.Name);
 #pragma warning disable CA2254 // one template per job, each a constant
         log.LogInformation(done, report.Acted);

@@ -12,7 +12,8 @@ public sealed record SeedTenant(
     List<SeedGroup>? Groups = null,
     List<SeedApp>? Apps = null,
     List<string>? Licenses = null,
-    List<SeedPolicy>? ConditionalAccessPolicies = null)
+    List<SeedPolicy>? ConditionalAccessPolicies = null,
+    List<SeedRelationship>? Relationships = null)
 {
     public Tenant ToTenant(bool isPartner)
     {
@@ -52,6 +53,62 @@ public sealed record SeedTenant(
         }
 
         return tenant;
+    }
+}
+
+/// <summary>
+/// A GDAP relationship the customer already has with the partner when the simulation starts — made by hand, by another
+/// tool, or by Microsoft's DAP-to-GDAP transition (<c>MLT_…</c>) — in status <c>active</c> unless said otherwise.
+/// </summary>
+/// <param name="DisplayName">Its name (unique across the partner's relationships, as Graph requires).</param>
+/// <param name="Roles">The role template IDs it grants.</param>
+/// <param name="DaysLeft">Days until its end date, from the simulation's start.</param>
+/// <param name="DurationDays">Its duration (at most 730, as Graph allows).</param>
+/// <param name="AutoExtend">Whether it renews itself by 180 days (Graph's only auto-extend duration; never with Global Administrator).</param>
+/// <param name="Status">Its status: <c>active</c>, or a later one (<c>expired</c>, <c>terminated</c>).</param>
+public sealed record SeedRelationship(string DisplayName, List<Guid> Roles, int DaysLeft, int DurationDays = 730, bool AutoExtend = false, string Status = RelationshipStatuses.Active)
+{
+    /// <summary>The relationship in state, on <paramref name="partner"/>'s side.</summary>
+    /// <param name="partner">The partner tenant.</param>
+    /// <param name="customer">The customer tenant.</param>
+    /// <param name="now">The simulation's start.</param>
+    /// <returns>The relationship.</returns>
+    public Relationship ToRelationship(Tenant partner, Tenant customer, DateTimeOffset now)
+    {
+        if (this.DurationDays is < 1 or > 730 || this.DaysLeft > this.DurationDays || (this.AutoExtend && this.Roles.Contains(DirectoryRoles.GlobalAdministrator)))
+        {
+            // The same rules Graph applies at creation (learn.microsoft.com/graph/api/resources/delegatedadminrelationship):
+            // a seed may not hold a relationship Microsoft would never have made.
+            throw new InvalidOperationException($"Seeded relationship '{this.DisplayName}' breaks Graph's rules: duration 1-730 days, days left within it, no auto-extend with Global Administrator.");
+        }
+
+        DateTimeOffset end = now.AddDays(this.DaysLeft);
+        DateTimeOffset activated = end.AddDays(-this.DurationDays);
+        return new Relationship
+        {
+            // Graph's IDs are two GUIDs joined by a hyphen, the second the partner's tenant (as the simulator's creates make them).
+            Id = $"{DeterministicGuid(customer.Id, this.DisplayName)}-{partner.Id}",
+            DisplayName = this.DisplayName,
+            Duration = TimeSpan.FromDays(this.DurationDays),
+            AutoExtendDuration = this.AutoExtend ? TimeSpan.FromDays(180) : TimeSpan.Zero,
+            CustomerTenantId = customer.Id,
+            CustomerDisplayName = customer.DisplayName,
+            Roles = [.. this.Roles],
+            Status = this.Status,
+            CreatedDateTime = activated.AddDays(-1),
+            LastModifiedDateTime = activated,
+            ActivatedDateTime = activated,
+            EndDateTime = end,
+            StatusSince = this.Status == RelationshipStatuses.Active ? activated : end,
+        };
+    }
+
+    static Guid DeterministicGuid(Guid customer, string name)
+    {
+        byte[] hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{customer:N}|{name}"));
+        hash[7] = (byte)((hash[7] & 0x0F) | 0x40); // version 4 layout, so it reads as any Graph GUID
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
+        return new Guid(hash.AsSpan(0, 16));
     }
 }
 

@@ -83,6 +83,7 @@ public sealed class SimulatedCloud(SimulatedClock clock, SimulatorOptions option
             {
                 Tenant tenant = customer.ToTenant(isPartner: false);
                 this.Tenants[tenant.Id] = tenant;
+                this.Relationships.AddRange((customer.Relationships ?? []).Select(r => r.ToRelationship(this.Partner, tenant, this.Clock.UtcNow)));
             }
         }
     }

@@ -9,7 +9,7 @@ using MicrosoftCloudSimulator.Hosting;
 namespace BundleFunctions.Integration.Tests.Api;
 
 /// <summary>A simulator and a LocalHost wired to it like a developer would wire them, shared by the API specifications.</summary>
-public sealed class PublicApiStack : IAsyncLifetime
+public class PublicApiStack : IAsyncLifetime
 {
     public const string FunctionKey = "test-function-key-0123456789";
 
@@ -25,9 +25,12 @@ public sealed class PublicApiStack : IAsyncLifetime
 
     public Uri WebhookUrl => new($"http://127.0.0.1:{this.Host.ApiPort}/api/webhooks/partner-center");
 
+    /// <summary>The simulated cloud's customers: the shipped ones and seven plain ones.</summary>
+    protected virtual string SeedJson => GeneratedSeed.With(7);
+
     public async Task InitializeAsync()
     {
-        this.Simulator = await OnboardingStack.StartSimulatorAsync(seedJson: GeneratedSeed.With(7)); // the shipped customers and seven plain ones
+        this.Simulator = await OnboardingStack.StartSimulatorAsync(seedJson: this.SeedJson);
         MicrosoftCloudOptions cloud = OnboardingStack.CloudOptions(this.Simulator);
         this.Sim = new HttpClient(new MicrosoftCloudConnection(cloud).CreateHandler()) { BaseAddress = this.Simulator.BaseAddress };
         using X509Certificate2 signing = X509CertificateLoader.LoadCertificate(await this.Sim.GetByteArrayAsync("cert/pcnotifications-dispatch.microsoft.com.cer"));

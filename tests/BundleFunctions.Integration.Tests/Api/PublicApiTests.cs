@@ -346,7 +346,7 @@ public sealed class PublicApiTests(PublicApiStack stack, ITestOutputHelper outpu
         }
 
         output.WriteLine(string.Join("\n", answers));
-        Assert.Equal(12, document["paths"]!.AsObject().Count);
+        Assert.Equal(17, document["paths"]!.AsObject().Count);
     }
 
     [Fact]

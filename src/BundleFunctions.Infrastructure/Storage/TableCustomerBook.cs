@@ -1,0 +1,154 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Azure;
+using Azure.Data.Tables;
+using BundleFunctions.Customers;
+using BundleFunctions.Onboarding;
+using BundleFunctions.Ports;
+
+namespace BundleFunctions.Infrastructure.Storage;
+
+/// <summary>
+/// The customer book in Azure Table Storage: one partition per partner tenant, one row per customer (row key = tenant ID),
+/// the relationships as a JSON column. An import merges its columns into each row in entity-group transactions of 100, so
+/// the <c>OrganizationId</c> column, which only the mapping writes, survives every import.
+/// </summary>
+public sealed class TableCustomerBook : ICustomerBook
+{
+    /// <summary>The default table name.</summary>
+    public const string DefaultTableName = "Customers";
+
+    const int TransactionLimit = 100;
+
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    readonly TableClient table;
+    readonly Lazy<Task> created;
+
+    /// <summary>Initializes a new instance of the <see cref="TableCustomerBook"/> class.</summary>
+    /// <param name="tables">The storage account's table service.</param>
+    /// <param name="tableName">The table to use; created on first use.</param>
+    public TableCustomerBook(TableServiceClient tables, string tableName = DefaultTableName)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        this.table = tables.GetTableClient(tableName);
+        this.created = new Lazy<Task>(() => this.table.CreateIfNotExistsAsync());
+    }
+
+    /// <inheritdoc />
+    public async Task SaveImportAsync(Guid partnerTenantId, IReadOnlyList<CustomerRecord> customers, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(customers);
+        await this.created.Value;
+        foreach (CustomerRecord[] chunk in customers.Chunk(TransactionLimit))
+        {
+            await this.table.SubmitTransactionAsync(chunk.Select(c => new TableTransactionAction(TableTransactionActionType.UpsertMerge, ToEntity(partnerTenantId, c))), cancellationToken);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<CustomerRecord?> GetAsync(Guid partnerTenantId, Guid customerTenantId, CancellationToken cancellationToken)
+    {
+        await this.created.Value;
+        NullableResponse<TableEntity> stored = await this.table.GetEntityIfExistsAsync<TableEntity>(PartitionOf(partnerTenantId), RowOf(customerTenantId), cancellationToken: cancellationToken);
+        return stored.HasValue ? ToRecord(stored.Value!) : null;
+    }
+
+    /// <inheritdoc />
+    public async Task<CustomerPage> ListPageAsync(Guid partnerTenantId, CustomerQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await this.created.Value;
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {PartitionOf(partnerTenantId)}");
+        if (query.Verdict is { } verdict)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"Verdict eq {verdict.ToString()}");
+        }
+
+        if (query.OrganizationId is { } organization)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"OrganizationId eq {organization}");
+        }
+
+        try
+        {
+            await foreach (Page<TableEntity> page in this.table.QueryAsync<TableEntity>(filter, maxPerPage: query.Top, cancellationToken: cancellationToken).AsPages(query.ContinuationToken, query.Top))
+            {
+                // The table service may end a page early, even empty, with a token: an empty page is skipped, not returned.
+                if (page.Values.Count > 0 || page.ContinuationToken is null)
+                {
+                    return new CustomerPage([.. page.Values.Select(ToRecord)], page.ContinuationToken);
+                }
+            }
+        }
+        catch (RequestFailedException refused) when (refused.Status == 400 && query.ContinuationToken is not null)
+        {
+            throw new ArgumentException("The continuation token is not one this store issued.", nameof(query), refused);
+        }
+
+        return new CustomerPage([], null);
+    }
+
+    /// <inheritdoc />
+    public async Task<CustomerRecord?> SetOrganizationAsync(Guid partnerTenantId, Guid customerTenantId, string? organizationId, CancellationToken cancellationToken)
+    {
+        await this.created.Value;
+        NullableResponse<TableEntity> stored = await this.table.GetEntityIfExistsAsync<TableEntity>(PartitionOf(partnerTenantId), RowOf(customerTenantId), cancellationToken: cancellationToken);
+        if (!stored.HasValue)
+        {
+            return null;
+        }
+
+        TableEntity row = stored.Value!;
+        row["OrganizationId"] = organizationId ?? string.Empty;
+
+        // Merge with the row's ETag: an import that wrote the row meanwhile is not undone, and the mapping is not lost (a retry re-reads).
+        try
+        {
+            await this.table.UpdateEntityAsync(new TableEntity(row.PartitionKey, row.RowKey) { ["OrganizationId"] = row["OrganizationId"] }, row.ETag, TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (RequestFailedException changed) when (changed.Status == 412)
+        {
+            return await this.SetOrganizationAsync(partnerTenantId, customerTenantId, organizationId, cancellationToken);
+        }
+
+        return ToRecord(row);
+    }
+
+    static string PartitionOf(Guid partnerTenantId) => partnerTenantId.ToString("D");
+
+    static string RowOf(Guid customerTenantId) => customerTenantId.ToString("D");
+
+    static TableEntity ToEntity(Guid partnerTenantId, CustomerRecord customer) => new(PartitionOf(partnerTenantId), RowOf(customer.TenantId))
+    {
+        // Every column the import owns is written, empty rather than absent, so a merge clears what is no longer true.
+        ["Name"] = customer.Name,
+        ["Domain"] = customer.Domain ?? string.Empty,
+        ["InPartnerCenter"] = customer.InPartnerCenter,
+        ["Relationships"] = JsonSerializer.Serialize(customer.Relationships, Json),
+        ["Verdict"] = customer.Verdict.ToString(),
+        ["VerdictReason"] = customer.VerdictReason,
+        ["CoveringRelationshipId"] = customer.CoveringRelationshipId ?? string.Empty,
+        ["OnboardingId"] = customer.OnboardingId ?? string.Empty,
+        ["OnboardingStatus"] = customer.OnboardingStatus?.ToString() ?? string.Empty,
+        ["Shield"] = customer.Shield.ToString(),
+        ["ImportedAt"] = customer.ImportedAt,
+    };
+
+    static CustomerRecord ToRecord(TableEntity row) => new(
+        Guid.Parse(row.RowKey),
+        row.GetString("Name") ?? string.Empty,
+        Blank(row.GetString("Domain")),
+        row.GetBoolean("InPartnerCenter") ?? false,
+        JsonSerializer.Deserialize<List<CustomerRelationship>>(row.GetString("Relationships") ?? "[]", Json) ?? [],
+        Enum.Parse<CustomerVerdict>(row.GetString("Verdict") ?? nameof(CustomerVerdict.NeedsNewRelationship)),
+        row.GetString("VerdictReason") ?? string.Empty,
+        Blank(row.GetString("CoveringRelationshipId")),
+        Blank(row.GetString("OnboardingId")),
+        Blank(row.GetString("OnboardingStatus")) is { } status ? Enum.Parse<OnboardingStatus>(status) : null,
+        Enum.TryParse(row.GetString("Shield"), out Shield shield) ? shield : Shield.None,
+        Blank(row.GetString("OrganizationId")),
+        row.GetDateTimeOffset("ImportedAt") ?? DateTimeOffset.MinValue);
+
+    static string? Blank(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}
