@@ -358,7 +358,8 @@ public sealed record StartOnboardingBody(
     string? RelationshipName = null,
     int? DurationDays = null,
     bool? AutoExtend = null,
-    IReadOnlyList<string>? Roles = null)
+    IReadOnlyList<string>? Roles = null,
+    string? AdoptRelationshipId = null)
 {
     /// <summary>The most role IDs a request may list (Entra has fewer built-in roles than this).</summary>
     public const int MaxRoles = 100;
@@ -393,6 +394,6 @@ public sealed record StartOnboardingBody(
             }
         }
 
-        return (new OnboardingRequest(tenant, this.CustomerName ?? string.Empty, this.CustomerDomain, this.OrganizationId, this.RelationshipName, this.DurationDays, this.AutoExtend, roles), errors);
+        return (new OnboardingRequest(tenant, this.CustomerName ?? string.Empty, this.CustomerDomain, this.OrganizationId, this.RelationshipName, this.DurationDays, this.AutoExtend, roles, this.AdoptRelationshipId), errors);
     }
 }

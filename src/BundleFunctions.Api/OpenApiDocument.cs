@@ -16,7 +16,7 @@ public static class OpenApiDocument
             ["schemas"] = new JsonObject
             {
                 ["StartOnboarding"] = Schema(("customerTenantId", "string"), ("customerName", "string"), ("customerDomain", "string"), ("organizationId", "string"),
-                    ("relationshipName", "string"), ("durationDays", "integer"), ("autoExtend", "boolean"), ("roles", "array")),
+                    ("relationshipName", "string"), ("durationDays", "integer"), ("autoExtend", "boolean"), ("roles", "array"), ("adoptRelationshipId", "string")),
                 ["OnboardingStatus"] = Schema(("id", "string"), ("customerTenantId", "string"), ("customerName", "string"), ("status", "string"), ("shield", "string"),
                     ("relationshipId", "string"), ("invitationUrl", "string"), ("currentStep", "string"), ("steps", "array"), ("createdAt", "string"), ("updatedAt", "string")),
             },

@@ -10,7 +10,8 @@ namespace BundleFunctions.Activities;
 /// another customer (or by a dead or superseded relationship) moves us on to the next candidate.
 /// </summary>
 /// <param name="relationships">The partner's relationships.</param>
-public sealed class CreateRelationshipActivity(IGdapRelationships relationships) : TaskActivity<RelationshipPlacementRequest, RelationshipPlacement>
+/// <param name="time">The clock (an adopted relationship must not end within 30 days).</param>
+public sealed class CreateRelationshipActivity(IGdapRelationships relationships, TimeProvider time) : TaskActivity<RelationshipPlacementRequest, RelationshipPlacement>
 {
     static readonly HashSet<RelationshipStatus> Usable =
         [RelationshipStatus.Created, RelationshipStatus.ApprovalPending, RelationshipStatus.Approved, RelationshipStatus.Activating, RelationshipStatus.Active];
@@ -20,6 +21,10 @@ public sealed class CreateRelationshipActivity(IGdapRelationships relationships)
     {
         ArgumentNullException.ThrowIfNull(placement);
         RelationshipRequest input = placement.Request;
+        if (placement.Adopt is { } adopt)
+        {
+            return await this.AdoptAsync(placement, adopt);
+        }
 
         // A name taken between our list and our create (onboardings started together want the same initials) is read
         // again at once: a retry of the whole activity would wait its back-off for nothing.
@@ -35,6 +40,31 @@ public sealed class CreateRelationshipActivity(IGdapRelationships relationships)
     }
 
     const int MaxLooks = 5;
+
+    /// <summary>The relationship the operator named, when it can serve as is: active, this customer's, every role asked for, not about to end.</summary>
+    async Task<RelationshipPlacement> AdoptAsync(RelationshipPlacementRequest placement, string relationshipId)
+    {
+        RelationshipRequest wanted = placement.Request;
+        RelationshipSnapshot? found = await relationships.GetAsync(RelationshipId.Parse(relationshipId), CancellationToken.None);
+        List<Guid> missing = [.. wanted.RoleTemplateIds.Except(found?.RoleTemplateIds ?? [])];
+        string? refusal = found switch
+        {
+            null => $"Relationship {relationshipId} does not exist at Microsoft",
+            _ when found.CustomerTenantId != wanted.CustomerTenantId => $"Relationship '{found.DisplayName}' is with customer {found.CustomerTenantId}, not {wanted.CustomerTenantId}",
+            _ when placement.Superseded.Contains(found.Id) => $"Relationship '{found.DisplayName}' was given up by this onboarding",
+            _ when found.Status != RelationshipStatus.Active => $"Relationship '{found.DisplayName}' is {System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(found.Status.ToString())}, not active",
+            _ when missing.Count > 0 => $"Relationship '{found.DisplayName}' lacks {missing.Count} of the roles asked for ({string.Join(", ", missing.Select(RoleCatalog.NameOf))})",
+            _ when found.AutoExtendDuration == TimeSpan.Zero && found.EndDateTime - time.GetUtcNow() < Customers.CustomerDiscovery.EndingSoon =>
+                $"Relationship '{found.DisplayName}' ends on {found.EndDateTime:yyyy-MM-dd}, within {Customers.CustomerDiscovery.EndingSoon.TotalDays} days, and does not auto-extend",
+            _ => null,
+        };
+        if (refusal is not null)
+        {
+            throw new StepFailedException($"{refusal}: it cannot be adopted. Fix: cancel this onboarding and start it again without adoptRelationshipId, which requests a new relationship from the customer (GET /api/customers/{wanted.CustomerTenantId} names a relationship that covers the customer, if one does).");
+        }
+
+        return new RelationshipPlacement(found!.Id, found.DisplayName, Adopted: true, RelationshipStatus.Active);
+    }
 
     async Task<RelationshipPlacement?> PlaceAsync(RelationshipPlacementRequest placement)
     {
@@ -76,7 +106,8 @@ public sealed class CreateRelationshipActivity(IGdapRelationships relationships)
 /// <summary>Input of <see cref="CreateRelationshipActivity"/>.</summary>
 /// <param name="Request">The relationship wanted.</param>
 /// <param name="Superseded">Relationships this onboarding gave up on (e.g. missing roles): never adopted again.</param>
-public sealed record RelationshipPlacementRequest(RelationshipRequest Request, IReadOnlyList<string> Superseded);
+/// <param name="Adopt">The existing relationship the operator asked to adopt instead of requesting one; null to find or create.</param>
+public sealed record RelationshipPlacementRequest(RelationshipRequest Request, IReadOnlyList<string> Superseded, string? Adopt = null);
 
 /// <summary>The relationship an onboarding uses.</summary>
 /// <param name="RelationshipId">Its ID.</param>

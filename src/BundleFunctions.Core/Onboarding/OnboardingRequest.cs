@@ -14,6 +14,10 @@ namespace BundleFunctions.Onboarding;
 /// <param name="DurationDays">Relationship duration in days, 1 to 730; default 730.</param>
 /// <param name="AutoExtend">Whether the relationship renews itself by 180 days; not allowed with Global Administrator.</param>
 /// <param name="Roles">Role template IDs; default the bundle's twelve.</param>
+/// <param name="AdoptRelationshipId">
+/// An active relationship the customer already has to adopt instead of requesting a new one (no approval link, no wait for
+/// the customer); it must grant the roles asked for.
+/// </param>
 public sealed record OnboardingRequest(
     Guid CustomerTenantId,
     string CustomerName,
@@ -22,7 +26,8 @@ public sealed record OnboardingRequest(
     string? RelationshipName = null,
     int? DurationDays = null,
     bool? AutoExtend = null,
-    IReadOnlyList<Guid>? Roles = null)
+    IReadOnlyList<Guid>? Roles = null,
+    string? AdoptRelationshipId = null)
 {
     /// <summary>The longest customer name accepted.</summary>
     public const int MaxCustomerNameLength = 256;
@@ -63,6 +68,22 @@ public sealed record OnboardingRequest(
         if (OrganizationIdProblem(this.OrganizationId) is { } organizationProblem)
         {
             violations.Add(new("organizationId", organizationProblem));
+        }
+
+        if (this.AdoptRelationshipId is { } adopt)
+        {
+            if (!RelationshipId.TryParse(adopt, out _))
+            {
+                violations.Add(new("adoptRelationshipId", $"'{adopt}' is not a GDAP relationship ID: letters, digits and hyphens, at most {RelationshipId.MaxLength} characters (Graph's are two GUIDs joined by a hyphen)."));
+            }
+
+            foreach ((string field, bool given) in new[] { ("relationshipName", this.RelationshipName is not null), ("durationDays", this.DurationDays is not null), ("autoExtend", this.AutoExtend is not null) })
+            {
+                if (given)
+                {
+                    violations.Add(new(field, $"{field} shapes a new relationship; an adopted relationship keeps its own: leave {field} out, or adoptRelationshipId to request a new one."));
+                }
+            }
         }
 
         if (this.DurationDays is { } days && (days < RelationshipRules.MinDuration.TotalDays || days > RelationshipRules.MaxDuration.TotalDays))

@@ -123,7 +123,7 @@ public sealed class OnboardCustomerOrchestrator : TaskOrchestrator<OnboardingInp
         {
             await this.journal.StartAsync(OnboardingStep.CreateRelationship);
             RelationshipPlacement placement = await this.calls.CallAsync<RelationshipPlacement>(
-                nameof(CreateRelationshipActivity), new RelationshipPlacementRequest(this.relationship, this.progress.Superseded ?? []));
+                nameof(CreateRelationshipActivity), new RelationshipPlacementRequest(this.relationship, this.progress.Superseded ?? [], this.input.Request.AdoptRelationshipId));
             this.progress = this.progress with
             {
                 RelationshipId = placement.RelationshipId,
@@ -138,6 +138,12 @@ public sealed class OnboardCustomerOrchestrator : TaskOrchestrator<OnboardingInp
         async Task<StepResult> PublishInvitationAsync()
         {
             await this.journal.StartAsync(OnboardingStep.PublishInvitation);
+            if (this.progress.RelationshipActive)
+            {
+                await this.journal.CompleteAsync("No approval link is needed: the relationship is already active.");
+                return StepResult.Next;
+            }
+
             Uri link = ApprovalLink.For(RelationshipId.Parse(this.progress.Relationship()));
             await this.journal.CompleteAsync("Approval link ready for the customer's Global Administrator.", invitationUrl: link);
             return StepResult.Next;

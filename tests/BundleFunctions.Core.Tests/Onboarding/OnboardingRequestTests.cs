@@ -33,6 +33,21 @@ public sealed class OnboardingRequestTests
     }
 
     [Fact]
+    public void Adopting_takes_a_relationship_id_and_nothing_that_shapes_a_new_relationship()
+    {
+        const string existing = "5d027261-d21f-4aa9-b7db-7fa1f56fb163-8777b240-c6f0-4469-9e98-a3205431b836";
+
+        IReadOnlyList<RuleViolation> alone = new OnboardingRequest(Customer, "Contoso", AdoptRelationshipId: existing).Validate();
+        IReadOnlyList<RuleViolation> shaped = new OnboardingRequest(Customer, "Contoso", RelationshipName: "Contoso-Ops", DurationDays: 30, AutoExtend: false, AdoptRelationshipId: existing).Validate();
+        IReadOnlyList<RuleViolation> malformed = new OnboardingRequest(Customer, "Contoso", AdoptRelationshipId: "not an id").Validate();
+
+        Assert.Empty(alone);
+        Assert.Equal(["relationshipName", "durationDays", "autoExtend"], shaped.Select(v => v.Field));
+        Assert.Equal("durationDays shapes a new relationship; an adopted relationship keeps its own: leave durationDays out, or adoptRelationshipId to request a new one.", shaped[1].Message);
+        Assert.Equal(("adoptRelationshipId", "'not an id' is not a GDAP relationship ID: letters, digits and hyphens, at most 128 characters (Graph's are two GUIDs joined by a hyphen)."), (Assert.Single(malformed).Field, malformed[0].Message));
+    }
+
+    [Fact]
     public void A_missing_customer_name_is_rejected()
     {
         RuleViolation violation = Assert.Single(new OnboardingRequest(Customer, " ", RelationshipName: "X-GDAP").Validate());
