@@ -78,6 +78,12 @@ public sealed class WorkflowOptions
     /// <summary>How long access is rechecked before the shield stays blue.</summary>
     public TimeSpan VerificationTimeout { get; set; } = WorkflowSettings.Default.Verification.Timeout;
 
+    /// <summary>How many of a batch's onboardings may be in their first, Microsoft-heavy steps at once.</summary>
+    public int BatchConcurrency { get; set; } = 10;
+
+    /// <summary>How often a batch looks whether its onboardings have freed a place.</summary>
+    public TimeSpan BatchPoll { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Real seconds per second of Microsoft's time (1 in production; a run against a faster simulator clock sets less).</summary>
     public double TimeScale { get; set; } = 1;
 

@@ -84,6 +84,11 @@ public static class ApiServices
             problems.Add("Api__MaxBodyBytes must be at least 1024 and Api__RetryAfterSeconds zero or more.");
         }
 
+        if (workflow.BatchConcurrency < 1 || workflow.BatchPoll <= TimeSpan.Zero)
+        {
+            problems.Add($"Workflow__BatchConcurrency must be at least 1 and Workflow__BatchPoll longer than zero; {workflow.BatchConcurrency} and {workflow.BatchPoll} are not.");
+        }
+
         if (problems.Count > 0)
         {
             throw new InvalidOperationException($"Settings that cannot work; correct them and restart: {string.Join(" ", problems)}");
@@ -97,6 +102,8 @@ public static class ApiServices
         services.AddSingleton<GlobalAdministratorRemovalApi>();
         services.AddSingleton<PartnerCenterWebhook>();
         services.AddSingleton<ScheduledJobs>();
+        services.AddSingleton<OnboardingBatchApi>();
+        services.AddSingleton<IOnboardingStarter, DurableOnboardingStarter>();
         return services;
     }
 
@@ -115,6 +122,9 @@ public static class ApiServices
         keyed.MapPost("/onboardings/{id}/cancel", (string id, HttpRequest r, OnboardingApi a) => a.DecideAsync(id, OnboardingEvents.CancelRequested, r));
         keyed.MapPost("/onboardings/{id}/retry", (string id, HttpRequest r, OnboardingApi a) => a.DecideAsync(id, OnboardingEvents.RetryRequested, r));
         keyed.MapPost("/onboardings/{id}/refresh", (string id, HttpRequest r, OnboardingApi a) => a.DecideAsync(id, OnboardingEvents.RefreshRequested, r));
+        keyed.MapPost("/onboarding-batches", (HttpRequest r, OnboardingBatchApi a) => a.StartAsync(r));
+        keyed.MapGet("/onboarding-batches/{id}", (string id, HttpRequest r, OnboardingBatchApi a) => a.GetAsync(id, r.HttpContext.RequestAborted));
+        keyed.MapPost("/onboarding-batches/{id}/cancel", (string id, HttpRequest r, OnboardingBatchApi a) => a.CancelAsync(id, r.HttpContext.RequestAborted));
         keyed.MapPost("/customers/import", (HttpRequest r, CustomersApi a) => a.ImportAsync(r));
         keyed.MapGet("/customers", (HttpRequest r, CustomersApi a) => a.ListAsync(r));
         keyed.MapPut("/customers/organizations", (HttpRequest r, CustomersApi a) => a.MapManyAsync(r));

@@ -25,6 +25,9 @@ public static class BundleWorkflows
             .AddOrchestrator<RemoveGlobalAdministratorOrchestrator>(RemoveGlobalAdministratorOrchestrator.Name)
             .AddActivity<FindGlobalAdministratorRelationshipsActivity>(nameof(FindGlobalAdministratorRelationshipsActivity))
             .AddActivity<RemoveGlobalAdministratorActivity>(nameof(RemoveGlobalAdministratorActivity))
-            .AddActivity<RecordOperationActivity>(nameof(RecordOperationActivity));
+            .AddActivity<RecordOperationActivity>(nameof(RecordOperationActivity))
+            .AddOrchestrator<OnboardingBatchOrchestrator>(OnboardingBatchOrchestrator.Name)
+            .AddActivity<StartBatchOnboardingsActivity>(nameof(StartBatchOnboardingsActivity))
+            .AddActivity<ReadOnboardingPhasesActivity>(nameof(ReadOnboardingPhasesActivity));
     }
 }

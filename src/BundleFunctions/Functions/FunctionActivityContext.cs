@@ -22,11 +22,12 @@ internal sealed class FunctionActivityContext(TaskName name, string instanceId) 
     /// <typeparam name="TOutput">Its output.</typeparam>
     /// <param name="function">The function's context.</param>
     /// <param name="input">The activity input.</param>
+    /// <param name="bound">What the function's bindings give that DI does not (the Durable client's adapters).</param>
     /// <returns>The activity output.</returns>
-    public static Task<TOutput> RunAsync<TActivity, TInput, TOutput>(FunctionContext function, TInput input)
+    public static Task<TOutput> RunAsync<TActivity, TInput, TOutput>(FunctionContext function, TInput input, params object[] bound)
         where TActivity : TaskActivity<TInput, TOutput>
     {
-        TActivity activity = ActivatorUtilities.CreateInstance<TActivity>(function.InstanceServices);
+        TActivity activity = ActivatorUtilities.CreateInstance<TActivity>(function.InstanceServices, bound);
         string instanceId = function.BindingContext.BindingData.TryGetValue("instanceId", out object? id) ? id?.ToString() ?? string.Empty : string.Empty;
         return activity.RunAsync(new FunctionActivityContext(function.FunctionDefinition.Name, instanceId), input);
     }

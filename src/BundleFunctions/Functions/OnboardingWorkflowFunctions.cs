@@ -1,10 +1,13 @@
 using BundleFunctions.Activities;
+using BundleFunctions.Batches;
 using BundleFunctions.Gdap;
 using BundleFunctions.Onboarding;
 using BundleFunctions.Orchestrators;
 using BundleFunctions.Ports;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BundleFunctions.Functions;
 
@@ -65,4 +68,17 @@ public static class OnboardingWorkflowFunctions
     [Function(nameof(RecordOperationActivity))]
     public static Task<bool> RecordOperation([ActivityTrigger] OperationRecord input, FunctionContext function) =>
         FunctionActivityContext.RunAsync<RecordOperationActivity, OperationRecord, bool>(function, input);
+
+    [Function(OnboardingBatchOrchestrator.Name)]
+    public static Task<OnboardingBatchReport> OnboardingBatch([OrchestrationTrigger] TaskOrchestrationContext context, OnboardingBatchInput input) =>
+        new OnboardingBatchOrchestrator().RunAsync(context, input);
+
+    [Function(nameof(StartBatchOnboardingsActivity))]
+    public static Task<IReadOnlyList<BatchItemResult>> StartBatchOnboardings([ActivityTrigger] BatchAdmission input, [DurableClient] DurableTaskClient client, FunctionContext function) =>
+        FunctionActivityContext.RunAsync<StartBatchOnboardingsActivity, BatchAdmission, IReadOnlyList<BatchItemResult>>(
+            function, input, ActivatorUtilities.CreateInstance<Api.DurableOnboardingStarter>(function.InstanceServices, client));
+
+    [Function(nameof(ReadOnboardingPhasesActivity))]
+    public static Task<IReadOnlyList<OnboardingPhase>> ReadOnboardingPhases([ActivityTrigger] OnboardingPhaseQuery input, FunctionContext function) =>
+        FunctionActivityContext.RunAsync<ReadOnboardingPhasesActivity, OnboardingPhaseQuery, IReadOnlyList<OnboardingPhase>>(function, input);
 }

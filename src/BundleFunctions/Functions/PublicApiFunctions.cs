@@ -43,6 +43,18 @@ public static class PublicApiFunctions
     public static Task<IActionResult> Refresh([HttpTrigger(AuthorizationLevel.Function, "post", Route = "onboardings/{id}/refresh")] HttpRequest request, string id, [DurableClient] DurableTaskClient client, FunctionContext function) =>
         RunAsync(request, Api(function, client).DecideAsync(id, OnboardingEvents.RefreshRequested, request));
 
+    [Function("StartOnboardingBatch")]
+    public static Task<IActionResult> StartBatch([HttpTrigger(AuthorizationLevel.Function, "post", Route = "onboarding-batches")] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext function) =>
+        RunAsync(request, Batches(function, client).StartAsync(request));
+
+    [Function("GetOnboardingBatch")]
+    public static Task<IActionResult> GetBatch([HttpTrigger(AuthorizationLevel.Function, "get", Route = "onboarding-batches/{id}")] HttpRequest request, string id, [DurableClient] DurableTaskClient client, FunctionContext function) =>
+        RunAsync(request, Batches(function, client).GetAsync(id, request.HttpContext.RequestAborted));
+
+    [Function("CancelOnboardingBatch")]
+    public static Task<IActionResult> CancelBatch([HttpTrigger(AuthorizationLevel.Function, "post", Route = "onboarding-batches/{id}/cancel")] HttpRequest request, string id, [DurableClient] DurableTaskClient client, FunctionContext function) =>
+        RunAsync(request, Batches(function, client).CancelAsync(id, request.HttpContext.RequestAborted));
+
     [Function("ImportCustomers")]
     public static Task<IActionResult> ImportCustomers([HttpTrigger(AuthorizationLevel.Function, "post", Route = "customers/import")] HttpRequest request, FunctionContext function) =>
         RunAsync(request, Customers(function).ImportAsync(request));
@@ -88,6 +100,8 @@ public static class PublicApiFunctions
         RunAsync(request, Task.FromResult(ApiJson.Json(OpenApiDocument.Value)));
 
     static OnboardingApi Api(FunctionContext function, DurableTaskClient client) => ActivatorUtilities.CreateInstance<OnboardingApi>(function.InstanceServices, client);
+
+    static OnboardingBatchApi Batches(FunctionContext function, DurableTaskClient client) => ActivatorUtilities.CreateInstance<OnboardingBatchApi>(function.InstanceServices, client);
 
     static CustomersApi Customers(FunctionContext function) => function.InstanceServices.GetRequiredService<CustomersApi>();
 

@@ -46,6 +46,8 @@ public class PublicApiStack : IAsyncLifetime
             ["Workflow__ApprovalFirstPoll"] = "00:10:00", // no poll during a test: only the webhook can report the approval
             ["Workflow__ApprovalMaxPoll"] = "00:30:00",
             ["Workflow__FollowUpFirstPoll"] = "00:00:00.200",
+            ["Workflow__BatchConcurrency"] = "3",
+            ["Workflow__BatchPoll"] = "00:00:01",
         })
         {
             settings[name] = value;
