@@ -20,7 +20,8 @@ namespace BundleFunctions.Api;
 /// <param name="workflow">Timings for new onboardings.</param>
 /// <param name="partnerTenantId">The partner tenant this deployment serves.</param>
 /// <param name="time">The clock.</param>
-public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore store, ApiOptions api, WorkflowOptions workflow, PartnerTenant partnerTenantId, TimeProvider time)
+/// <param name="book">The customer book (its organization mapping is used when a start names none).</param>
+public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore store, ApiOptions api, WorkflowOptions workflow, PartnerTenant partnerTenantId, TimeProvider time, ICustomerBook book)
 {
     Guid Partner => partnerTenantId.Id;
 
@@ -49,7 +50,13 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
             return Results.ValidationProblem(errors, title: "The onboarding request breaks the GDAP rules; nothing was started.");
         }
 
-        string id = OnboardingId.For(this.Partner, onboarding!.CustomerTenantId);
+        if (onboarding!.OrganizationId is null && await book.GetAsync(this.Partner, onboarding.CustomerTenantId, request.HttpContext.RequestAborted) is { OrganizationId: { } mapped })
+        {
+            // The customer is mapped to a PSA/RMM organization: every event of this onboarding carries it.
+            onboarding = onboarding with { OrganizationId = mapped };
+        }
+
+        string id = OnboardingId.For(this.Partner, onboarding.CustomerTenantId);
         bool ended = await store.GetAsync(this.Partner, id, request.HttpContext.RequestAborted) is { Status: OnboardingStatus.Succeeded or OnboardingStatus.Failed or OnboardingStatus.Cancelled };
         if (!await this.IsFreeForNewRunAsync(id, ended, request.HttpContext.RequestAborted))
         {

@@ -80,6 +80,20 @@ public sealed class CustomerBookTests(FleetApiStack stack) : IClassFixture<Fleet
     }
 
     [Fact]
+    public async Task An_onboarding_started_without_an_organization_takes_the_customers_mapping()
+    {
+        await this.ImportAsync();
+        Guid customer = GeneratedSeed.Customer(17);
+        await stack.Api.PutAsJsonAsync($"api/customers/{customer}/organization", new { organizationId = "PSA-0017" });
+
+        HttpResponseMessage started = await stack.Api.PostAsJsonAsync("api/onboardings", new { customerTenantId = customer, customerName = "Generated Customer 0017" });
+
+        JsonObject onboarding = (await started.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        Assert.Equal("PSA-0017", onboarding["organizationId"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_bulk_mapping_with_one_bad_line_is_refused_whole_and_maps_nobody()
     {
         await this.ImportAsync();
