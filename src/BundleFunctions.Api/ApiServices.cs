@@ -117,6 +117,7 @@ public static class ApiServices
                 : ApiJson.Problem(401, "A valid x-functions-key header is required."));
         keyed.MapPost("/onboardings", (HttpRequest r, OnboardingApi a) => a.StartAsync(r));
         keyed.MapGet("/onboardings", (HttpRequest r, OnboardingApi a) => a.ListAsync(r));
+        keyed.MapPost("/onboardings/consent-all", (HttpRequest r, OnboardingApi a) => a.ConsentAllAsync(r));
         keyed.MapGet("/onboardings/{id}", (string id, HttpRequest r, OnboardingApi a) => a.GetAsync(id, r.HttpContext.RequestAborted));
         keyed.MapGet("/onboardings/{id}/audit", (string id, HttpRequest r, OnboardingApi a) => a.AuditAsync(id, r));
         keyed.MapPost("/onboardings/{id}/cancel", (string id, HttpRequest r, OnboardingApi a) => a.DecideAsync(id, OnboardingEvents.CancelRequested, r));

@@ -267,10 +267,23 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
     async Task<IResult> RefreshEndedAsync(OnboardingRecord ended, string by, HttpRequest request)
     {
         OnboardingSubject subject = ended.Subject;
+        if (!await this.StartRefreshAsync(ended, by, request.HttpContext.RequestAborted))
+        {
+            return Conflict(subject.OnboardingId);
+        }
+
+        request.HttpContext.Response.Headers.Location = $"/api/onboardings/{subject.OnboardingId}";
+        return ApiJson.Json(OnboardingStatusDocument.From(await store.GetAsync(this.Partner, subject.OnboardingId, default) ?? ended), StatusCodes.Status202Accepted);
+    }
+
+    /// <summary>Starts the refresh run of an ended onboarding; false when a run started meanwhile.</summary>
+    async Task<bool> StartRefreshAsync(OnboardingRecord ended, string by, CancellationToken cancellationToken)
+    {
+        OnboardingSubject subject = ended.Subject;
         await store.ApplyAsync(
             new ProgressUpdate(subject, Status: OnboardingStatus.Running, Message: $"Refresh requested by {by}: consent and the access check run again.", Actor: by),
             time.GetUtcNow(),
-            request.HttpContext.RequestAborted);
+            cancellationToken);
         try
         {
             await client.ScheduleNewOrchestrationInstanceAsync(
@@ -282,16 +295,62 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
                     ResumeFrom: OnboardingStep.ConsentApplication,
                     Progress: new OnboardingProgress(RelationshipId: ended.RelationshipId)),
                 new StartOrchestrationOptions { InstanceId = subject.OnboardingId }.WithDedupeStatuses(RunStatuses.Live),
-                request.HttpContext.RequestAborted);
+                cancellationToken);
+            return true;
         }
         catch (Grpc.Core.RpcException race) when (race.StatusCode == Grpc.Core.StatusCode.AlreadyExists)
         {
-            return Conflict(subject.OnboardingId);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// <c>POST /api/onboardings/consent-all</c>: the bundle's "consent for all customers" — every onboarding that succeeded gets
+    /// the quick refresh (consent again, then the access check), for example after the app's permissions changed. An
+    /// onboarding that has not succeeded is reported with where it stands, not attempted. A dry run (what would be
+    /// refreshed) unless the body says <c>"dryRun": false</c>.
+    /// </summary>
+    public async Task<IResult> ConsentAllAsync(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        (ConsentAllBody? body, IResult? bad) = await ReadBodyAsync<ConsentAllBody>(request, api.MaxBodyBytes);
+        if (bad is not null)
+        {
+            return bad;
         }
 
-        request.HttpContext.Response.Headers.Location = $"/api/onboardings/{subject.OnboardingId}";
-        return ApiJson.Json(OnboardingStatusDocument.From(await store.GetAsync(this.Partner, subject.OnboardingId, default) ?? ended), StatusCodes.Status202Accepted);
+        bool dryRun = body!.DryRun ?? true;
+        string by = RequestedBy(request);
+        List<ConsentAllResult> customers = [];
+        foreach (OnboardingRecord record in (await store.ListAsync(this.Partner, request.HttpContext.RequestAborted)).OrderBy(r => r.Subject.OnboardingId, StringComparer.Ordinal))
+        {
+            string? notAttempted = record switch
+            {
+                { Status: OnboardingStatus.Succeeded, RelationshipId: not null } => null,
+                { Status: OnboardingStatus.Failed } => $"Its onboarding failed at {Camel(record.CurrentStep)}: retry or refresh it on its own.",
+                { Status: OnboardingStatus.Cancelled } => "Its onboarding was cancelled: start a new one.",
+                _ => $"Its onboarding is not complete ({Camel(record.Status)} at {Camel(record.CurrentStep)}): it consents when it gets there.",
+            };
+            OrchestrationMetadata? instance = notAttempted is null ? await client.GetInstanceAsync(record.Subject.OnboardingId, request.HttpContext.RequestAborted) : null;
+            if (notAttempted is null && instance is not null && RunStatuses.Live.Contains(instance.RuntimeStatus))
+            {
+                notAttempted = "A run of its onboarding is still going (a refresh, or its last turn): it was left alone.";
+            }
+
+            bool started = notAttempted is null && (dryRun || await this.StartRefreshAsync(record, by, request.HttpContext.RequestAborted));
+            customers.Add(new ConsentAllResult(
+                record.Subject.CustomerTenantId,
+                record.Subject.OnboardingId,
+                !started ? "notAttempted" : dryRun ? "wouldRefresh" : "refreshStarted",
+                started ? null : notAttempted ?? "A run of its onboarding started meanwhile: it was left alone."));
+        }
+
+        int refreshed = customers.Count(c => c.Outcome != "notAttempted");
+        return ApiJson.Json(new { dryRun, total = customers.Count, refreshed, notAttempted = customers.Count - refreshed, customers });
     }
+
+    static string Camel<T>(T value)
+        where T : struct, Enum => JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
 
     /// <summary>Reads a JSON body of at most <paramref name="maxBytes"/>; a problem result when it is too large or not JSON.</summary>
     public static async Task<(T? Body, IResult? Problem)> ReadBodyAsync<T>(HttpRequest request, int maxBytes)
@@ -355,6 +414,17 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
     static IResult Conflict(string id) => ApiJson.Problem(
         409, "This customer is already being onboarded.", $"Onboarding '{id}' is in progress; follow it at /api/onboardings/{id}.", new Dictionary<string, object?> { ["id"] = id });
 }
+
+/// <summary>The body of <c>POST /api/onboardings/consent-all</c>.</summary>
+/// <param name="DryRun">False to act; a dry run otherwise.</param>
+public sealed record ConsentAllBody(bool? DryRun = null);
+
+/// <summary>One customer's line in the answer of <c>POST /api/onboardings/consent-all</c>.</summary>
+/// <param name="CustomerTenantId">The customer.</param>
+/// <param name="OnboardingId">Its onboarding.</param>
+/// <param name="Outcome"><c>refreshStarted</c>, <c>wouldRefresh</c> (dry run) or <c>notAttempted</c>.</param>
+/// <param name="Reason">Why it was not attempted.</param>
+public sealed record ConsentAllResult(Guid CustomerTenantId, string OnboardingId, string Outcome, string? Reason);
 
 /// <summary>The body of <c>POST /api/onboardings</c>, read leniently so every problem can be reported, not just the first.</summary>
 public sealed record StartOnboardingBody(

@@ -28,6 +28,7 @@ public static class OpenApiDocument
                 ["post"] = Operation("Start an onboarding", keyed: true, "202", "400", "401", "409", "413"),
                 ["get"] = Operation("List onboardings, a page at a time in onboarding-ID order (filters: status, customerTenantId; top 1-100, default 100; continuationToken from the Link header of the previous page)", keyed: true, "200", "400", "401"),
             },
+            ["/api/onboardings/consent-all"] = new JsonObject { ["post"] = Operation("Consent for all customers: every succeeded onboarding gets the quick refresh (consent again, then the access check), e.g. after the app's permissions changed; every other onboarding is reported with where it stands, not attempted; a dry run unless dryRun is false", keyed: true, "200", "400", "401", "413") },
             ["/api/onboardings/{id}"] = new JsonObject { ["get"] = Operation("Read an onboarding", keyed: true, "200", "401", "404") },
             ["/api/onboardings/{id}/audit"] = new JsonObject { ["get"] = Operation("An onboarding's audit trail, oldest first: at, what, message, actor (who caused it); top 1-100, default 100; continuationToken from the Link header of the previous page", keyed: true, "200", "400", "401", "404") },
             ["/api/onboardings/{id}/cancel"] = new JsonObject { ["post"] = Operation("Cancel", keyed: true, "202", "401", "404", "409") },

@@ -23,6 +23,10 @@ public static class PublicApiFunctions
     public static Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "onboardings")] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext function) =>
         RunAsync(request, Api(function, client).ListAsync(request));
 
+    [Function("ConsentAllCustomers")]
+    public static Task<IActionResult> ConsentAll([HttpTrigger(AuthorizationLevel.Function, "post", Route = "onboardings/consent-all")] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext function) =>
+        RunAsync(request, Api(function, client).ConsentAllAsync(request));
+
     [Function("GetOnboarding")]
     public static Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "onboardings/{id}")] HttpRequest request, string id, [DurableClient] DurableTaskClient client, FunctionContext function) =>
         RunAsync(request, Api(function, client).GetAsync(id, request.HttpContext.RequestAborted));

@@ -73,6 +73,32 @@ public sealed class OnboardingBatchTests(FleetApiStack stack) : IClassFixture<Fl
     }
 
     [Fact]
+    public async Task Consent_all_refreshes_every_succeeded_onboarding_and_reports_an_incomplete_one_with_its_reason()
+    {
+        await this.ImportAsync();
+        Guid[] green = [GeneratedSeed.Customer(71), GeneratedSeed.Customer(76)];
+        Guid waiting = GeneratedSeed.Customer(80); // no relationship: waits for its customer
+        HttpResponseMessage batch = await stack.Api.PostAsJsonAsync("api/onboarding-batches", new { customers = green.Append(waiting).Select(c => new { customerTenantId = c }) });
+        await this.FollowAsync(batch, b => b["customers"]!.AsArray().Count(c => c!["shield"]?.GetValue<string>() == "green") == 2
+            && b["customers"]!.AsArray().Any(c => c!["status"]?.GetValue<string>() == "waitingForCustomer"));
+
+        JsonObject dryRun = await this.ConsentAllAsync(new { });
+        JsonObject acted = await this.ConsentAllAsync(new { dryRun = false });
+
+        Assert.All(green, c => Assert.Equal("wouldRefresh", Line(dryRun, c)["outcome"]!.GetValue<string>()));
+        Assert.All(green, c => Assert.Equal("refreshStarted", Line(acted, c)["outcome"]!.GetValue<string>()));
+        Assert.Equal("notAttempted", Line(acted, waiting)["outcome"]!.GetValue<string>());
+        Assert.Equal("Its onboarding is not complete (waitingForCustomer at awaitCustomerApproval): it consents when it gets there.", Line(acted, waiting)["reason"]!.GetValue<string>());
+        foreach (Guid customer in green)
+        {
+            string id = Line(acted, customer)["onboardingId"]!.GetValue<string>();
+            JsonArray audit = (await stack.Api.GetFromJsonAsync<JsonArray>($"api/onboardings/{id}/audit"))!;
+            Assert.Contains(audit, line => line!["message"]?.GetValue<string>() == "Refresh requested by api: consent and the access check run again.");
+            await this.UntilAsync(async () => (await stack.Api.GetFromJsonAsync<JsonObject>($"api/onboardings/{id}"))!["status"]!.GetValue<string>() == "succeeded");
+        }
+    }
+
+    [Fact]
     public async Task A_batch_with_a_bad_line_starts_nothing_and_names_the_line()
     {
         await this.ImportAsync();
@@ -97,6 +123,26 @@ public sealed class OnboardingBatchTests(FleetApiStack stack) : IClassFixture<Fl
 
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.NotNull((await refused.Content.ReadFromJsonAsync<JsonObject>())!["errors"]![field]);
+    }
+
+    static JsonObject Line(JsonObject consentAll, Guid customer) =>
+        consentAll["customers"]!.AsArray().Single(c => c!["customerTenantId"]!.GetValue<string>() == customer.ToString())!.AsObject();
+
+    async Task<JsonObject> ConsentAllAsync(object body)
+    {
+        HttpResponseMessage response = await stack.Api.PostAsJsonAsync("api/onboardings/consent-all", body);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+
+    async Task UntilAsync(Func<Task<bool>> condition)
+    {
+        DateTime deadline = DateTime.UtcNow.AddMinutes(3);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "Not reached in 3 minutes.");
+            await Task.Delay(250);
+        }
     }
 
     static int Count(JsonObject batch, string by, string key) => batch[by]![key]?.GetValue<int>() ?? 0;
