@@ -1,4 +1,3 @@
-using System.Text.Json;
 using BundleFunctions.Customers;
 using BundleFunctions.Onboarding;
 using BundleFunctions.Ports;
@@ -41,40 +40,18 @@ public sealed class CustomersApi(CustomerImport import, ICustomerBook book, ApiO
     public async Task<IResult> ListAsync(HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        CustomerVerdict? verdict = null;
-        if (request.Query["verdict"].FirstOrDefault() is { Length: > 0 } wanted)
+        (CustomerVerdict? verdict, IResult? badVerdict) = PageRequest.Filter<CustomerVerdict>(request, "verdict", "Unknown verdict.");
+        if (badVerdict is not null)
         {
-            if (!Enum.TryParse(wanted, ignoreCase: true, out CustomerVerdict parsed) || int.TryParse(wanted, out _))
-            {
-                return ApiJson.Problem(400, "Unknown verdict.", $"verdict must be one of: {string.Join(", ", Enum.GetNames<CustomerVerdict>().Select(JsonNamingPolicy.CamelCase.ConvertName))}.");
-            }
-
-            verdict = parsed;
+            return badVerdict;
         }
 
         string? organization = request.Query["organizationId"].FirstOrDefault() is { Length: > 0 } o ? o : null;
-        (PageRequest? asked, IResult? badPage) = PageRequest.Read(request);
-        if (badPage is not null)
+        return await PageRequest.ServeAsync(request, async asked =>
         {
-            return badPage;
-        }
-
-        CustomerPage page;
-        try
-        {
-            page = await book.ListPageAsync(partner.Id, new CustomerQuery(verdict, organization, asked!.Top, asked.After), request.HttpContext.RequestAborted);
-        }
-        catch (ArgumentException)
-        {
-            return PageRequest.ForeignToken;
-        }
-
-        if (page.ContinuationToken is { } next)
-        {
-            PageRequest.AnnounceNext(request, next);
-        }
-
-        return ApiJson.Json(page.Customers.Select(CustomerDocument.From).ToArray());
+            CustomerPage page = await book.ListPageAsync(partner.Id, new CustomerQuery(verdict, organization, asked.Top, asked.After), request.HttpContext.RequestAborted);
+            return ((IReadOnlyList<CustomerDocument>)[.. page.Customers.Select(CustomerDocument.From)], page.ContinuationToken);
+        });
     }
 
     /// <summary><c>GET /api/customers/{tenantId}</c>.</summary>

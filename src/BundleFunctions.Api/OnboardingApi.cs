@@ -145,15 +145,10 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
     public async Task<IResult> ListAsync(HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        OnboardingStatus? status = null;
-        if (request.Query["status"].FirstOrDefault() is { Length: > 0 } wanted)
+        (OnboardingStatus? status, IResult? badStatus) = PageRequest.Filter<OnboardingStatus>(request, "status", "Unknown status.");
+        if (badStatus is not null)
         {
-            if (!Enum.TryParse(wanted, ignoreCase: true, out OnboardingStatus parsed) || int.TryParse(wanted, out _))
-            {
-                return ApiJson.Problem(400, "Unknown status.", $"status must be one of: {string.Join(", ", Enum.GetNames<OnboardingStatus>().Select(JsonNamingPolicy.CamelCase.ConvertName))}.");
-            }
-
-            status = parsed;
+            return badStatus;
         }
 
         Guid? customer = null;
@@ -167,28 +162,11 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
             customer = parsed;
         }
 
-        (PageRequest? asked, IResult? badPage) = PageRequest.Read(request);
-        if (badPage is not null)
+        return await PageRequest.ServeAsync(request, async asked =>
         {
-            return badPage;
-        }
-
-        OnboardingPage page;
-        try
-        {
-            page = await store.ListPageAsync(this.Partner, new OnboardingQuery(status, customer, asked!.Top, asked.After), request.HttpContext.RequestAborted);
-        }
-        catch (ArgumentException)
-        {
-            return PageRequest.ForeignToken;
-        }
-
-        if (page.ContinuationToken is { } next)
-        {
-            PageRequest.AnnounceNext(request, next);
-        }
-
-        return ApiJson.Json(page.Records.Select(OnboardingStatusDocument.From).ToArray());
+            OnboardingPage page = await store.ListPageAsync(this.Partner, new OnboardingQuery(status, customer, asked.Top, asked.After), request.HttpContext.RequestAborted);
+            return ((IReadOnlyList<OnboardingStatusDocument>)[.. page.Records.Select(OnboardingStatusDocument.From)], page.ContinuationToken);
+        });
     }
 
     /// <summary>

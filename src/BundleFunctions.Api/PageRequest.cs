@@ -52,4 +52,59 @@ internal sealed record PageRequest(int Top, string? After)
             .Add("continuationToken", Base64Url.EncodeToString(Encoding.UTF8.GetBytes(next)));
         request.HttpContext.Response.Headers.Link = $"<{request.PathBase}{request.Path}{query}>; rel=\"next\"";
     }
+
+    /// <summary>Reads the optional filter <paramref name="name"/>, one of <typeparamref name="T"/>'s names in camelCase, or the 400 problem listing them.</summary>
+    /// <typeparam name="T">The values the filter takes.</typeparam>
+    /// <param name="request">The request.</param>
+    /// <param name="name">The query parameter.</param>
+    /// <param name="title">The problem's title, e.g. <c>Unknown status.</c>.</param>
+    /// <returns>The value (null when not given), or the problem.</returns>
+    public static (T? Value, IResult? Problem) Filter<T>(HttpRequest request, string name, string title)
+        where T : struct, Enum
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Query[name].FirstOrDefault() is not { Length: > 0 } wanted)
+        {
+            return (null, null);
+        }
+
+        return Enum.TryParse(wanted, ignoreCase: true, out T parsed) && !int.TryParse(wanted, out _)
+            ? (parsed, null)
+            : (null, ApiJson.Problem(400, title, $"{name} must be one of: {string.Join(", ", Enum.GetNames<T>().Select(System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName))}."));
+    }
+
+    /// <summary>
+    /// Answers one page of a listing: reads <c>top</c> and <c>continuationToken</c>, fetches the page (a token the store
+    /// refuses is a 400), announces the next page in the <c>Link</c> header, and writes the items as a JSON array.
+    /// </summary>
+    /// <typeparam name="T">The items' document type.</typeparam>
+    /// <param name="request">The request.</param>
+    /// <param name="fetch">Reads the page asked for: its items and the next page's token.</param>
+    /// <returns>The response.</returns>
+    public static async Task<IResult> ServeAsync<T>(HttpRequest request, Func<PageRequest, Task<(IReadOnlyList<T> Items, string? Next)>> fetch)
+    {
+        ArgumentNullException.ThrowIfNull(fetch);
+        (PageRequest? asked, IResult? badPage) = Read(request);
+        if (badPage is not null)
+        {
+            return badPage;
+        }
+
+        (IReadOnlyList<T> Items, string? Next) page;
+        try
+        {
+            page = await fetch(asked!);
+        }
+        catch (ArgumentException)
+        {
+            return ForeignToken;
+        }
+
+        if (page.Next is { } next)
+        {
+            AnnounceNext(request, next);
+        }
+
+        return ApiJson.Json(page.Items);
+    }
 }

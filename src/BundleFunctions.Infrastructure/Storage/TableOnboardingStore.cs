@@ -136,23 +136,8 @@ public sealed class TableOnboardingStore : IOnboardingStore
             filter += " and " + TableClient.CreateQueryFilter($"CustomerTenantId eq {customer}");
         }
 
-        try
-        {
-            await foreach (Page<TableEntity> page in this.table.QueryAsync<TableEntity>(filter, maxPerPage: query.Top, cancellationToken: cancellationToken).AsPages(query.ContinuationToken, query.Top))
-            {
-                // The table service may end a page early, even empty, with a token: an empty page is skipped, not returned.
-                if (page.Values.Count > 0 || page.ContinuationToken is null)
-                {
-                    return new OnboardingPage([.. page.Values.Select(ToRecord)], page.ContinuationToken);
-                }
-            }
-        }
-        catch (RequestFailedException refused) when (refused.Status == 400 && query.ContinuationToken is not null)
-        {
-            throw new ArgumentException("The continuation token is not one this store issued.", nameof(query), refused);
-        }
-
-        return new OnboardingPage([], null);
+        (IReadOnlyList<OnboardingRecord> items, string? next) = await TablePages.ReadAsync(this.table, filter, query.Top, query.ContinuationToken, ToRecord, cancellationToken);
+        return new OnboardingPage(items, next);
     }
 
     /// <inheritdoc />
