@@ -70,7 +70,7 @@ public sealed class CustomersApi(CustomerImport import, ICustomerBook book, ApiO
             return bad;
         }
 
-        if ((OnboardingRequest.OrganizationIdProblem(body!.OrganizationId) ?? (body.OrganizationId is { Length: 0 } ? "Send null to remove a mapping, not an empty ID." : null)) is { } problem)
+        if (MappingProblem(body!.OrganizationId) is { } problem)
         {
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["organizationId"] = [problem] }, title: "The organization ID cannot be stored; nothing was changed.");
         }
@@ -104,7 +104,7 @@ public sealed class CustomersApi(CustomerImport import, ICustomerBook book, ApiO
             OrganizationMapping line = mappings[i];
             string? problem = line.CustomerTenantId == Guid.Empty ? "customerTenantId is required."
                 : mappings.Take(i).Any(m => m.CustomerTenantId == line.CustomerTenantId) ? $"Customer {line.CustomerTenantId} is mapped twice in this request."
-                : OnboardingRequest.OrganizationIdProblem(line.OrganizationId) ?? (line.OrganizationId is { Length: 0 } ? "Send null to remove a mapping, not an empty ID." : null)
+                : MappingProblem(line.OrganizationId)
                 ?? (await book.GetAsync(partner.Id, line.CustomerTenantId, request.HttpContext.RequestAborted) is null ? $"Customer {line.CustomerTenantId} is not in the customer book: import first (POST /api/customers/import)." : null);
             if (problem is not null)
             {
@@ -125,6 +125,10 @@ public sealed class CustomersApi(CustomerImport import, ICustomerBook book, ApiO
 
         return ApiJson.Json(mapped);
     }
+
+    /// <summary>What keeps an organization ID from being mapped: the onboarding's rules, and null (not empty) to remove one.</summary>
+    static string? MappingProblem(string? organizationId) =>
+        OnboardingRequest.OrganizationIdProblem(organizationId) ?? (organizationId is { Length: 0 } ? "Send null to remove a mapping, not an empty ID." : null);
 
     static IResult NotImported(string tenantId) =>
         ApiJson.Problem(404, "No such customer in the customer book.", $"'{tenantId}' was not found by the last import; run POST /api/customers/import, then try again.");

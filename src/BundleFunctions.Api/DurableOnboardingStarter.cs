@@ -1,4 +1,3 @@
-using System.Text.Json;
 using BundleFunctions.Onboarding;
 using BundleFunctions.Orchestrators;
 using BundleFunctions.Ports;
@@ -24,7 +23,7 @@ public sealed class DurableOnboardingStarter(DurableTaskClient client, IOnboardi
         string id = OnboardingId.For(partner.Id, request.CustomerTenantId);
         if (await store.GetAsync(partner.Id, id, cancellationToken) is { } existing)
         {
-            return new BatchItemResult(request.CustomerTenantId, id, BatchItemOutcome.AlreadyHadOnboarding, $"It already has an onboarding ({Camel(existing.Status)}, shield {Camel(existing.Shield)}); it was left alone.");
+            return new BatchItemResult(request.CustomerTenantId, id, BatchItemOutcome.AlreadyHadOnboarding, $"It already has an onboarding ({WireName.Of(existing.Status)}, shield {WireName.Of(existing.Shield)}); it was left alone.");
         }
 
         OnboardingSubject subject = new(id, partner.Id, request.CustomerTenantId, request.CustomerName, request.OrganizationId, request.ToRelationshipRequest().RoleTemplateIds);
@@ -44,7 +43,4 @@ public sealed class DurableOnboardingStarter(DurableTaskClient client, IOnboardi
 
         return new BatchItemResult(request.CustomerTenantId, id, BatchItemOutcome.Started);
     }
-
-    static string Camel<T>(T value)
-        where T : struct, Enum => JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
 }

@@ -305,9 +305,9 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
             string? notAttempted = record switch
             {
                 { Status: OnboardingStatus.Succeeded, RelationshipId: not null } => null,
-                { Status: OnboardingStatus.Failed } => $"Its onboarding failed at {Camel(record.CurrentStep)}: retry or refresh it on its own.",
+                { Status: OnboardingStatus.Failed } => $"Its onboarding failed at {WireName.Of(record.CurrentStep)}: retry or refresh it on its own.",
                 { Status: OnboardingStatus.Cancelled } => "Its onboarding was cancelled: start a new one.",
-                _ => $"Its onboarding is not complete ({Camel(record.Status)} at {Camel(record.CurrentStep)}): it consents when it gets there.",
+                _ => $"Its onboarding is not complete ({WireName.Of(record.Status)} at {WireName.Of(record.CurrentStep)}): it consents when it gets there.",
             };
             OrchestrationMetadata? instance = notAttempted is null ? await client.GetInstanceAsync(record.Subject.OnboardingId, request.HttpContext.RequestAborted) : null;
             if (notAttempted is null && instance is not null && RunStatuses.Live.Contains(instance.RuntimeStatus))
@@ -326,9 +326,6 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
         int refreshed = customers.Count(c => c.Outcome != "notAttempted");
         return ApiJson.Json(new { dryRun, total = customers.Count, refreshed, notAttempted = customers.Count - refreshed, customers });
     }
-
-    static string Camel<T>(T value)
-        where T : struct, Enum => JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
 
     /// <summary>Reads a JSON body of at most <paramref name="maxBytes"/>; a problem result when it is too large or not JSON.</summary>
     public static async Task<(T? Body, IResult? Problem)> ReadBodyAsync<T>(HttpRequest request, int maxBytes)

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using BundleFunctions.Batches;
 using BundleFunctions.Customers;
 using BundleFunctions.Gdap;
@@ -82,13 +81,13 @@ public sealed class OnboardingBatchApi(DurableTaskClient client, ICustomerBook b
         return ApiJson.Json(new
         {
             id,
-            status = report is null ? (RunStatuses.Live.Contains(instance.RuntimeStatus) ? "running" : Camel(instance.RuntimeStatus.ToString())) : report.Cancelled ? "cancelled" : "completed",
+            status = report is null ? (RunStatuses.Live.Contains(instance.RuntimeStatus) ? "running" : WireName.Of(instance.RuntimeStatus)) : report.Cancelled ? "cancelled" : "completed",
             total = input.Requests.Count,
             started = report?.Results.Count(r => r.Outcome == BatchItemOutcome.Started) ?? progress?.Started ?? 0,
             alreadyHadOnboarding = report?.Results.Count(r => r.Outcome == BatchItemOutcome.AlreadyHadOnboarding) ?? progress?.AlreadyHadOnboarding ?? 0,
             notReached = report?.Results.Count(r => r.Outcome == BatchItemOutcome.Pending) ?? progress?.Pending ?? input.Requests.Count,
-            byStatus = onboardings.Values.GroupBy(o => Camel(o.Status.ToString())).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
-            byShield = onboardings.Values.GroupBy(o => Camel(o.Shield.ToString())).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
+            byStatus = onboardings.Values.GroupBy(o => WireName.Of(o.Status)).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
+            byShield = onboardings.Values.GroupBy(o => WireName.Of(o.Shield)).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
             customers = input.Requests.Select(r =>
             {
                 string onboardingId = OnboardingId.For(partner.Id, r.CustomerTenantId);
@@ -99,11 +98,11 @@ public sealed class OnboardingBatchApi(DurableTaskClient client, ICustomerBook b
                     customerTenantId = r.CustomerTenantId,
                     customerName = r.CustomerName,
                     adopts = r.AdoptRelationshipId,
-                    outcome = result is null ? null : Camel(result.Outcome.ToString()),
+                    outcome = result is null ? null : WireName.Of(result.Outcome),
                     message = result?.Message,
                     onboarding = $"/api/onboardings/{onboardingId}",
-                    status = onboarding is null ? null : Camel(onboarding.Status.ToString()),
-                    shield = onboarding is null ? null : Camel(onboarding.Shield.ToString()),
+                    status = onboarding is null ? null : WireName.Of(onboarding.Status),
+                    shield = onboarding is null ? null : WireName.Of(onboarding.Shield),
                 };
             }),
         });
@@ -210,8 +209,6 @@ public sealed class OnboardingBatchApi(DurableTaskClient client, ICustomerBook b
     }
 
     static bool IsBatchId(string id) => id.Length == 38 && id.StartsWith("batch-", StringComparison.Ordinal) && id[6..].All(char.IsAsciiHexDigitLower);
-
-    static string Camel(string name) => JsonNamingPolicy.CamelCase.ConvertName(name);
 
     /// <summary>The body of <c>POST /api/onboarding-batches</c>.</summary>
     /// <param name="Customers">The customers, or null when <paramref name="Verdict"/> chooses them.</param>

@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
+using BundleFunctions.Onboarding;
 using BundleFunctions.Ports;
 using Microsoft.AspNetCore.Http;
 
@@ -70,7 +71,7 @@ internal sealed record PageRequest(int Top, string? After)
 
         return Enum.TryParse(wanted, ignoreCase: true, out T parsed) && !int.TryParse(wanted, out _)
             ? (parsed, null)
-            : (null, ApiJson.Problem(400, title, $"{name} must be one of: {string.Join(", ", Enum.GetNames<T>().Select(System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName))}."));
+            : (null, ApiJson.Problem(400, title, $"{name} must be one of: {string.Join(", ", Enum.GetValues<T>().Select(WireName.Of))}."));
     }
 
     /// <summary>

@@ -52,7 +52,7 @@ public sealed class CreateRelationshipActivity(IGdapRelationships relationships,
             null => $"Relationship {relationshipId} does not exist at Microsoft",
             _ when found.CustomerTenantId != wanted.CustomerTenantId => $"Relationship '{found.DisplayName}' is with customer {found.CustomerTenantId}, not {wanted.CustomerTenantId}",
             _ when placement.Superseded.Contains(found.Id) => $"Relationship '{found.DisplayName}' was given up by this onboarding",
-            _ when found.Status != RelationshipStatus.Active => $"Relationship '{found.DisplayName}' is {System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(found.Status.ToString())}, not active",
+            _ when found.Status != RelationshipStatus.Active => $"Relationship '{found.DisplayName}' is {Onboarding.WireName.Of(found.Status)}, not active",
             _ when missing.Count > 0 => $"Relationship '{found.DisplayName}' lacks {missing.Count} of the roles asked for ({string.Join(", ", missing.Select(RoleCatalog.NameOf))})",
             _ when found.AutoExtendDuration == TimeSpan.Zero && found.EndDateTime - time.GetUtcNow() < Customers.CustomerDiscovery.EndingSoon =>
                 $"Relationship '{found.DisplayName}' ends on {found.EndDateTime:yyyy-MM-dd}, within {Customers.CustomerDiscovery.EndingSoon.TotalDays} days, and does not auto-extend",

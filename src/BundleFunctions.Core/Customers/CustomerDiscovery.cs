@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using BundleFunctions.Gdap;
 using BundleFunctions.Onboarding;
 using BundleFunctions.Ports;
@@ -66,8 +65,8 @@ public static class CustomerDiscovery
         if (onboarding is { Status: OnboardingStatus.Queued or OnboardingStatus.Running or OnboardingStatus.WaitingForCustomer or OnboardingStatus.Failed })
         {
             string where = onboarding.Status == OnboardingStatus.Failed
-                ? $"failed at {Camel(onboarding.CurrentStep.ToString())} and waits for an operator to retry or cancel it"
-                : $"is {Camel(onboarding.Status.ToString())} at {Camel(onboarding.CurrentStep.ToString())}";
+                ? $"failed at {WireName.Of(onboarding.CurrentStep)} and waits for an operator to retry or cancel it"
+                : $"is {WireName.Of(onboarding.Status)} at {WireName.Of(onboarding.CurrentStep)}";
             return (CustomerVerdict.Onboarding, $"Onboarding {onboarding.Subject.OnboardingId} {where}.", null);
         }
 
@@ -89,7 +88,7 @@ public static class CustomerDiscovery
         {
             string others = relationships.Count == 0
                 ? "it has no GDAP relationship with this partner"
-                : "none of its relationships is active (" + string.Join(", ", relationships.Select(r => $"'{r.Name}' is {Camel(r.Status.ToString())}")) + ")";
+                : "none of its relationships is active (" + string.Join(", ", relationships.Select(r => $"'{r.Name}' is {WireName.Of(r.Status)}")) + ")";
             return (CustomerVerdict.NeedsNewRelationship, $"A new relationship is needed: {others}.", null);
         }
 
@@ -119,6 +118,4 @@ public static class CustomerDiscovery
         !relationship.AutoExtends && (relationship.EndDateTime is null || relationship.EndDateTime.Value - now < EndingSoon);
 
     static string Day(DateTimeOffset? at) => at?.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "an unknown date";
-
-    static string Camel(string name) => JsonNamingPolicy.CamelCase.ConvertName(name);
 }

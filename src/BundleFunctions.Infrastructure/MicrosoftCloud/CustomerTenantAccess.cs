@@ -147,9 +147,14 @@ public sealed class CustomerTenantAccess(MicrosoftCloudConnection connection) : 
                     ? "Sign-in to the customer tenant is blocked by a Conditional Access policy: exclude service provider users from it."
                     : detail;
 
-    static async Task<string> DescriptionAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    static async Task<string> DescriptionAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
+        Description(await response.Content.ReadAsStringAsync(cancellationToken));
+
+    /// <summary>The <c>description</c> of a Partner Center error body (<c>{code, description, data}</c>), or the body itself.</summary>
+    /// <param name="text">The body.</param>
+    /// <returns>The description.</returns>
+    internal static string Description(string text)
     {
-        string text = await response.Content.ReadAsStringAsync(cancellationToken);
         try
         {
             return JsonNode.Parse(text)?["description"]?.GetValue<string>() ?? text;

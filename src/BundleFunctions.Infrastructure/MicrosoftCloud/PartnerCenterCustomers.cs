@@ -40,7 +40,7 @@ public sealed class PartnerCenterCustomers(MicrosoftCloudConnection connection) 
             string body = await response.Content.ReadAsStringAsync(cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
-                string description = Description(body);
+                string description = CustomerTenantAccess.Description(body);
                 throw (int)response.StatusCode is >= 400 and < 500
                     ? new StepFailedException($"Partner Center refused the customer list ({(int)response.StatusCode}): {description}{GraphErrors.HintFor(description)}")
                     : new HttpRequestException($"Partner Center answered {(int)response.StatusCode} to the customer list: {description}", null, response.StatusCode);
@@ -64,17 +64,5 @@ public sealed class PartnerCenterCustomers(MicrosoftCloudConnection connection) 
         }
 
         return new PartnerCustomerList(customers, pages);
-    }
-
-    static string Description(string body)
-    {
-        try
-        {
-            return JsonNode.Parse(body)?["description"]?.GetValue<string>() ?? body;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return body;
-        }
     }
 }

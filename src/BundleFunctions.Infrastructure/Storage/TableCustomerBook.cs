@@ -87,16 +87,8 @@ public sealed class TableCustomerBook : ICustomerBook
         TableEntity row = stored.Value!;
         row["OrganizationId"] = organizationId ?? string.Empty;
 
-        // Merge with the row's ETag: an import that wrote the row meanwhile is not undone, and the mapping is not lost (a retry re-reads).
-        try
-        {
-            await this.table.UpdateEntityAsync(new TableEntity(row.PartitionKey, row.RowKey) { ["OrganizationId"] = row["OrganizationId"] }, row.ETag, TableUpdateMode.Merge, cancellationToken);
-        }
-        catch (RequestFailedException changed) when (changed.Status == 412)
-        {
-            return await this.SetOrganizationAsync(partnerTenantId, customerTenantId, organizationId, cancellationToken);
-        }
-
+        // A merge of this column alone: an import merges every other column and never this one, so neither undoes the other.
+        await this.table.UpdateEntityAsync(new TableEntity(row.PartitionKey, row.RowKey) { ["OrganizationId"] = row["OrganizationId"] }, ETag.All, TableUpdateMode.Merge, cancellationToken);
         return ToRecord(row);
     }
 
