@@ -86,6 +86,12 @@ public sealed record OnboardingRecord(
             what.Add($"shield {shield}");
         }
 
+        if (update.Status == OnboardingStatus.Succeeded)
+        {
+            // A step an onboarding did not need (nothing to replace) shows as skipped, not as still to come.
+            steps = [.. steps.Select(s => s.Status == StepStatus.Pending ? s with { Status = StepStatus.Skipped, CompletedAt = at, Message = "Not needed." } : s)];
+        }
+
         OnboardingRecord next = this with
         {
             Status = update.Status ?? this.Status,
@@ -126,7 +132,7 @@ public sealed record StepRecord(
     string? AttemptKey = null)
 {
     /// <summary>Every step, not reached yet.</summary>
-    /// <returns>Ten pending steps.</returns>
+    /// <returns>Every step, pending.</returns>
     public static IReadOnlyList<StepRecord> AllPending() =>
         [.. Enum.GetValues<OnboardingStep>().Select(s => new StepRecord(s, StepStatus.Pending, 0, null, null, null))];
 }

@@ -18,6 +18,10 @@ namespace BundleFunctions.Onboarding;
 /// An active relationship the customer already has to adopt instead of requesting a new one (no approval link, no wait for
 /// the customer); it must grant the roles asked for.
 /// </param>
+/// <param name="ReplacesRelationshipIds">
+/// A migration: the customer's legacy relationships (Global Administrator, missing roles) that this onboarding replaces.
+/// They are ended only once the new relationship gives green access; until then the customer keeps them.
+/// </param>
 public sealed record OnboardingRequest(
     Guid CustomerTenantId,
     string CustomerName,
@@ -27,10 +31,14 @@ public sealed record OnboardingRequest(
     int? DurationDays = null,
     bool? AutoExtend = null,
     IReadOnlyList<Guid>? Roles = null,
-    string? AdoptRelationshipId = null)
+    string? AdoptRelationshipId = null,
+    IReadOnlyList<string>? ReplacesRelationshipIds = null)
 {
     /// <summary>The longest customer name accepted.</summary>
     public const int MaxCustomerNameLength = 256;
+
+    /// <summary>The most relationships one onboarding may replace.</summary>
+    public const int MaxReplacedRelationships = 20;
 
     /// <summary>The relationship this request asks Microsoft for, with defaults filled in.</summary>
     /// <returns>The relationship request (not yet validated).</returns>
@@ -86,6 +94,11 @@ public sealed record OnboardingRequest(
             }
         }
 
+        if (this.ReplacesRelationshipIds is { } replaced)
+        {
+            violations.AddRange(ReplacedProblems(replaced, this.AdoptRelationshipId).Select(problem => new RuleViolation("replacesRelationshipIds", problem)));
+        }
+
         if (this.DurationDays is { } days && (days < RelationshipRules.MinDuration.TotalDays || days > RelationshipRules.MaxDuration.TotalDays))
         {
             // Checked here in whole days: a count of days beyond what a TimeSpan holds must be a 400, not an overflow.
@@ -109,6 +122,24 @@ public sealed record OnboardingRequest(
         _ when DisplayText.FirstHiddenCharacter(organizationId) is { } hidden => $"The organization ID contains {hidden}, a control, format or bidirectional character that does not show: remove it.",
         _ => null,
     };
+
+    static IEnumerable<string> ReplacedProblems(IReadOnlyList<string> replaced, string? adopted)
+    {
+        if (replaced.Count is 0 or > MaxReplacedRelationships)
+        {
+            yield return $"Name 1 to {MaxReplacedRelationships} relationships to replace, or leave replacesRelationshipIds out; {replaced.Count} were named.";
+        }
+
+        foreach (string id in replaced.Where(id => !RelationshipId.TryParse(id, out _)))
+        {
+            yield return $"'{id}' is not a GDAP relationship ID.";
+        }
+
+        if (adopted is not null && replaced.Contains(adopted, StringComparer.Ordinal))
+        {
+            yield return $"'{adopted}' cannot be both adopted and replaced: the onboarding would end the relationship it relies on.";
+        }
+    }
 
     static bool IsDomainName(string domain) =>
         domain.Length is > 3 and <= 253

@@ -1,6 +1,6 @@
 namespace BundleFunctions.Onboarding;
 
-/// <summary>The ten steps of a GDAP onboarding, in the order they run.</summary>
+/// <summary>The eleven steps of a GDAP onboarding, in the order they run.</summary>
 public enum OnboardingStep
 {
     /// <summary>The request obeys the GDAP rules.</summary>
@@ -32,4 +32,10 @@ public enum OnboardingStep
 
     /// <summary>API access into the customer tenant works (green shield) or the missing pieces are named (blue shield).</summary>
     VerifyAccess,
+
+    /// <summary>
+    /// A migration only: the relationships the new one replaces (Global Administrator, missing roles) are ended, once the new
+    /// one gives green access. An onboarding that replaces nothing skips it.
+    /// </summary>
+    EndReplacedRelationships,
 }

@@ -22,6 +22,7 @@ public static class BundleWorkflows
             .AddActivity<GetAccessAssignmentProgressActivity>(nameof(GetAccessAssignmentProgressActivity))
             .AddActivity<ConsentApplicationActivity>(nameof(ConsentApplicationActivity))
             .AddActivity<VerifyAccessActivity>(nameof(VerifyAccessActivity))
+            .AddActivity<EndRelationshipActivity>(nameof(EndRelationshipActivity))
             .AddOrchestrator<RemoveGlobalAdministratorOrchestrator>(RemoveGlobalAdministratorOrchestrator.Name)
             .AddActivity<FindGlobalAdministratorRelationshipsActivity>(nameof(FindGlobalAdministratorRelationshipsActivity))
             .AddActivity<RemoveGlobalAdministratorActivity>(nameof(RemoveGlobalAdministratorActivity))

@@ -38,6 +38,7 @@ public sealed class OnboardCustomerOrchestrator : TaskOrchestrator<OnboardingInp
         readonly DurablePolling polling;
         readonly CustomerApprovalWait approval;
         OnboardingProgress progress;
+        string? completion;
 
         public Run(TaskOrchestrationContext context, OnboardingInput input)
         {
@@ -56,6 +57,8 @@ public sealed class OnboardCustomerOrchestrator : TaskOrchestrator<OnboardingInp
 
         WorkflowSettings Settings => this.input.Settings;
 
+        IReadOnlyList<string> Replaced => this.input.Request.ReplacesRelationshipIds ?? [];
+
         public async Task<OnboardingOutcome> ExecuteAsync()
         {
             if (this.input.ResumeFrom == OnboardingStep.Validate && await this.ValidateAsync() is { } rejected)
@@ -63,9 +66,8 @@ public sealed class OnboardCustomerOrchestrator : TaskOrchestrator<OnboardingInp
                 return rejected;
             }
 
-            StepResult result = await StepSequence.RunAsync(
-                this.journal,
-                this.input.ResumeFrom,
+            List<(OnboardingStep, Func<Task<StepResult>>)> steps =
+            [
                 (OnboardingStep.EnsurePartnerGroups, this.EnsurePartnerGroupsAsync),
                 (OnboardingStep.CreateRelationship, this.CreateRelationshipAsync),
                 (OnboardingStep.PublishInvitation, this.PublishInvitationAsync),
@@ -74,7 +76,15 @@ public sealed class OnboardCustomerOrchestrator : TaskOrchestrator<OnboardingInp
                 (OnboardingStep.CreateAccessAssignments, this.CreateAccessAssignmentsAsync),
                 (OnboardingStep.AwaitAssignmentsActive, this.AwaitAssignmentsActiveAsync),
                 (OnboardingStep.ConsentApplication, this.ConsentApplicationAsync),
-                (OnboardingStep.VerifyAccess, this.VerifyAccessAsync));
+                (OnboardingStep.VerifyAccess, this.VerifyAccessAsync),
+            ];
+            if (this.Replaced.Count > 0)
+            {
+                // A migration; any other onboarding skips the step (its record shows it skipped once it succeeds).
+                steps.Add((OnboardingStep.EndReplacedRelationships, this.EndReplacedRelationshipsAsync));
+            }
+
+            StepResult result = await StepSequence.RunAsync(this.journal, this.input.ResumeFrom, steps);
             if (result.Ended is { } ended)
             {
                 return ended;
@@ -85,7 +95,7 @@ public sealed class OnboardCustomerOrchestrator : TaskOrchestrator<OnboardingInp
                 return await this.operators.AfterFailureAsync(failure, resumeAt => this.ContinueAsNew(resumeAt, this.progress with { Retries = this.progress.Retries + 1, Wait = null }));
             }
 
-            const string done = "API access into the customer tenant works.";
+            string done = this.completion ?? "API access into the customer tenant works.";
             await this.journal.CompleteAsync(done, OnboardingStatus.Succeeded, Shield.Green);
             this.journal.Show(OnboardingStatus.Succeeded);
             return new OnboardingOutcome(OnboardingStatus.Succeeded, Shield.Green, done);
@@ -268,13 +278,36 @@ public sealed class OnboardCustomerOrchestrator : TaskOrchestrator<OnboardingInp
         async Task<StepResult> VerifyAccessAsync()
         {
             await this.StartUnlessWaitingAsync();
+            const string works = "API access into the customer tenant works.";
             return await this.PollUntilAsync(
                 this.Settings.Verification,
                 "access to propagate",
                 async () => await this.calls.CallAsync<AccessReport>(nameof(VerifyAccessActivity), new AccessProbeRequest(this.input.Subject.CustomerTenantId, this.relationship.RoleTemplateIds)) is { IsGreen: false } report
                     ? Poll.NotYet($"Not yet: {report.Describe()} Rechecking (Microsoft propagation can take up to 48 hours).", Shield.Blue)
-                    : Poll.Done(null),
+                    : Poll.Done(this.Replaced.Count > 0 ? works : null), // with nothing to replace, the onboarding's success completes the step
                 missing => StepFailures.AccessStillMissing(missing, this.Settings.Verification.Timeout));
+        }
+
+        /// <summary>
+        /// A migration's last step: the legacy relationships end only now that the new one gives green access, so the
+        /// customer is never left without a working relationship. Ending is audited per relationship and safe to repeat.
+        /// </summary>
+        async Task<StepResult> EndReplacedRelationshipsAsync()
+        {
+            await this.journal.StartAsync(OnboardingStep.EndReplacedRelationships);
+            string actor = $"onboarding {this.input.Subject.OnboardingId}";
+            string why = $"Replaced by relationship {this.progress.RelationshipId}, which gives green access.";
+            List<EndedRelationship> ended = [];
+            foreach (string replaced in this.Replaced)
+            {
+                ended.Add(await this.calls.CallAsync<EndedRelationship>(
+                    nameof(EndRelationshipActivity),
+                    new RelationshipEndingTarget(this.input.Subject.PartnerTenantId, this.input.Subject.CustomerTenantId, replaced, this.progress.RelationshipId, actor, why)));
+            }
+
+            // The onboarding's success completes the step with this message (one write fewer).
+            this.completion = $"Replaced relationship(s) ended: {string.Join("; ", ended.Select(e => e.Describe()))}.";
+            return StepResult.Next;
         }
 
         /// <summary>Finds or creates the partner's role groups (service account in each) and keeps their IDs for the assignments.</summary>

@@ -66,7 +66,13 @@ internal static class StepFailures
         string message = details is null ? failure.Message
             : Ports.StepFailedException.IsCause(details) ? details.ErrorMessage
             : $"{details.ErrorMessage} (gave up after the configured retries; retry the onboarding when the cause is fixed).";
-        return new StepFailure(message, step, step >= OnboardingStep.VerifyRelationshipRoles ? Shield.Blue : Shield.None);
+        Shield shield = step switch
+        {
+            OnboardingStep.EndReplacedRelationships => Shield.Green, // the new relationship's access was verified before
+            >= OnboardingStep.VerifyRelationshipRoles => Shield.Blue,
+            _ => Shield.None,
+        };
+        return new StepFailure(message, step, shield);
     }
 
     static string Describe(TimeSpan limit) =>

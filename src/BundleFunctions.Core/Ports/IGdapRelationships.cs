@@ -38,6 +38,25 @@ public interface IGdapRelationships
     /// <exception cref="StepFailedException">The relationship is not active, or Microsoft refused.</exception>
     Task<bool> RemoveGlobalAdministratorAsync(RelationshipId relationshipId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Asks Microsoft to end an active relationship (a <c>terminate</c> request; Microsoft then deprovisions it through
+    /// <c>terminating</c> to <c>terminated</c>). A request already made, perhaps by an earlier call whose answer was lost, is
+    /// not made twice.
+    /// </summary>
+    /// <param name="relationshipId">An active relationship.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when Microsoft accepted the request.</returns>
+    /// <exception cref="StepFailedException">Microsoft refused.</exception>
+    Task TerminateAsync(RelationshipId relationshipId, CancellationToken cancellationToken);
+
+    /// <summary>Deletes an access assignment (Microsoft then moves it through <c>deleting</c> to <c>deleted</c>); one already gone is success.</summary>
+    /// <param name="relationshipId">The relationship.</param>
+    /// <param name="assignmentId">The assignment.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when Microsoft accepted the deletion.</returns>
+    /// <exception cref="StepFailedException">Microsoft refused.</exception>
+    Task DeleteAccessAssignmentAsync(RelationshipId relationshipId, string assignmentId, CancellationToken cancellationToken);
+
     /// <summary>Reads one relationship.</summary>
     /// <param name="relationshipId">The relationship.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

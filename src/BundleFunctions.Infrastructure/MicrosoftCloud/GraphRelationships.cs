@@ -144,6 +144,52 @@ public sealed class GraphRelationships(MicrosoftCloudConnection connection) : IG
     }
 
     /// <inheritdoc />
+    public async Task TerminateAsync(RelationshipId relationshipId, CancellationToken cancellationToken)
+    {
+        var relationship = this.Graph.TenantRelationships.DelegatedAdminRelationships[relationshipId.Value];
+        List<DelegatedAdminRelationshipRequest> requests = await GraphPages.AllAsync<DelegatedAdminRelationshipRequest, DelegatedAdminRelationshipRequestCollectionResponse>(
+            this.Graph, await GraphErrors.Explain($"Listing the requests on {relationshipId}", () => relationship.Requests.GetAsync(cancellationToken: cancellationToken)), cancellationToken);
+        if (requests.Any(q => q.Action == DelegatedAdminRelationshipRequestAction.Terminate && q.Status is not DelegatedAdminRelationshipRequestStatus.Failed))
+        {
+            return;
+        }
+
+        try
+        {
+            await relationship.Requests.PostAsync(new DelegatedAdminRelationshipRequest { Action = DelegatedAdminRelationshipRequestAction.Terminate }, cancellationToken: cancellationToken);
+        }
+        catch (ODataError refused) when (refused.ResponseStatusCode is 400 or 403 or 404)
+        {
+            throw new StepFailedException($"Ending relationship {relationshipId} was refused by Microsoft Graph: {refused.Error?.Message}", refused);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task DeleteAccessAssignmentAsync(RelationshipId relationshipId, string assignmentId, CancellationToken cancellationToken)
+    {
+        var assignment = this.Graph.TenantRelationships.DelegatedAdminRelationships[relationshipId.Value].AccessAssignments[assignmentId];
+        try
+        {
+            // DELETE needs the current ETag (If-Match is required).
+            DelegatedAdminAccessAssignment current = (await assignment.GetAsync(cancellationToken: cancellationToken))!;
+            if (current.Status is DelegatedAdminAccessAssignmentStatus.Deleting or DelegatedAdminAccessAssignmentStatus.Deleted)
+            {
+                return;
+            }
+
+            await assignment.DeleteAsync(r => r.Headers.Add("If-Match", current.AdditionalData["@odata.etag"].ToString()!), cancellationToken);
+        }
+        catch (ODataError gone) when (gone.ResponseStatusCode == 404)
+        {
+            // Already deleted: what was asked for is so.
+        }
+        catch (ODataError refused) when (refused.ResponseStatusCode is 400 or 403 or 409 or 412)
+        {
+            throw new StepFailedException($"Removing access assignment {assignmentId} of relationship {relationshipId} was refused by Microsoft Graph: {refused.Error?.Message} Retry.", refused);
+        }
+    }
+
+    /// <inheritdoc />
     public async Task<RelationshipSnapshot?> GetAsync(RelationshipId relationshipId, CancellationToken cancellationToken)
     {
         try

@@ -38,6 +38,12 @@ public sealed class MicrosoftCloudNotConfigured(string message) : IPartnerDirect
     public Task<bool> RemoveGlobalAdministratorAsync(RelationshipId relationshipId, CancellationToken cancellationToken) => throw new StepFailedException(message);
 
     /// <inheritdoc />
+    public Task TerminateAsync(RelationshipId relationshipId, CancellationToken cancellationToken) => throw new StepFailedException(message);
+
+    /// <inheritdoc />
+    public Task DeleteAccessAssignmentAsync(RelationshipId relationshipId, string assignmentId, CancellationToken cancellationToken) => throw new StepFailedException(message);
+
+    /// <inheritdoc />
     public Task<RelationshipSnapshot?> GetAsync(RelationshipId relationshipId, CancellationToken cancellationToken) => throw new StepFailedException(message);
 
     /// <inheritdoc />

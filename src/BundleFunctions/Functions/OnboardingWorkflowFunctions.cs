@@ -53,6 +53,10 @@ public static class OnboardingWorkflowFunctions
     public static Task<AccessReport> VerifyAccess([ActivityTrigger] AccessProbeRequest input, FunctionContext function) =>
         FunctionActivityContext.RunAsync<VerifyAccessActivity, AccessProbeRequest, AccessReport>(function, input);
 
+    [Function(nameof(EndRelationshipActivity))]
+    public static Task<EndedRelationship> EndRelationship([ActivityTrigger] RelationshipEndingTarget input, FunctionContext function) =>
+        FunctionActivityContext.RunAsync<EndRelationshipActivity, RelationshipEndingTarget, EndedRelationship>(function, input);
+
     [Function(RemoveGlobalAdministratorOrchestrator.Name)]
     public static Task<GlobalAdministratorRemovalReport> RemoveGlobalAdministrator([OrchestrationTrigger] TaskOrchestrationContext context, GlobalAdministratorRemovalRequest input) =>
         new RemoveGlobalAdministratorOrchestrator().RunAsync(context, input);

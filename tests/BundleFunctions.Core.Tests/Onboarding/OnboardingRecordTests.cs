@@ -10,12 +10,12 @@ public sealed class OnboardingRecordTests
     static StepRecord StepOf(OnboardingRecord record, OnboardingStep step) => record.Steps.Single(s => s.Step == step);
 
     [Fact]
-    public void A_new_onboarding_is_queued_with_all_ten_steps_pending()
+    public void A_new_onboarding_is_queued_with_all_eleven_steps_pending()
     {
         OnboardingRecord record = OnboardingRecord.New(Subject, T0);
         Assert.Equal(OnboardingStatus.Queued, record.Status);
         Assert.Equal(Shield.None, record.Shield);
-        Assert.Equal(10, record.Steps.Count);
+        Assert.Equal(11, record.Steps.Count);
         Assert.All(record.Steps, s => Assert.Equal(StepStatus.Pending, s.Status));
     }
 

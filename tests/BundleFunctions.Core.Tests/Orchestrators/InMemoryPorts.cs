@@ -231,6 +231,41 @@ public sealed class InMemoryRelationships : IGdapRelationships
         }
     }
 
+    /// <summary>As Graph: only an active relationship can be terminated; one already ending is left as it is.</summary>
+    public Task TerminateAsync(RelationshipId relationshipId, CancellationToken cancellationToken)
+    {
+        this.Faults.Enter(nameof(this.TerminateAsync));
+        lock (this.gate)
+        {
+            int index = this.relationships.FindIndex(r => r.Id == relationshipId.Value);
+            switch (index < 0 ? (RelationshipStatus?)null : this.relationships[index].Status)
+            {
+                case RelationshipStatus.Active:
+                    this.relationships[index] = this.relationships[index] with { Status = RelationshipStatus.TerminationRequested };
+                    return Task.CompletedTask;
+                case RelationshipStatus.TerminationRequested or RelationshipStatus.Terminating or RelationshipStatus.Terminated:
+                    return Task.CompletedTask;
+                case var other:
+                    throw new StepFailedException($"Ending the relationship was refused by Microsoft Graph: it is {other?.ToString() ?? "gone"}, and only an active one can be terminated.");
+            }
+        }
+    }
+
+    public Task DeleteAccessAssignmentAsync(RelationshipId relationshipId, string assignmentId, CancellationToken cancellationToken)
+    {
+        this.Faults.Enter(nameof(this.DeleteAccessAssignmentAsync));
+        lock (this.gate)
+        {
+            int index = this.assignments.FindIndex(a => a.RelationshipId == relationshipId.Value && a.Assignment.Id == assignmentId);
+            if (index >= 0)
+            {
+                this.assignments[index] = (relationshipId.Value, this.assignments[index].Assignment with { Status = "deleted" });
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+
     public Task<RelationshipSnapshot?> GetAsync(RelationshipId relationshipId, CancellationToken cancellationToken)
     {
         this.Faults.Enter(nameof(this.GetAsync));
