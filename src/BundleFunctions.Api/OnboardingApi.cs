@@ -50,7 +50,18 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
             return Results.ValidationProblem(errors, title: "The onboarding request breaks the GDAP rules; nothing was started.");
         }
 
-        if (onboarding!.OrganizationId is null && await book.GetAsync(this.Partner, onboarding.CustomerTenantId, request.HttpContext.RequestAborted) is { OrganizationId: { } mapped })
+        return await this.StartValidAsync(onboarding!, request);
+    }
+
+    /// <summary>Starts an onboarding whose request passed <see cref="OnboardingRequest.Validate"/> (a start, a migration).</summary>
+    /// <param name="onboarding">The request.</param>
+    /// <param name="request">The HTTP request (its caller, its cancellation, its response headers).</param>
+    /// <returns>202 with the status document, or 409 naming the onboarding already running.</returns>
+    public async Task<IResult> StartValidAsync(OnboardingRequest onboarding, HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(onboarding);
+        ArgumentNullException.ThrowIfNull(request);
+        if (onboarding.OrganizationId is null && await book.GetAsync(this.Partner, onboarding.CustomerTenantId, request.HttpContext.RequestAborted) is { OrganizationId: { } mapped })
         {
             // The customer is mapped to a PSA/RMM organization: every event of this onboarding carries it.
             onboarding = onboarding with { OrganizationId = mapped };
@@ -411,7 +422,8 @@ public sealed record StartOnboardingBody(
     int? DurationDays = null,
     bool? AutoExtend = null,
     IReadOnlyList<string>? Roles = null,
-    string? AdoptRelationshipId = null)
+    string? AdoptRelationshipId = null,
+    IReadOnlyList<string>? ReplacesRelationshipIds = null)
 {
     /// <summary>The most role IDs a request may list (Entra has fewer built-in roles than this).</summary>
     public const int MaxRoles = 100;
@@ -446,6 +458,6 @@ public sealed record StartOnboardingBody(
             }
         }
 
-        return (new OnboardingRequest(tenant, this.CustomerName ?? string.Empty, this.CustomerDomain, this.OrganizationId, this.RelationshipName, this.DurationDays, this.AutoExtend, roles, this.AdoptRelationshipId), errors);
+        return (new OnboardingRequest(tenant, this.CustomerName ?? string.Empty, this.CustomerDomain, this.OrganizationId, this.RelationshipName, this.DurationDays, this.AutoExtend, roles, this.AdoptRelationshipId, this.ReplacesRelationshipIds), errors);
     }
 }

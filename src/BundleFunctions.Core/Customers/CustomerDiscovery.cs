@@ -95,6 +95,26 @@ public static class CustomerDiscovery
         return (CustomerVerdict.NeedsNewRelationship, "A new relationship is needed: " + string.Join("; ", active.Select(r => Shortfall(r, requiredRoles, now))) + ".", null);
     }
 
+    /// <summary>
+    /// The relationships a migration replaces: the customer's active ones that grant Global Administrator (which blocks
+    /// auto-extend and gives more than least privilege) or lack a bundle role, each with why. A relationship that only ends
+    /// soon is not among them: it ends by itself.
+    /// </summary>
+    /// <param name="relationships">The customer's relationships.</param>
+    /// <param name="requiredRoles">The bundle's roles.</param>
+    /// <returns>The legacy relationships, by name.</returns>
+    public static IReadOnlyList<LegacyRelationship> Legacy(IReadOnlyList<CustomerRelationship> relationships, IReadOnlyList<Guid> requiredRoles)
+    {
+        ArgumentNullException.ThrowIfNull(relationships);
+        ArgumentNullException.ThrowIfNull(requiredRoles);
+        return [.. relationships
+            .Where(r => r.Status == RelationshipStatus.Active && (r.HoldsGlobalAdministrator || Missing(r, requiredRoles).Count > 0))
+            .OrderBy(r => r.Name, StringComparer.Ordinal)
+            .Select(r => new LegacyRelationship(r, r.HoldsGlobalAdministrator && Missing(r, requiredRoles).Count == 0
+                ? $"'{r.Name}' grants Global Administrator besides the bundle roles, so it cannot auto-extend"
+                : Shortfall(r, requiredRoles, DateTimeOffset.MinValue)))];
+    }
+
     static string Shortfall(CustomerRelationship relationship, IReadOnlyList<Guid> requiredRoles, DateTimeOffset now)
     {
         if (relationship.RoleTemplateIds.Count > 0 && relationship.RoleTemplateIds.All(r => r == RoleCatalog.GlobalAdministrator.TemplateId))
@@ -119,3 +139,8 @@ public static class CustomerDiscovery
 
     static string Day(DateTimeOffset? at) => at?.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "an unknown date";
 }
+
+/// <summary>A relationship a migration replaces, and why.</summary>
+/// <param name="Relationship">The relationship.</param>
+/// <param name="Why">Why it is legacy, in words.</param>
+public sealed record LegacyRelationship(CustomerRelationship Relationship, string Why);

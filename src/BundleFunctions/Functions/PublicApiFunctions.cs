@@ -79,6 +79,10 @@ public static class PublicApiFunctions
     public static Task<IActionResult> MapCustomerOrganization([HttpTrigger(AuthorizationLevel.Function, "put", Route = "customers/{tenantId}/organization")] HttpRequest request, string tenantId, FunctionContext function) =>
         RunAsync(request, Customers(function).MapAsync(tenantId, request));
 
+    [Function("MigrateCustomer")]
+    public static Task<IActionResult> MigrateCustomer([HttpTrigger(AuthorizationLevel.Function, "post", Route = "customers/{tenantId}/migrate")] HttpRequest request, string tenantId, [DurableClient] DurableTaskClient client, FunctionContext function) =>
+        RunAsync(request, ActivatorUtilities.CreateInstance<RelationshipMigrationApi>(function.InstanceServices, Api(function, client)).MigrateAsync(tenantId, request));
+
     [Function("StartGlobalAdministratorRemoval")]
     public static Task<IActionResult> RemoveGlobalAdministrator([HttpTrigger(AuthorizationLevel.Function, "post", Route = "relationships/remove-global-administrator")] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext function) =>
         RunAsync(request, Removal(function, client).RemoveAsync(request));
