@@ -104,6 +104,7 @@ public static class ApiServices
         services.AddSingleton<ScheduledJobs>();
         services.AddSingleton<OnboardingBatchApi>();
         services.AddSingleton<RelationshipMigrationApi>();
+        services.AddSingleton<OffboardingApi>();
         services.AddSingleton<IOnboardingStarter, DurableOnboardingStarter>();
         return services;
     }
@@ -133,6 +134,8 @@ public static class ApiServices
         keyed.MapGet("/customers/{tenantId}", (string tenantId, HttpRequest r, CustomersApi a) => a.GetAsync(tenantId, r.HttpContext.RequestAborted));
         keyed.MapPut("/customers/{tenantId}/organization", (string tenantId, HttpRequest r, CustomersApi a) => a.MapAsync(tenantId, r));
         keyed.MapPost("/customers/{tenantId}/migrate", (string tenantId, HttpRequest r, RelationshipMigrationApi a) => a.MigrateAsync(tenantId, r));
+        keyed.MapPost("/customers/{tenantId}/offboard", (string tenantId, HttpRequest r, OffboardingApi a) => a.OffboardAsync(tenantId, r));
+        keyed.MapGet("/customers/{tenantId}/offboarding", (string tenantId, HttpRequest r, OffboardingApi a) => a.GetAsync(tenantId, r.HttpContext.RequestAborted));
         keyed.MapPost("/relationships/remove-global-administrator", (HttpRequest r, GlobalAdministratorRemovalApi a) => a.RemoveAsync(r));
         keyed.MapGet("/relationships/remove-global-administrator/{id}", (string id, HttpRequest r, GlobalAdministratorRemovalApi a) => a.GetAsync(id, r.HttpContext.RequestAborted));
         keyed.MapPost("/webhooks/partner-center/registration", (HttpRequest r, IServiceProvider services) => WebhookRegistrationApi.RegisterAsync(r, services));

@@ -48,7 +48,8 @@ public sealed class CustomerImport(IPartnerCustomers partnerCenter, IGdapRelatio
         PartnerCustomerList listed = await partnerCenter.ListCustomersAsync(cancellationToken);
         IReadOnlyList<RelationshipSnapshot> all = await relationships.ListAsync(cancellationToken);
         IReadOnlyList<OnboardingRecord> onboarded = await onboardings.ListAsync(partner.Id, cancellationToken);
-        IReadOnlyList<CustomerRecord> judged = CustomerDiscovery.Judge(listed.Customers, all, onboarded, [.. RoleTemplate.Default.Roles.Select(r => r.TemplateId)], started);
+        IReadOnlyDictionary<Guid, CustomerOffboarding> offboarded = await book.ListOffboardedAsync(partner.Id, cancellationToken);
+        IReadOnlyList<CustomerRecord> judged = CustomerDiscovery.Judge(listed.Customers, all, onboarded, [.. RoleTemplate.Default.Roles.Select(r => r.TemplateId)], started, offboarded);
         await book.SaveImportAsync(partner.Id, judged, cancellationToken);
         return new CustomerImportReport(
             started,

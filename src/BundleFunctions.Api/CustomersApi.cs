@@ -157,6 +157,7 @@ public sealed class CustomersApi(CustomerImport import, ICustomerBook book, ApiO
 /// <param name="Shield">Its shield at the import.</param>
 /// <param name="OrganizationId">The mapped organization.</param>
 /// <param name="ImportedAt">When it was last imported.</param>
+/// <param name="Offboarding">When, by whom and how it was offboarded; null unless it was.</param>
 public sealed record CustomerDocument(
     Guid TenantId,
     string Name,
@@ -170,7 +171,8 @@ public sealed record CustomerDocument(
     OnboardingStatus? OnboardingStatus,
     Shield Shield,
     string? OrganizationId,
-    DateTimeOffset ImportedAt)
+    DateTimeOffset ImportedAt,
+    CustomerOffboarding? Offboarding)
 {
     /// <summary>The document of a stored customer.</summary>
     /// <param name="customer">The customer.</param>
@@ -181,7 +183,7 @@ public sealed record CustomerDocument(
         return new(
             customer.TenantId, customer.Name, customer.Domain, customer.InPartnerCenter, customer.Verdict, customer.VerdictReason, customer.CoveringRelationshipId,
             [.. customer.Relationships.Select(r => new RelationshipDocument(r.Id, r.Name, r.Status, r.RoleTemplateIds, r.EndDateTime, r.AutoExtends, r.HoldsGlobalAdministrator, r.IsMicrosoftLed))],
-            customer.OnboardingId, customer.OnboardingStatus, customer.Shield, customer.OrganizationId, customer.ImportedAt);
+            customer.OnboardingId, customer.OnboardingStatus, customer.Shield, customer.OrganizationId, customer.ImportedAt, customer.Offboarding);
     }
 }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BundleFunctions.Customers;
 using BundleFunctions.Gdap;
 using BundleFunctions.Onboarding;
 using BundleFunctions.Orchestrators;
@@ -61,7 +62,8 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
     {
         ArgumentNullException.ThrowIfNull(onboarding);
         ArgumentNullException.ThrowIfNull(request);
-        if (onboarding.OrganizationId is null && await book.GetAsync(this.Partner, onboarding.CustomerTenantId, request.HttpContext.RequestAborted) is { OrganizationId: { } mapped })
+        CustomerRecord? booked = await book.GetAsync(this.Partner, onboarding.CustomerTenantId, request.HttpContext.RequestAborted);
+        if (onboarding.OrganizationId is null && booked is { OrganizationId: { } mapped })
         {
             // The customer is mapped to a PSA/RMM organization: every event of this onboarding carries it.
             onboarding = onboarding with { OrganizationId = mapped };
@@ -82,6 +84,12 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
             await store.ApplyAsync(new ProgressUpdate(subject, Message: "A new onboarding run was started.", Actor: by, Restart: true), time.GetUtcNow(), request.HttpContext.RequestAborted);
         }
 
+        if (booked?.Offboarding is not null)
+        {
+            // Managed again: the book no longer calls it offboarded.
+            await book.SetOffboardingAsync(this.Partner, onboarding.CustomerTenantId, null, request.HttpContext.RequestAborted);
+        }
+
         try
         {
             await client.ScheduleNewOrchestrationInstanceAsync(
@@ -100,6 +108,17 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
         request.HttpContext.Response.Headers.Location = $"/api/onboardings/{id}";
         request.HttpContext.Response.Headers.RetryAfter = api.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return ApiJson.Json(OnboardingStatusDocument.From(queued), StatusCodes.Status202Accepted);
+    }
+
+    /// <summary>Whether the customer's onboarding is still running; one that recorded its end is given <see cref="ApiOptions.FinishingGrace"/> to complete.</summary>
+    /// <param name="customerTenantId">The customer.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>True while it runs.</returns>
+    public async Task<bool> IsRunningAsync(Guid customerTenantId, CancellationToken cancellationToken)
+    {
+        string id = OnboardingId.For(this.Partner, customerTenantId);
+        bool ended = await store.GetAsync(this.Partner, id, cancellationToken) is { Status: OnboardingStatus.Succeeded or OnboardingStatus.Failed or OnboardingStatus.Cancelled };
+        return !await this.IsFreeForNewRunAsync(id, ended, cancellationToken);
     }
 
     /// <summary>

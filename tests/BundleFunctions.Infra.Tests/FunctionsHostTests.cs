@@ -66,6 +66,9 @@ public sealed class FunctionsHostTests
         Assert.NotNull(ActivatorUtilities.CreateInstance<PartnerCenterWebhook>(services, client));
         Assert.NotNull(ActivatorUtilities.CreateInstance<ScheduledJobs>(services, client));
         Assert.NotNull(ActivatorUtilities.CreateInstance<GlobalAdministratorRemovalApi>(services, client));
+        OnboardingApi onboardings = ActivatorUtilities.CreateInstance<OnboardingApi>(services, client);
+        Assert.NotNull(ActivatorUtilities.CreateInstance<RelationshipMigrationApi>(services, onboardings));
+        Assert.NotNull(ActivatorUtilities.CreateInstance<OffboardingApi>(services, client, onboardings));
         Assert.NotNull(services.GetRequiredService<OutboxDispatcher>());
         Assert.NotNull(services.GetRequiredService<DeploymentHealth>());
         Assert.NotNull(services.GetRequiredService<IOperationsAudit>());

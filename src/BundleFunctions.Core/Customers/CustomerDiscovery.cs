@@ -21,13 +21,15 @@ public static class CustomerDiscovery
     /// <param name="onboardings">The partner's onboardings.</param>
     /// <param name="requiredRoles">The roles a covering relationship must grant (the bundle's).</param>
     /// <param name="now">The import's time.</param>
+    /// <param name="offboarded">The customers the book records as offboarded.</param>
     /// <returns>One record per customer, in tenant-ID order.</returns>
     public static IReadOnlyList<CustomerRecord> Judge(
         IReadOnlyList<PartnerCustomer> customers,
         IReadOnlyList<RelationshipSnapshot> relationships,
         IReadOnlyList<OnboardingRecord> onboardings,
         IReadOnlyList<Guid> requiredRoles,
-        DateTimeOffset now)
+        DateTimeOffset now,
+        IReadOnlyDictionary<Guid, CustomerOffboarding>? offboarded = null)
     {
         ArgumentNullException.ThrowIfNull(customers);
         ArgumentNullException.ThrowIfNull(relationships);
@@ -40,11 +42,12 @@ public static class CustomerDiscovery
             listed.TryGetValue(tenant, out PartnerCustomer? customer);
             onboardingOf.TryGetValue(tenant, out OnboardingRecord? onboarding);
             List<CustomerRelationship> held = [.. byCustomer[tenant].OrderBy(r => r.DisplayName, StringComparer.Ordinal).Select(CustomerRelationship.From)];
-            (CustomerVerdict verdict, string reason, string? covering) = Verdict(held, onboarding, requiredRoles, now);
+            CustomerOffboarding? offboarding = offboarded?.GetValueOrDefault(tenant);
+            (CustomerVerdict verdict, string reason, string? covering) = Verdict(held, onboarding, requiredRoles, now, offboarding);
             string name = customer?.Name ?? byCustomer[tenant].Select(r => r.CustomerName).FirstOrDefault(n => !string.IsNullOrWhiteSpace(n)) ?? onboarding?.Subject.CustomerName ?? tenant.ToString();
             return new CustomerRecord(
                 tenant, name, customer?.Domain, customer is not null, held, verdict, reason, covering,
-                onboarding?.Subject.OnboardingId, onboarding?.Status, onboarding?.Shield ?? Shield.None, null, now);
+                onboarding?.Subject.OnboardingId, onboarding?.Status, onboarding?.Shield ?? Shield.None, null, now, offboarding);
         })];
     }
 
@@ -53,12 +56,14 @@ public static class CustomerDiscovery
     /// <param name="onboarding">Its latest onboarding, if any.</param>
     /// <param name="requiredRoles">The roles a covering relationship must grant.</param>
     /// <param name="now">The time of judgement.</param>
+    /// <param name="offboarding">Its offboarding, when the book records one.</param>
     /// <returns>The verdict, the reason, and the covering relationship's ID when covered.</returns>
     public static (CustomerVerdict Verdict, string Reason, string? CoveringRelationshipId) Verdict(
         IReadOnlyList<CustomerRelationship> relationships,
         OnboardingRecord? onboarding,
         IReadOnlyList<Guid> requiredRoles,
-        DateTimeOffset now)
+        DateTimeOffset now,
+        CustomerOffboarding? offboarding = null)
     {
         ArgumentNullException.ThrowIfNull(relationships);
         ArgumentNullException.ThrowIfNull(requiredRoles);
@@ -68,6 +73,11 @@ public static class CustomerDiscovery
                 ? $"failed at {WireName.Of(onboarding.CurrentStep)} and waits for an operator to retry or cancel it"
                 : $"is {WireName.Of(onboarding.Status)} at {WireName.Of(onboarding.CurrentStep)}";
             return (CustomerVerdict.Onboarding, $"Onboarding {onboarding.Subject.OnboardingId} {where}.", null);
+        }
+
+        if (offboarding is not null)
+        {
+            return (CustomerVerdict.Offboarded, Offboarded(offboarding), null);
         }
 
         List<CustomerRelationship> active = [.. relationships.Where(r => r.Status == RelationshipStatus.Active)];
@@ -113,6 +123,15 @@ public static class CustomerDiscovery
             .Select(r => new LegacyRelationship(r, r.HoldsGlobalAdministrator && Missing(r, requiredRoles).Count == 0
                 ? $"'{r.Name}' grants Global Administrator besides the bundle roles, so it cannot auto-extend"
                 : Shortfall(r, requiredRoles, DateTimeOffset.MinValue)))];
+    }
+
+    /// <summary>The reason given for an offboarded customer.</summary>
+    /// <param name="offboarding">Its offboarding.</param>
+    /// <returns>The reason.</returns>
+    public static string Offboarded(CustomerOffboarding offboarding)
+    {
+        ArgumentNullException.ThrowIfNull(offboarding);
+        return $"Offboarded on {Day(offboarding.At)} by {offboarding.By}: {offboarding.Summary} Start an onboarding to manage it again.";
     }
 
     static string Shortfall(CustomerRelationship relationship, IReadOnlyList<Guid> requiredRoles, DateTimeOffset now)

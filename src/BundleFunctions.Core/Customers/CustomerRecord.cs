@@ -16,6 +16,7 @@ namespace BundleFunctions.Customers;
 /// <param name="Shield">Its access health at the import.</param>
 /// <param name="OrganizationId">The MSP's PSA/RMM organization ID for it; kept across imports.</param>
 /// <param name="ImportedAt">When the import that wrote this ran.</param>
+/// <param name="Offboarding">When, by whom and how the customer was offboarded; null unless it was (a new onboarding clears it).</param>
 public sealed record CustomerRecord(
     Guid TenantId,
     string Name,
@@ -29,4 +30,11 @@ public sealed record CustomerRecord(
     OnboardingStatus? OnboardingStatus,
     Shield Shield,
     string? OrganizationId,
-    DateTimeOffset ImportedAt);
+    DateTimeOffset ImportedAt,
+    CustomerOffboarding? Offboarding = null);
+
+/// <summary>A customer's offboarding, kept in the book across imports.</summary>
+/// <param name="At">When it completed.</param>
+/// <param name="By">Who asked for it.</param>
+/// <param name="Summary">What was done, in words.</param>
+public sealed record CustomerOffboarding(DateTimeOffset At, string By, string Summary);

@@ -14,4 +14,7 @@ public enum CustomerVerdict
 
     /// <summary>An onboarding for the customer is under way, waits for its customer, or waits for an operator after a failed step.</summary>
     Onboarding,
+
+    /// <summary>An operator offboarded it: its relationships were ended or its access removed. A new onboarding brings it back.</summary>
+    Offboarded,
 }

@@ -58,6 +58,15 @@ public static class RelationshipEndingOutcomes
     /// <summary>A dry run: it would be terminated.</summary>
     public const string WouldTerminate = "wouldTerminate";
 
+    /// <summary>Its access assignments were deleted; the relationship itself stays until it ends.</summary>
+    public const string AccessRemoved = "accessRemoved";
+
+    /// <summary>A dry run: its access assignments would be deleted.</summary>
+    public const string WouldRemoveAccess = "wouldRemoveAccess";
+
+    /// <summary>Microsoft refused, or did not answer after the retries.</summary>
+    public const string Failed = "failed";
+
     /// <summary>It is already being ended, or has ended or expired.</summary>
     public const string AlreadyEnding = "alreadyEnding";
 
@@ -90,6 +99,7 @@ public sealed record EndedRelationship(string RelationshipId, string? DisplayNam
     {
         RelationshipEndingOutcomes.TerminationRequested => "termination requested",
         RelationshipEndingOutcomes.WouldTerminate => "would be terminated",
+        RelationshipEndingOutcomes.WouldRemoveAccess => "its access assignments would be deleted",
         _ => this.Message,
     }}";
 }

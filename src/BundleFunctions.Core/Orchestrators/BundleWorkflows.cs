@@ -29,6 +29,10 @@ public static class BundleWorkflows
             .AddActivity<RecordOperationActivity>(nameof(RecordOperationActivity))
             .AddOrchestrator<OnboardingBatchOrchestrator>(OnboardingBatchOrchestrator.Name)
             .AddActivity<StartBatchOnboardingsActivity>(nameof(StartBatchOnboardingsActivity))
-            .AddActivity<ReadOnboardingPhasesActivity>(nameof(ReadOnboardingPhasesActivity));
+            .AddActivity<ReadOnboardingPhasesActivity>(nameof(ReadOnboardingPhasesActivity))
+            .AddOrchestrator<OffboardCustomerOrchestrator>(OffboardCustomerOrchestrator.Name)
+            .AddActivity<RemoveConsentActivity>(nameof(RemoveConsentActivity))
+            .AddActivity<RemoveAccessAssignmentsActivity>(nameof(RemoveAccessAssignmentsActivity))
+            .AddActivity<RecordOffboardingActivity>(nameof(RecordOffboardingActivity));
     }
 }

@@ -14,6 +14,16 @@ public interface ICustomerAccess
     Task<ConsentOutcome> EnsureConsentAsync(Guid customerTenantId, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Removes the partner's application from the customer tenant through Partner Center (its consent, i.e. its service
+    /// principal there), as offboarding does while the relationship still gives the service account its roles.
+    /// </summary>
+    /// <param name="customerTenantId">The customer.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>True when a consent was removed; false when there was none.</returns>
+    /// <exception cref="StepFailedException">Partner Center refused.</exception>
+    Task<bool> RemoveConsentAsync(Guid customerTenantId, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Checks from inside the customer tenant, signed in as the service account through GDAP, that access works: for each
     /// role, a role assignment whose principal belongs to the partner tenant; a Graph smoke call that succeeds; and the
     /// partner's app present there (consented).

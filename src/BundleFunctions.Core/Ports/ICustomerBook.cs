@@ -37,6 +37,23 @@ public interface ICustomerBook
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The customer as now stored, or null when no import found it (nothing is written).</returns>
     Task<CustomerRecord?> SetOrganizationAsync(Guid partnerTenantId, Guid customerTenantId, string? organizationId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records a customer's offboarding (its verdict becomes <see cref="CustomerVerdict.Offboarded"/> at once), or clears it
+    /// when a new onboarding starts (null). Kept across imports, as the organization mapping is.
+    /// </summary>
+    /// <param name="partnerTenantId">The partner.</param>
+    /// <param name="customerTenantId">The customer.</param>
+    /// <param name="offboarding">The offboarding, or null.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when it is stored; nothing is written for a customer no import found.</returns>
+    Task SetOffboardingAsync(Guid partnerTenantId, Guid customerTenantId, CustomerOffboarding? offboarding, CancellationToken cancellationToken);
+
+    /// <summary>The customers recorded as offboarded (the import keeps their verdict).</summary>
+    /// <param name="partnerTenantId">The partner.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Each offboarded customer's offboarding.</returns>
+    Task<IReadOnlyDictionary<Guid, CustomerOffboarding>> ListOffboardedAsync(Guid partnerTenantId, CancellationToken cancellationToken);
 }
 
 /// <summary>Which customers to list.</summary>

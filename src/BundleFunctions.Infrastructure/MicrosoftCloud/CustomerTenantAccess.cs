@@ -70,6 +70,33 @@ public sealed class CustomerTenantAccess(MicrosoftCloudConnection connection) : 
     }
 
     /// <inheritdoc />
+    public async Task<bool> RemoveConsentAsync(Guid customerTenantId, CancellationToken cancellationToken)
+    {
+        AccessToken token = await connection.ServiceAccount.GetTokenAsync(new TokenRequestContext([MicrosoftCloudOptions.PartnerCenterScope]), cancellationToken);
+        using HttpClient partnerCenter = connection.CreatePartnerCenterClient();
+        using HttpRequestMessage request = new(HttpMethod.Delete, $"v1/customers/{customerTenantId}/applicationconsents/{connection.Options.ClientId}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Headers.Add("MS-RequestId", Guid.NewGuid().ToString());
+        using HttpResponseMessage response = await partnerCenter.SendAsync(request, cancellationToken);
+        if (response.IsSuccessStatusCode)
+        {
+            return true;
+        }
+
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            // None, or an earlier attempt whose answer was lost removed it: what was asked for is so.
+            return false;
+        }
+
+        string description = await DescriptionAsync(response, cancellationToken);
+        throw (int)response.StatusCode is >= 400 and < 500
+            ? new StepFailedException($"Partner Center refused to remove the application's consent ({(int)response.StatusCode}): {description}{GraphErrors.HintFor(description)}")
+            : new HttpRequestException($"Partner Center answered {(int)response.StatusCode}: {description}", null, response.StatusCode);
+    }
+
+    /// <inheritdoc />
     public async Task<AccessReport> ProbeAsync(Guid customerTenantId, IReadOnlyList<Guid> requiredRoleTemplateIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requiredRoleTemplateIds);

@@ -59,5 +59,8 @@ public sealed class MicrosoftCloudNotConfigured(string message) : IPartnerDirect
     public Task<ConsentOutcome> EnsureConsentAsync(Guid customerTenantId, CancellationToken cancellationToken) => throw new StepFailedException(message);
 
     /// <inheritdoc />
+    public Task<bool> RemoveConsentAsync(Guid customerTenantId, CancellationToken cancellationToken) => throw new StepFailedException(message);
+
+    /// <inheritdoc />
     public Task<AccessReport> ProbeAsync(Guid customerTenantId, IReadOnlyList<Guid> requiredRoleTemplateIds, CancellationToken cancellationToken) => throw new StepFailedException(message);
 }

@@ -11,7 +11,8 @@ namespace BundleFunctions.Infrastructure.Storage;
 /// <summary>
 /// The customer book in Azure Table Storage: one partition per partner tenant, one row per customer (row key = tenant ID),
 /// the relationships as a JSON column. An import merges its columns into each row in entity-group transactions of 100, so
-/// the <c>OrganizationId</c> column, which only the mapping writes, survives every import.
+/// the <c>OrganizationId</c> column, which only the mapping writes, and the <c>Offboarded…</c> columns, which only an
+/// offboarding writes, survive every import.
 /// </summary>
 public sealed class TableCustomerBook : ICustomerBook
 {
@@ -92,6 +93,55 @@ public sealed class TableCustomerBook : ICustomerBook
         return ToRecord(row);
     }
 
+    /// <inheritdoc />
+    public async Task SetOffboardingAsync(Guid partnerTenantId, Guid customerTenantId, CustomerOffboarding? offboarding, CancellationToken cancellationToken)
+    {
+        await this.created.Value;
+        TableEntity columns = new(PartitionOf(partnerTenantId), RowOf(customerTenantId))
+        {
+            ["OffboardedAt"] = offboarding?.At.ToString("O", System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty,
+            ["OffboardedBy"] = offboarding?.By ?? string.Empty,
+            ["OffboardingSummary"] = offboarding?.Summary ?? string.Empty,
+        };
+        if (offboarding is not null)
+        {
+            // The book tells at once; the next import keeps the verdict (it reads these columns).
+            columns["Verdict"] = nameof(CustomerVerdict.Offboarded);
+            columns["VerdictReason"] = CustomerDiscovery.Offboarded(offboarding);
+        }
+
+        try
+        {
+            // Merge only these columns, and only into a row an import wrote (ETag.All on update: never creates a row).
+            await this.table.UpdateEntityAsync(columns, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (RequestFailedException missing) when (missing.Status == 404)
+        {
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<Guid, CustomerOffboarding>> ListOffboardedAsync(Guid partnerTenantId, CancellationToken cancellationToken)
+    {
+        await this.created.Value;
+        Dictionary<Guid, CustomerOffboarding> offboarded = [];
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {PartitionOf(partnerTenantId)} and OffboardedBy gt {string.Empty}");
+        await foreach (TableEntity row in this.table.QueryAsync<TableEntity>(filter, select: ["RowKey", "OffboardedAt", "OffboardedBy", "OffboardingSummary"], cancellationToken: cancellationToken))
+        {
+            if (OffboardingOf(row) is { } offboarding)
+            {
+                offboarded[Guid.Parse(row.RowKey)] = offboarding;
+            }
+        }
+
+        return offboarded;
+    }
+
+    static CustomerOffboarding? OffboardingOf(TableEntity row) =>
+        Blank(row.GetString("OffboardedBy")) is { } by && DateTimeOffset.TryParse(row.GetString("OffboardedAt"), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out DateTimeOffset at)
+            ? new CustomerOffboarding(at, by, row.GetString("OffboardingSummary") ?? string.Empty)
+            : null;
+
     static string PartitionOf(Guid partnerTenantId) => partnerTenantId.ToString("D");
 
     static string RowOf(Guid customerTenantId) => customerTenantId.ToString("D");
@@ -125,7 +175,8 @@ public sealed class TableCustomerBook : ICustomerBook
         Blank(row.GetString("OnboardingStatus")) is { } status ? Enum.Parse<OnboardingStatus>(status) : null,
         Enum.TryParse(row.GetString("Shield"), out Shield shield) ? shield : Shield.None,
         Blank(row.GetString("OrganizationId")),
-        row.GetDateTimeOffset("ImportedAt") ?? DateTimeOffset.MinValue);
+        row.GetDateTimeOffset("ImportedAt") ?? DateTimeOffset.MinValue,
+        OffboardingOf(row));
 
     static string? Blank(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

@@ -1,6 +1,7 @@
 using BundleFunctions.Activities;
 using BundleFunctions.Batches;
 using BundleFunctions.Gdap;
+using BundleFunctions.Offboarding;
 using BundleFunctions.Onboarding;
 using BundleFunctions.Orchestrators;
 using BundleFunctions.Ports;
@@ -85,4 +86,20 @@ public static class OnboardingWorkflowFunctions
     [Function(nameof(ReadOnboardingPhasesActivity))]
     public static Task<IReadOnlyList<OnboardingPhase>> ReadOnboardingPhases([ActivityTrigger] OnboardingPhaseQuery input, FunctionContext function) =>
         FunctionActivityContext.RunAsync<ReadOnboardingPhasesActivity, OnboardingPhaseQuery, IReadOnlyList<OnboardingPhase>>(function, input);
+
+    [Function(OffboardCustomerOrchestrator.Name)]
+    public static Task<OffboardingReport> OffboardCustomer([OrchestrationTrigger] TaskOrchestrationContext context, OffboardingPlan input) =>
+        new OffboardCustomerOrchestrator().RunAsync(context, input);
+
+    [Function(nameof(RemoveConsentActivity))]
+    public static Task<bool> RemoveConsent([ActivityTrigger] Guid input, FunctionContext function) =>
+        FunctionActivityContext.RunAsync<RemoveConsentActivity, Guid, bool>(function, input);
+
+    [Function(nameof(RemoveAccessAssignmentsActivity))]
+    public static Task<EndedRelationship> RemoveAccessAssignments([ActivityTrigger] RelationshipEndingTarget input, FunctionContext function) =>
+        FunctionActivityContext.RunAsync<RemoveAccessAssignmentsActivity, RelationshipEndingTarget, EndedRelationship>(function, input);
+
+    [Function(nameof(RecordOffboardingActivity))]
+    public static Task<bool> RecordOffboarding([ActivityTrigger] OffboardingOutcome input, FunctionContext function) =>
+        FunctionActivityContext.RunAsync<RecordOffboardingActivity, OffboardingOutcome, bool>(function, input);
 }

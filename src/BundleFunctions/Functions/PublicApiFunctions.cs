@@ -83,6 +83,14 @@ public static class PublicApiFunctions
     public static Task<IActionResult> MigrateCustomer([HttpTrigger(AuthorizationLevel.Function, "post", Route = "customers/{tenantId}/migrate")] HttpRequest request, string tenantId, [DurableClient] DurableTaskClient client, FunctionContext function) =>
         RunAsync(request, ActivatorUtilities.CreateInstance<RelationshipMigrationApi>(function.InstanceServices, Api(function, client)).MigrateAsync(tenantId, request));
 
+    [Function("StartCustomerOffboarding")]
+    public static Task<IActionResult> OffboardCustomer([HttpTrigger(AuthorizationLevel.Function, "post", Route = "customers/{tenantId}/offboard")] HttpRequest request, string tenantId, [DurableClient] DurableTaskClient client, FunctionContext function) =>
+        RunAsync(request, Offboarding(function, client).OffboardAsync(tenantId, request));
+
+    [Function("GetCustomerOffboarding")]
+    public static Task<IActionResult> GetCustomerOffboarding([HttpTrigger(AuthorizationLevel.Function, "get", Route = "customers/{tenantId}/offboarding")] HttpRequest request, string tenantId, [DurableClient] DurableTaskClient client, FunctionContext function) =>
+        RunAsync(request, Offboarding(function, client).GetAsync(tenantId, request.HttpContext.RequestAborted));
+
     [Function("StartGlobalAdministratorRemoval")]
     public static Task<IActionResult> RemoveGlobalAdministrator([HttpTrigger(AuthorizationLevel.Function, "post", Route = "relationships/remove-global-administrator")] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext function) =>
         RunAsync(request, Removal(function, client).RemoveAsync(request));
@@ -110,6 +118,8 @@ public static class PublicApiFunctions
     static OnboardingApi Api(FunctionContext function, DurableTaskClient client) => ActivatorUtilities.CreateInstance<OnboardingApi>(function.InstanceServices, client);
 
     static OnboardingBatchApi Batches(FunctionContext function, DurableTaskClient client) => ActivatorUtilities.CreateInstance<OnboardingBatchApi>(function.InstanceServices, client);
+
+    static OffboardingApi Offboarding(FunctionContext function, DurableTaskClient client) => ActivatorUtilities.CreateInstance<OffboardingApi>(function.InstanceServices, client, Api(function, client));
 
     static CustomersApi Customers(FunctionContext function) => function.InstanceServices.GetRequiredService<CustomersApi>();
 

@@ -436,6 +436,12 @@ public sealed class InMemoryCustomerAccess : ICustomerAccess
         return Task.FromResult(Interlocked.Increment(ref this.consents) == 1 ? ConsentOutcome.Created : ConsentOutcome.AlreadyPresent);
     }
 
+    public Task<bool> RemoveConsentAsync(Guid customerTenantId, CancellationToken cancellationToken)
+    {
+        this.Faults.Enter(nameof(this.RemoveConsentAsync));
+        return Task.FromResult(Interlocked.Exchange(ref this.consents, 0) > 0);
+    }
+
     public Task<AccessReport> ProbeAsync(Guid customerTenantId, IReadOnlyList<Guid> requiredRoleTemplateIds, CancellationToken cancellationToken)
     {
         this.Faults.Enter(nameof(this.ProbeAsync));

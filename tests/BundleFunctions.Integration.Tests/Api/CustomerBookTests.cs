@@ -163,7 +163,7 @@ public sealed class CustomerBookTests(FleetApiStack stack) : IClassFixture<Fleet
         HttpResponseMessage refused = await stack.Api.GetAsync("api/customers?verdict=adopted");
 
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
-        Assert.Equal("verdict must be one of: covered, needsNewRelationship, onboarding.", (await refused.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>());
+        Assert.Equal("verdict must be one of: covered, needsNewRelationship, onboarding, offboarded.", (await refused.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>());
     }
 
     async Task<JsonObject> ImportAsync()

@@ -71,6 +71,111 @@ public sealed class CustomerLifecycleTests(SmallFleetApiStack stack) : IClassFix
         Assert.Empty((await stack.Api.GetFromJsonAsync<JsonArray>($"api/onboardings?customerTenantId={GeneratedSeed.Customer(13)}"))!);
     }
 
+    [Fact]
+    public async Task An_offboarding_dry_run_lists_what_would_end_and_changes_nothing()
+    {
+        Guid customer = GeneratedSeed.Customer(6); // covered
+        await this.ImportAsync();
+        JsonObject before = (await stack.Sim.GetFromJsonAsync<JsonObject>("_sim/state"))!;
+
+        HttpResponseMessage response = await stack.Api.PostAsJsonAsync($"api/customers/{customer}/offboard", new { reason = "Contract ended" });
+
+        JsonObject plan = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(("terminateRelationships", "wouldRemove"), (plan["mode"]!.GetValue<string>(), plan["consent"]!.GetValue<string>()));
+        JsonObject relationship = Assert.Single(plan["relationships"]!.AsArray())!.AsObject();
+        Assert.Equal(("Managed 0006", "wouldTerminate"), (relationship["displayName"]!.GetValue<string>(), relationship["outcome"]!.GetValue<string>()));
+        JsonObject after = (await stack.Sim.GetFromJsonAsync<JsonObject>("_sim/state"))!;
+        Assert.Equal(before["relationships"]!.ToJsonString(), after["relationships"]!.ToJsonString());
+        Assert.Equal("covered", (await this.CustomerAsync(customer))["verdict"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Offboarding_terminates_the_relationship_removes_the_consent_and_keeps_the_customer_recorded_as_offboarded()
+    {
+        Guid customer = GeneratedSeed.Customer(11); // covered
+        string onboardingId = await this.AdoptToGreenAsync(customer);
+
+        HttpResponseMessage started = await stack.Api.PostAsJsonAsync($"api/customers/{customer}/offboard", new { dryRun = false, reason = "Contract ended" });
+        JsonObject done = await this.FollowAsync(started, d => d["status"]!.GetValue<string>() != "running");
+
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        Assert.Equal(("completed", "removed"), (done["status"]!.GetValue<string>(), done["consent"]!.GetValue<string>()));
+        JsonObject state = (await stack.Sim.GetFromJsonAsync<JsonObject>("_sim/state"))!;
+        Assert.Contains(state["relationships"]!.AsArray().Single(r => r!["customerTenantId"]!.GetValue<string>() == customer.ToString())!["status"]!.GetValue<string>(), new[] { "terminationRequested", "terminating", "terminated" });
+        Assert.DoesNotContain(state["consents"]!.AsArray(), c => c!["customerTenantId"]!.GetValue<string>() == customer.ToString());
+        JsonObject onboarding = (await stack.Api.GetFromJsonAsync<JsonObject>($"api/onboardings/{onboardingId}"))!;
+        Assert.Equal(("succeeded", "none"), (onboarding["status"]!.GetValue<string>(), onboarding["shield"]!.GetValue<string>()));
+        JsonArray audit = (await stack.Api.GetFromJsonAsync<JsonArray>($"api/onboardings/{onboardingId}/audit"))!;
+        Assert.Contains(audit, line => line!["message"]?.GetValue<string>().StartsWith("Offboarded (terminateRelationships). Offboarded: Contract ended. 'Managed 0011': termination requested.", StringComparison.Ordinal) == true);
+        JsonObject booked = await this.CustomerAsync(customer);
+        Assert.Equal("offboarded", booked["verdict"]!.GetValue<string>());
+        await this.ImportAsync();
+        Assert.Equal("offboarded", (await this.CustomerAsync(customer))["verdict"]!.GetValue<string>());
+        Assert.StartsWith("Offboarded on ", (await this.CustomerAsync(customer))["verdictReason"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Removing_access_deletes_every_access_assignment_and_keeps_the_relationship_and_the_consent()
+    {
+        Guid customer = GeneratedSeed.Customer(16); // covered
+        await this.AdoptToGreenAsync(customer);
+
+        HttpResponseMessage started = await stack.Api.PostAsJsonAsync($"api/customers/{customer}/offboard", new { dryRun = false, mode = "removeAccessAssignments", removeConsent = false });
+        JsonObject done = await this.FollowAsync(started, d => d["status"]!.GetValue<string>() != "running");
+
+        Assert.Equal(("completed", "kept"), (done["status"]!.GetValue<string>(), done["consent"]!.GetValue<string>()));
+        Assert.StartsWith("12 access assignment(s) deleted; the relationship stays until ", done["relationships"]![0]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        JsonObject state = (await stack.Sim.GetFromJsonAsync<JsonObject>("_sim/state"))!;
+        JsonObject relationship = state["relationships"]!.AsArray().Single(r => r!["customerTenantId"]!.GetValue<string>() == customer.ToString())!.AsObject();
+        Assert.Equal("active", relationship["status"]!.GetValue<string>());
+        Assert.All(relationship["accessAssignments"]!.AsArray(), a => Assert.Contains(a!["status"]!.GetValue<string>(), new[] { "deleting", "deleted" }));
+        Assert.Contains(state["consents"]!.AsArray(), c => c!["customerTenantId"]!.GetValue<string>() == customer.ToString());
+    }
+
+    [Fact]
+    public async Task A_customer_whose_onboarding_runs_cannot_be_offboarded_until_it_is_cancelled()
+    {
+        Guid customer = GeneratedSeed.Customer(10); // no relationship: its onboarding waits for the customer
+        await this.ImportAsync();
+        (await stack.Api.PostAsJsonAsync("api/onboardings", new { customerTenantId = customer, customerName = "Generated Customer 0010" })).EnsureSuccessStatusCode();
+
+        HttpResponseMessage refused = await stack.Api.PostAsJsonAsync($"api/customers/{customer}/offboard", new { dryRun = false });
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.StartsWith("Cancel onboarding '", (await refused.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_offboarding_mode_that_does_not_exist_is_refused()
+    {
+        await this.ImportAsync();
+
+        HttpResponseMessage refused = await stack.Api.PostAsJsonAsync($"api/customers/{GeneratedSeed.Customer(19)}/offboard", new { dryRun = false, mode = "deleteEverything" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("'deleteEverything' is not a mode: use terminateRelationships or removeAccessAssignments.", (await refused.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!["mode"]![0]!.GetValue<string>());
+    }
+
+    async Task ImportAsync()
+    {
+        HttpResponseMessage imported = await stack.Api.PostAsync("api/customers/import", null);
+        Assert.True(imported.IsSuccessStatusCode, $"{imported.StatusCode}: {await imported.Content.ReadAsStringAsync()}\n{stack.Host.Output[^Math.Min(4000, stack.Host.Output.Length)..]}");
+    }
+
+    async Task<JsonObject> CustomerAsync(Guid customer) => (await stack.Api.GetFromJsonAsync<JsonObject>($"api/customers/{customer}"))!;
+
+    /// <summary>Adopts the customer's covering relationship and waits for the green shield; returns the onboarding's ID.</summary>
+    async Task<string> AdoptToGreenAsync(Guid customer)
+    {
+        await this.ImportAsync();
+        JsonObject booked = await this.CustomerAsync(customer);
+        HttpResponseMessage started = await stack.Api.PostAsJsonAsync("api/onboardings", new { customerTenantId = customer, customerName = booked["name"]!.GetValue<string>(), adoptRelationshipId = booked["coveringRelationshipId"]!.GetValue<string>() });
+        JsonObject green = await this.FollowAsync(started, d => d["status"]!.GetValue<string>() is "succeeded" or "failed");
+        Assert.Equal("green", green["shield"]!.GetValue<string>());
+        return green["id"]!.GetValue<string>();
+    }
+
     static JsonObject Step(JsonObject onboarding, string name) => onboarding["steps"]!.AsArray().Single(s => s!["name"]!.GetValue<string>() == name)!.AsObject();
 
     async Task<JsonArray> RelationshipsAsync() => (await stack.Sim.GetFromJsonAsync<JsonObject>("_sim/state"))!["relationships"]!.AsArray();

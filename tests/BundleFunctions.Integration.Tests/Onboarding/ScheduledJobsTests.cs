@@ -197,6 +197,8 @@ public sealed class ScheduledJobsTests : IAsyncLifetime
     {
         public Task<ConsentOutcome> EnsureConsentAsync(Guid customerTenantId, CancellationToken cancellationToken) => real.EnsureConsentAsync(customerTenantId, cancellationToken);
 
+        public Task<bool> RemoveConsentAsync(Guid customerTenantId, CancellationToken cancellationToken) => real.RemoveConsentAsync(customerTenantId, cancellationToken);
+
         public Task<AccessReport> ProbeAsync(Guid customerTenantId, IReadOnlyList<Guid> requiredRoleTemplateIds, CancellationToken cancellationToken) =>
             customerTenantId == customer ? throw new HttpRequestException("The customer's tenant did not answer.") : real.ProbeAsync(customerTenantId, requiredRoleTemplateIds, cancellationToken);
     }
