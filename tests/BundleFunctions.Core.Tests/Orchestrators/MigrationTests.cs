@@ -89,6 +89,7 @@ public sealed class MigrationTests : IAsyncLifetime
 
         Assert.Equal((Shield.Green, OnboardingStep.EndReplacedRelationships), (failed.Shield, failed.CurrentStep));
         Assert.StartsWith($"Relationship 'Someone else' ({Others}) belongs to customer {OtherCustomer}, not to {Customer}; nothing was ended. Fix:", Step(failed, OnboardingStep.EndReplacedRelationships).Message, StringComparison.Ordinal);
+        Assert.EndsWith("; nothing was ended. Fix: name only this customer's relationships, then retry.", Step(failed, OnboardingStep.EndReplacedRelationships).Message, StringComparison.Ordinal);
         Assert.Equal(RelationshipStatus.Active, this.StatusOf(Others));
         Assert.Equal(RelationshipStatus.Active, this.StatusOf(Legacy));
     }
