@@ -14,8 +14,10 @@ namespace BundleFunctions.Api;
 
 /// <summary>
 /// <c>/api/onboarding-batches</c>: onboard many customers at once (README, "Onboarding batches"). A batch names its customers
-/// or a verdict of the customer book; a covered customer's relationship is adopted. The batch ID is derived from the
-/// partner and the customers, so submitting the same batch again joins it instead of starting anything twice.
+/// or a verdict of the customer book; a covered customer's relationship is adopted. With <c>"migrate": true</c> each
+/// customer's legacy relationships (the book's) are replaced — ended once its new access is green — and the request is a
+/// dry run unless <c>"dryRun": false</c>. The batch ID is derived from the partner, the customers and the migration flag,
+/// so submitting the same batch again joins it instead of starting anything twice.
 /// </summary>
 /// <param name="client">The Durable Task client.</param>
 /// <param name="book">The customer book.</param>
@@ -44,7 +46,12 @@ public sealed class OnboardingBatchApi(DurableTaskClient client, ICustomerBook b
             return Results.ValidationProblem(errors, title: "The batch cannot start; nothing was started.");
         }
 
-        string id = this.BatchId(requests!);
+        if (body!.DryRun ?? body.Migrate == true)
+        {
+            return ApiJson.Json(new { dryRun = true, total = requests!.Count, customers = requests.Select(Planned) });
+        }
+
+        string id = this.BatchId(requests!, body.Migrate == true);
         request.HttpContext.Response.Headers.Location = $"/api/onboarding-batches/{id}";
         if (await client.GetInstanceAsync(id, request.HttpContext.RequestAborted) is not null)
         {
@@ -98,6 +105,7 @@ public sealed class OnboardingBatchApi(DurableTaskClient client, ICustomerBook b
                     customerTenantId = r.CustomerTenantId,
                     customerName = r.CustomerName,
                     adopts = r.AdoptRelationshipId,
+                    replaces = r.ReplacesRelationshipIds,
                     outcome = result is null ? null : WireName.Of(result.Outcome),
                     message = result?.Message,
                     onboarding = $"/api/onboardings/{onboardingId}",
@@ -147,7 +155,7 @@ public sealed class OnboardingBatchApi(DurableTaskClient client, ICustomerBook b
             do
             {
                 CustomerPage page = await book.ListPageAsync(partner.Id, new CustomerQuery(verdict, null, OnboardingQuery.MaxTop, after), cancellationToken);
-                requests.AddRange(page.Customers.Select(c => RequestFor(c.TenantId, c.Name, c)));
+                requests.AddRange(page.Customers.Select(c => RequestFor(c.TenantId, c.Name, c, body.Migrate == true)));
                 after = page.ContinuationToken;
             }
             while (after is not null);
@@ -173,7 +181,7 @@ public sealed class OnboardingBatchApi(DurableTaskClient client, ICustomerBook b
                     continue;
                 }
 
-                requests.Add(RequestFor(line.CustomerTenantId, line.CustomerName ?? known!.Name, known, line.OrganizationId));
+                requests.Add(RequestFor(line.CustomerTenantId, line.CustomerName ?? known!.Name, known, body.Migrate == true, line.OrganizationId));
             }
         }
 
@@ -193,19 +201,41 @@ public sealed class OnboardingBatchApi(DurableTaskClient client, ICustomerBook b
         return (errors.Count == 0 ? requests : null, errors);
     }
 
-    /// <summary>A covered customer's relationship is adopted; any other customer is asked for a new one.</summary>
-    static OnboardingRequest RequestFor(Guid tenant, string name, CustomerRecord? known, string? organizationId = null) => new(
-        tenant,
-        name,
-        CustomerDomain: known?.Domain,
-        OrganizationId: organizationId ?? known?.OrganizationId,
-        AdoptRelationshipId: known is { Verdict: CustomerVerdict.Covered } ? known.CoveringRelationshipId : null);
+    /// <summary>
+    /// A covered customer's relationship is adopted; any other customer is asked for a new one. A migration replaces the
+    /// customer's legacy relationships, as the book knows them (a covering one that grants Global Administrator is replaced,
+    /// not adopted).
+    /// </summary>
+    static OnboardingRequest RequestFor(Guid tenant, string name, CustomerRecord? known, bool migrate, string? organizationId = null)
+    {
+        string[] legacy = migrate && known is not null
+            ? [.. CustomerDiscovery.Legacy(known.Relationships, [.. RoleTemplate.Default.Roles.Select(r => r.TemplateId)]).Select(l => l.Relationship.Id)]
+            : [];
+        string? covering = known is { Verdict: CustomerVerdict.Covered } ? known.CoveringRelationshipId : null;
+        return new(
+            tenant,
+            name,
+            CustomerDomain: known?.Domain,
+            OrganizationId: organizationId ?? known?.OrganizationId,
+            AdoptRelationshipId: covering is not null && !legacy.Contains(covering) ? covering : null,
+            ReplacesRelationshipIds: legacy.Length > 0 ? legacy : null);
+    }
+
+    /// <summary>A customer's line in a dry run.</summary>
+    static object Planned(OnboardingRequest request) => new
+    {
+        customerTenantId = request.CustomerTenantId,
+        customerName = request.CustomerName,
+        adopts = request.AdoptRelationshipId,
+        newRelationship = request.AdoptRelationshipId is null ? request.ToRelationshipRequest().DisplayName : null,
+        replaces = request.ReplacesRelationshipIds ?? [],
+    };
 
     /// <summary><c>batch-</c> and the first 32 hex digits of SHA-256 over the partner and the sorted customers.</summary>
-    string BatchId(IEnumerable<OnboardingRequest> requests)
+    string BatchId(IEnumerable<OnboardingRequest> requests, bool migrate)
     {
         string customers = string.Join(",", requests.Select(r => r.CustomerTenantId.ToString("N")).Order(StringComparer.Ordinal));
-        return "batch-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{partner.Id:N}|{customers}")))[..32];
+        return "batch-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{partner.Id:N}|{customers}{(migrate ? "|migrate" : string.Empty)}")))[..32];
     }
 
     static bool IsBatchId(string id) => id.Length == 38 && id.StartsWith("batch-", StringComparison.Ordinal) && id[6..].All(char.IsAsciiHexDigitLower);
@@ -213,7 +243,9 @@ public sealed class OnboardingBatchApi(DurableTaskClient client, ICustomerBook b
     /// <summary>The body of <c>POST /api/onboarding-batches</c>.</summary>
     /// <param name="Customers">The customers, or null when <paramref name="Verdict"/> chooses them.</param>
     /// <param name="Verdict">Every customer of the book with this verdict.</param>
-    public sealed record BatchBody(IReadOnlyList<BatchCustomer>? Customers = null, string? Verdict = null);
+    /// <param name="Migrate">Replace each customer's legacy relationships (Global Administrator, missing bundle roles) once its new access is green.</param>
+    /// <param name="DryRun">List each customer's plan and start nothing; the default for a migration, not otherwise.</param>
+    public sealed record BatchBody(IReadOnlyList<BatchCustomer>? Customers = null, string? Verdict = null, bool? Migrate = null, bool? DryRun = null);
 
     /// <summary>One customer of a batch.</summary>
     /// <param name="CustomerTenantId">The customer.</param>

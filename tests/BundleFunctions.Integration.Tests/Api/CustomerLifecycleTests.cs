@@ -54,6 +54,45 @@ public sealed class CustomerLifecycleTests(SmallFleetApiStack stack) : IClassFix
     }
 
     [Fact]
+    public async Task A_migration_batch_is_a_dry_run_naming_each_customers_legacy_relationships_and_starts_nothing()
+    {
+        await this.ImportAsync();
+        Guid legacyOnly = GeneratedSeed.Customer(13), covered = GeneratedSeed.Customer(1);
+
+        HttpResponseMessage response = await stack.Api.PostAsJsonAsync("api/onboarding-batches", new { customers = new[] { legacyOnly, covered }.Select(c => new { customerTenantId = c }), migrate = true });
+
+        JsonObject plan = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(plan["dryRun"]!.GetValue<bool>());
+        JsonObject migrated = plan["customers"]![0]!.AsObject(), adopted = plan["customers"]![1]!.AsObject();
+        Assert.Equal(await this.LegacyIdOfAsync(legacyOnly), Assert.Single(migrated["replaces"]!.AsArray())!.GetValue<string>());
+        Assert.Null(migrated["adopts"]);
+        Assert.Empty(adopted["replaces"]!.AsArray());
+        Assert.NotNull(adopted["adopts"]);
+        Assert.Empty((await stack.Api.GetFromJsonAsync<JsonArray>($"api/onboardings?customerTenantId={legacyOnly}"))!);
+    }
+
+    [Fact]
+    public async Task A_migration_batch_starts_onboardings_that_replace_each_customers_legacy_relationship_once_green()
+    {
+        await this.ImportAsync();
+        Guid customer = GeneratedSeed.Customer(18); // Global Administrator only
+        string legacy = await this.LegacyIdOfAsync(customer);
+        await stack.RegisterWebhookAsync(stack.WebhookUrl, "granular-admin-relationship-approved", "granular-admin-relationship-activated");
+
+        HttpResponseMessage submitted = await stack.Api.PostAsJsonAsync("api/onboarding-batches", new { customers = new[] { new { customerTenantId = customer } }, migrate = true, dryRun = false });
+        JsonObject batch = await this.FollowAsync(submitted, b => b["customers"]![0]!["status"]?.GetValue<string>() == "waitingForCustomer");
+        string onboarding = batch["customers"]![0]!["onboarding"]!.GetValue<string>().TrimStart('/');
+        JsonObject waiting = (await stack.Api.GetFromJsonAsync<JsonObject>(onboarding))!;
+        (await stack.Sim.PostAsJsonAsync($"_sim/relationships/{waiting["relationshipId"]}/approve", new { customerTenantId = customer })).EnsureSuccessStatusCode();
+        JsonObject done = await this.FollowAsync(submitted, b => b["customers"]![0]!["shield"]?.GetValue<string>() == "green" && b["customers"]![0]!["status"]?.GetValue<string>() == "succeeded");
+
+        Assert.Equal(HttpStatusCode.Accepted, submitted.StatusCode);
+        Assert.Equal(legacy, Assert.Single(done["customers"]![0]!["replaces"]!.AsArray())!.GetValue<string>());
+        Assert.Contains(await this.StatusOfAsync(legacy), new[] { "terminationRequested", "terminating", "terminated" });
+    }
+
+    [Fact]
     public async Task A_covered_customer_has_nothing_to_migrate()
     {
         HttpResponseMessage refused = await stack.Api.PostAsJsonAsync($"api/customers/{GeneratedSeed.Customer(1)}/migrate", new { dryRun = false });
@@ -186,6 +225,9 @@ public sealed class CustomerLifecycleTests(SmallFleetApiStack stack) : IClassFix
     }
 
     static JsonObject Step(JsonObject onboarding, string name) => onboarding["steps"]!.AsArray().Single(s => s!["name"]!.GetValue<string>() == name)!.AsObject();
+
+    async Task<string> LegacyIdOfAsync(Guid customer) =>
+        (await this.CustomerAsync(customer))["relationships"]!.AsArray().Single(r => r!["holdsGlobalAdministrator"]!.GetValue<bool>())!["id"]!.GetValue<string>();
 
     async Task<JsonArray> RelationshipsAsync() => (await stack.Sim.GetFromJsonAsync<JsonObject>("_sim/state"))!["relationships"]!.AsArray();
 
