@@ -14,7 +14,7 @@ public sealed class LocalHostUnderTest : IDisposable
     LocalHostUnderTest(Process process, int port, string key)
     {
         this.process = process;
-        this.Api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+        this.Api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromMinutes(2) };
         this.Api.DefaultRequestHeaders.Add("x-functions-key", key);
         this.WebhookUrl = new Uri($"http://127.0.0.1:{port}/api/webhooks/partner-center");
     }
@@ -25,7 +25,8 @@ public sealed class LocalHostUnderTest : IDisposable
     /// <summary>The webhook receiver's URL.</summary>
     public Uri WebhookUrl { get; }
 
-    public static async Task<LocalHostUnderTest> StartAsync(MicrosoftCloudOptions cloud, Simulator simulator)
+    /// <summary>Starts the LocalHost; <paramref name="overrides"/> replace or add settings (storage, pacing).</summary>
+    public static async Task<LocalHostUnderTest> StartAsync(MicrosoftCloudOptions cloud, Simulator simulator, IReadOnlyDictionary<string, string>? overrides = null)
     {
         string dll = Path.Combine(RepositoryRoot(), "src", "BundleFunctions.LocalHost", "bin", "Release", "net10.0", "BundleFunctions.LocalHost.dll");
         if (!File.Exists(dll))
@@ -53,7 +54,7 @@ public sealed class LocalHostUnderTest : IDisposable
             ["Workflow__GroupPrefix"] = "Bench",
             ["Workflow__ApprovalFirstPoll"] = "00:05:00", // out of the way: what is measured is the webhook
             ["Workflow__FollowUpFirstPoll"] = "00:00:00.500", // as ./run.sh
-        }))
+        }).Concat(overrides ?? new Dictionary<string, string>()))
         {
             start.Environment[name] = value;
         }

@@ -9,23 +9,18 @@ using MicrosoftCloudSimulator.Hosting;
 // How fast BundleFunctions reacts and how it scales, measured end to end: an external system's HTTP calls to the
 // LocalHost (the same workflows as the Functions app, durable on Azurite), Microsoft played by the simulator.
 //   dotnet run --project bench/BundleFunctions.Benchmarks -c Release -- [--customers 20] [--samples 5]
+//   … -- --fleet 1000 [--concurrency 10] [--minutes 30]: a book of customers imported and batch-onboarded (FleetBenchmark)
+if (Option(args, "--fleet", 0) is > 0 and int fleet)
+{
+    return await FleetBenchmark.RunAsync(fleet, Option(args, "--concurrency", 10), TimeSpan.FromMinutes(Option(args, "--minutes", 30)));
+}
+
 int bulk = Option(args, "--customers", 20);
 int samples = Option(args, "--samples", 5);
 Console.WriteLine($"BundleFunctions benchmark: {samples} single onboardings, then {bulk} at once ({Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC)");
 
 await using Simulator simulator = await Simulator.StartAsync(["--Simulator:Port=0", "--Logging:LogLevel:Default=Warning"], seedJson: GeneratedSeed.With(samples + bulk));
-MicrosoftCloudOptions cloud = new()
-{
-    PartnerTenantId = Guid.Parse("7f5b1c2e-0000-4a6b-9c1d-5e2f3a4b5c6d"),
-    ClientId = Guid.Parse("b7a1c3e5-3333-4a6b-9c1d-000000000001"),
-    ClientSecret = "sim-only-client-secret",
-    ServiceAccountUserPrincipalName = "svc-bundle@contosomsp.onmicrosoft.com",
-    ServiceAccountRefreshToken = "sim-refresh-token-svc-bundle",
-    AuthorityHost = simulator.BaseAddress,
-    GraphBaseUrl = new Uri(simulator.BaseAddress, "v1.0"),
-    PartnerCenterBaseUrl = new Uri(simulator.BaseAddress, "partnercenter"),
-    PinnedCertificateThumbprint = simulator.Thumbprint,
-};
+MicrosoftCloudOptions cloud = BenchCloud.Options(simulator);
 using MicrosoftCloudConnection connection = new(cloud);
 using HttpClient sim = new(connection.CreateHandler()) { BaseAddress = simulator.BaseAddress };
 using LocalHostUnderTest host = await LocalHostUnderTest.StartAsync(cloud, simulator);

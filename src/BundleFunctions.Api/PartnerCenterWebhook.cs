@@ -14,8 +14,11 @@ namespace BundleFunctions.Api;
 /// chain (or a pinned trust anchor) checked. Anything that does not verify is a 401 and changes nothing. A verified event
 /// is recorded once in the inbox (replays and Partner Center's retries are no-ops), then routed to the onboarding that
 /// owns the relationship; an unknown relationship is recorded and answered 200, so Partner Center does not retry it.
+/// A relationship no onboarding has recorded yet (the customer approved in the moment between its lock and the step's end)
+/// is asked of Graph for its customer, whose onboarding ID is derived from it.
 /// </summary>
-public sealed class PartnerCenterWebhook(DurableTaskClient client, IOnboardingStore store, IWebhookInbox inbox, WebhookCertificates certificates, ApiOptions api, PartnerTenant partner, TimeProvider time)
+public sealed class PartnerCenterWebhook(
+    DurableTaskClient client, IOnboardingStore store, IWebhookInbox inbox, WebhookCertificates certificates, ApiOptions api, PartnerTenant partner, TimeProvider time, IGdapRelationships relationships)
 {
     /// <summary>How long one delivery's claim on an event keeps a concurrent delivery of it away.</summary>
     static readonly TimeSpan ClaimTimeout = TimeSpan.FromMinutes(1);
@@ -70,7 +73,7 @@ public sealed class PartnerCenterWebhook(DurableTaskClient client, IOnboardingSt
             return "ignored: not a GDAP relationship event";
         }
 
-        string? onboardingId = await store.FindByRelationshipAsync(partner.Id, relationshipId, default);
+        string? onboardingId = await store.FindByRelationshipAsync(partner.Id, relationshipId, default) ?? await this.OnboardingOfCustomerAsync(relationshipId);
         if (onboardingId is null || await store.GetAsync(partner.Id, onboardingId, default) is not { } onboarding)
         {
             return "unknown relationship";
@@ -97,6 +100,21 @@ public sealed class PartnerCenterWebhook(DurableTaskClient client, IOnboardingSt
             default:
                 await store.ApplyAsync(new ProgressUpdate(onboarding.Subject, Message: $"Partner Center: {eventName} ({resourceUri}).", Actor: "Partner Center"), time.GetUtcNow(), default);
                 return $"noted on {onboardingId}";
+        }
+    }
+
+    /// <summary>The onboarding of the relationship's customer, by asking Graph whose relationship it is; null when Graph cannot say.</summary>
+    async Task<string?> OnboardingOfCustomerAsync(string relationshipId)
+    {
+        try
+        {
+            return Gdap.RelationshipId.TryParse(relationshipId, out Gdap.RelationshipId id) && await relationships.GetAsync(id, default) is { CustomerTenantId: { } customer }
+                ? OnboardingId.For(partner.Id, customer)
+                : null;
+        }
+        catch (Exception unanswered) when (unanswered is StepFailedException or HttpRequestException)
+        {
+            return null;
         }
     }
 

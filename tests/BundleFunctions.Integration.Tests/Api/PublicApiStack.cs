@@ -25,8 +25,8 @@ public class PublicApiStack : IAsyncLifetime
 
     public Uri WebhookUrl => new($"http://127.0.0.1:{this.Host.ApiPort}/api/webhooks/partner-center");
 
-    /// <summary>The simulated cloud's customers: the shipped ones and seven plain ones.</summary>
-    protected virtual string SeedJson => GeneratedSeed.With(7);
+    /// <summary>The simulated cloud's customers: the shipped ones and eight plain ones.</summary>
+    protected virtual string SeedJson => GeneratedSeed.With(8);
 
     public async Task InitializeAsync()
     {

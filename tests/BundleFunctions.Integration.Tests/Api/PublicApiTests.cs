@@ -498,6 +498,28 @@ public sealed class PublicApiTests(PublicApiStack stack, ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task An_event_for_a_relationship_no_onboarding_recorded_is_routed_to_its_customers_onboarding()
+    {
+        // The customer's onboarding waits for its relationship; an approval arrives for another relationship of the same
+        // customer that no onboarding recorded (as when a customer approves between the lock and the step's end).
+        Guid customer = MicrosoftCloudSimulator.Hosting.GeneratedSeed.Customer(8);
+        HttpResponseMessage started = await stack.Api.PostAsJsonAsync("api/onboardings", new { customerTenantId = customer, customerName = "Generated Customer 0008" });
+        JsonObject waiting = await this.FollowAsync(started.Headers.Location!, d => d["status"]!.GetValue<string>() is "waitingForCustomer" or "failed");
+        using MicrosoftCloudConnection connection = new(OnboardingStack.CloudOptions(stack.Simulator));
+        GraphRelationships relationships = new(connection);
+        RelationshipSnapshot made = (await relationships.CreateAsync(new OnboardingRequest(customer, "Generated Customer 0008", RelationshipName: "unrecorded-0008").ToRelationshipRequest(), default))!;
+        await relationships.LockForApprovalAsync(BundleFunctions.Gdap.RelationshipId.Parse(made.Id), default);
+        ReceivedWebhook approved = await this.CaptureGenuineDeliveryAsync(
+            async () => (await stack.Sim.PostAsJsonAsync($"_sim/relationships/{made.Id}/approve", new { customerTenantId = customer })).EnsureSuccessStatusCode(),
+            "granular-admin-relationship-approved");
+
+        HttpResponseMessage routed = await this.SendAsync(approved.Body, approved.Headers);
+
+        // The onboarding takes only its own relationship's approval (CustomerApprovalWait), so routing by customer is safe.
+        Assert.Equal((HttpStatusCode.OK, $"raised RelationshipApproved on {waiting["id"]}"), (routed.StatusCode, (await JsonOf(routed))["status"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task A_failed_onboarding_is_found_by_its_status_and_customer_and_a_retry_over_http_after_the_fix_turns_it_green()
     {
         Guid customer = MicrosoftCloudSimulator.Hosting.GeneratedSeed.Customer(5);
