@@ -28,6 +28,7 @@ public sealed partial class WebhookCertificates : IDisposable
     readonly X509Certificate2Collection? roots;
     readonly Lock gate = new();
     readonly Dictionary<string, Entry> cache = new(StringComparer.Ordinal);
+    readonly Dictionary<string, Task<Entry>> inFlight = new(StringComparer.Ordinal);
     readonly HashSet<string> everTrusted = new(StringComparer.Ordinal);
     DateTimeOffset nextNewUrlFetch = DateTimeOffset.MinValue;
 
@@ -58,6 +59,7 @@ public sealed partial class WebhookCertificates : IDisposable
     {
         ArgumentNullException.ThrowIfNull(url);
         DateTimeOffset now = this.time.GetUtcNow();
+        Task<Entry> fetch;
         lock (this.gate)
         {
             if (this.cache.TryGetValue(url.Key, out Entry? hit) && hit.Until > now)
@@ -65,20 +67,55 @@ public sealed partial class WebhookCertificates : IDisposable
                 return (hit.Certificate, hit.Refused);
             }
 
-            if (!this.everTrusted.Contains(url.Key))
+            if (this.inFlight.TryGetValue(url.Key, out Task<Entry>? running))
             {
-                if (now < this.nextNewUrlFetch)
+                // Partner Center's deliveries come in bursts: they wait for the one download, not one each.
+                fetch = running;
+            }
+            else
+            {
+                if (!this.everTrusted.Contains(url.Key))
                 {
-                    return (null, "The certificate URL is new and another new one was fetched moments ago; Partner Center retries.");
+                    if (now < this.nextNewUrlFetch)
+                    {
+                        return (null, "The certificate URL is new and another new one was fetched moments ago; Partner Center retries.");
+                    }
+
+                    this.nextNewUrlFetch = now + this.newUrlInterval;
                 }
 
-                this.nextNewUrlFetch = now + this.newUrlInterval;
+                fetch = this.FetchAndKeepAsync(url);
+                this.inFlight[url.Key] = fetch;
             }
         }
 
-        Entry entry = await this.FetchAsync(url, cancellationToken);
+        Entry entry = await fetch.WaitAsync(cancellationToken);
+        return (entry.Certificate, entry.Refused);
+    }
+
+    /// <summary>One download shared by every delivery that asks meanwhile (bounded by the client's timeout, not a caller's), then cached.</summary>
+    async Task<Entry> FetchAndKeepAsync(CertificateUrl url)
+    {
+        await Task.Yield(); // registered as in flight before the download starts
+        Entry entry;
+        try
+        {
+            entry = await this.FetchAsync(url, CancellationToken.None);
+        }
+        catch
+        {
+            lock (this.gate)
+            {
+                this.inFlight.Remove(url.Key);
+            }
+
+            throw;
+        }
+
         lock (this.gate)
         {
+            // Cached and no longer in flight at once: a delivery never finds neither.
+            this.inFlight.Remove(url.Key);
             if (this.cache.Count >= MaxCachedUrls)
             {
                 foreach (string stale in this.cache.OrderBy(e => e.Value.Until).Take(this.cache.Count - MaxCachedUrls + 1).Select(e => e.Key).ToList())
@@ -94,7 +131,7 @@ public sealed partial class WebhookCertificates : IDisposable
             }
         }
 
-        return (entry.Certificate, entry.Refused);
+        return entry;
     }
 
     async Task<Entry> FetchAsync(CertificateUrl url, CancellationToken cancellationToken)

@@ -18,6 +18,7 @@ public sealed class WebhookCertificateChainTests : IAsyncLifetime
     const string Organization = "Microsoft Corporation";
     readonly Dictionary<string, byte[]> served = [];
     WebApplication server = null!;
+    int certificateDownloads;
     X509Certificate2 authority = null!;
     X509Certificate2 tls = null!;
     string httpsHost = null!;
@@ -33,7 +34,12 @@ public sealed class WebhookCertificateChainTests : IAsyncLifetime
             k.Listen(IPAddress.Loopback, 0); // the CRL distribution point is plain http, as public CAs publish theirs
         });
         this.server = builder.Build();
-        this.server.MapGet("/cert/{name}", (string name) => this.served.TryGetValue($"/cert/{name}", out byte[]? der) ? Results.Bytes(der, "application/pkix-cert") : Results.NotFound());
+        this.server.MapGet("/cert/{name}", async (string name) =>
+        {
+            Interlocked.Increment(ref this.certificateDownloads);
+            await Task.Delay(100); // a download takes a moment: a burst of deliveries arrives meanwhile
+            return this.served.TryGetValue($"/cert/{name}", out byte[]? der) ? Results.Bytes(der, "application/pkix-cert") : Results.NotFound();
+        });
         this.server.MapGet("/crl/{name}", (string name) => this.served.TryGetValue($"/crl/{name}", out byte[]? der) ? Results.Bytes(der, "application/pkix-crl") : Results.NotFound());
         await this.server.StartAsync();
         string[] urls = [.. this.server.Urls];
@@ -97,11 +103,24 @@ public sealed class WebhookCertificateChainTests : IAsyncLifetime
         Assert.Equal((null, "The signing certificate is not issued by the expected authority."), (trusted, refused));
     }
 
-    WebhookCertificates CertificatesTrusting(X509Certificate2 root)
+    [Fact]
+    public async Task A_burst_of_deliveries_naming_the_same_new_certificate_url_shares_one_download_and_each_is_trusted()
+    {
+        using X509Certificate2 leaf = this.Issue("pcnotifications-dispatch.microsoft.com");
+        this.served["/cert/burst.cer"] = leaf.RawData;
+        WebhookCertificates certificates = this.CertificatesTrusting(this.authority, newUrlInterval: TimeSpan.FromHours(1));
+
+        (X509Certificate2? Certificate, string? Refused)[] answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => certificates.GetTrustedAsync(this.Url("burst"), default)));
+
+        Assert.All(answers, a => Assert.Equal((leaf.Thumbprint, null), (a.Certificate?.Thumbprint, a.Refused)));
+        Assert.Equal(1, this.certificateDownloads);
+    }
+
+    WebhookCertificates CertificatesTrusting(X509Certificate2 root, TimeSpan newUrlInterval = default)
     {
         SocketsHttpHandler handler = new();
         handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate?.GetCertHashString() == this.tls.Thumbprint;
-        return new WebhookCertificates(handler, trustAnchorThumbprint: null, Organization, TimeSpan.Zero, TimeProvider.System, [root]);
+        return new WebhookCertificates(handler, trustAnchorThumbprint: null, Organization, newUrlInterval, TimeProvider.System, [root]);
     }
 
     CertificateUrl Url(string name) =>
