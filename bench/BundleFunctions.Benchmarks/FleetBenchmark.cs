@@ -18,7 +18,7 @@ namespace BundleFunctions.Benchmarks;
 /// </summary>
 public static class FleetBenchmark
 {
-    public static async Task<int> RunAsync(int customers, int concurrency, TimeSpan limit)
+    public static async Task<int> RunAsync(int customers, int concurrency, TimeSpan limit, IReadOnlyDictionary<string, string>? settings = null)
     {
         Console.WriteLine($"BundleFunctions fleet benchmark: {customers} customers, batch concurrency {concurrency} ({Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC)");
         await using StorageTrafficCounter storage = StorageTrafficCounter.Start();
@@ -33,7 +33,7 @@ public static class FleetBenchmark
             ["BundleData"] = storage.ConnectionString,
             ["Workflow__BatchConcurrency"] = concurrency.ToString(CultureInfo.InvariantCulture),
             ["Workflow__BatchPoll"] = "00:00:02",
-        });
+        }.Concat(settings ?? new Dictionary<string, string>()).ToDictionary());
         await new BenchClient(host.Api, sim).RegisterWebhookAsync(host.WebhookUrl);
 
         Stopwatch clock = Stopwatch.StartNew();

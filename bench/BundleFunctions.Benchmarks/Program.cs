@@ -12,7 +12,10 @@ using MicrosoftCloudSimulator.Hosting;
 //   … -- --fleet 1000 [--concurrency 10] [--minutes 30]: a book of customers imported and batch-onboarded (FleetBenchmark)
 if (Option(args, "--fleet", 0) is > 0 and int fleet)
 {
-    return await FleetBenchmark.RunAsync(fleet, Option(args, "--concurrency", 10), TimeSpan.FromMinutes(Option(args, "--minutes", 30)));
+    // --set Name=Value (repeatable) passes a LocalHost setting, e.g. --set LocalHost__ExtendedSessions=true.
+    Dictionary<string, string> settings = args.Select((a, i) => (a, i)).Where(x => x.a == "--set" && x.i + 1 < args.Length)
+        .Select(x => args[x.i + 1].Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : string.Empty);
+    return await FleetBenchmark.RunAsync(fleet, Option(args, "--concurrency", 10), TimeSpan.FromMinutes(Option(args, "--minutes", 30)), settings);
 }
 
 int bulk = Option(args, "--customers", 20);

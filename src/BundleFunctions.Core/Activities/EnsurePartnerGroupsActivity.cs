@@ -5,8 +5,9 @@ using Microsoft.DurableTask;
 namespace BundleFunctions.Activities;
 
 /// <summary>
-/// Makes sure each requested role has its partner group, with the service account as a member. One onboarding at a time
-/// does this per group prefix: find-or-create alone lets simultaneous onboardings all find nothing and all create.
+/// Makes sure each requested role has its partner group, with the service account as a member. Creating is done by one
+/// onboarding at a time per group prefix (find-or-create alone lets simultaneous onboardings all find nothing and all
+/// create); finding everything in place, as every onboarding after the first does, takes no lease and waits for nobody.
 /// </summary>
 /// <param name="directory">The partner directory.</param>
 /// <param name="leases">The shared leases.</param>
@@ -24,8 +25,8 @@ public sealed class EnsurePartnerGroupsActivity(IPartnerDirectory directory, ILe
                 : throw new StepFailedException($"Role template ID {roleId} is not a known Entra role."));
         }
 
-        await using IAsyncDisposable lease = await leases.AcquireAsync($"partner-groups-{input.GroupPrefix}", CancellationToken.None);
-        IReadOnlyList<PartnerGroup> ensured = await directory.EnsureRoleGroupsAsync([.. wanted.Select(w => w.Name)], CancellationToken.None);
+        IReadOnlyList<PartnerGroup> ensured = await directory.EnsureRoleGroupsAsync(
+            [.. wanted.Select(w => w.Name)], cancellationToken => leases.AcquireAsync($"partner-groups-{input.GroupPrefix}", cancellationToken), CancellationToken.None);
         List<RoleGroup> groups = [.. wanted.Zip(ensured, (w, g) => new RoleGroup(w.RoleId, g.GroupId))];
         int created = ensured.Count(g => g.Created), membersAdded = ensured.Count(g => g.MemberAdded);
         return new PartnerGroupsSummary(groups, created, membersAdded);

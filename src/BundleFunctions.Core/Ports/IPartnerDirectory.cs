@@ -8,12 +8,15 @@ public interface IPartnerDirectory
     /// <summary>
     /// Checks the service account is ready (it exists and is an Admin Agent), then finds each security group by its exact
     /// display name or creates it, and makes sure the service account is a member. Idempotent: a second call finds what
-    /// the first made and changes nothing.
+    /// the first made and changes nothing. When every group and membership already exists (every onboarding after the
+    /// first) it only reads; otherwise it takes <paramref name="exclusively"/> and reads again before it creates, so
+    /// simultaneous onboardings never all find nothing and all create.
     /// </summary>
     /// <param name="names">The groups, in order.</param>
+    /// <param name="exclusively">Takes the partner-wide lease for these groups; disposing releases it.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The groups, in the same order, and what had to be done.</returns>
-    Task<IReadOnlyList<PartnerGroup>> EnsureRoleGroupsAsync(IReadOnlyList<PartnerGroupName> names, CancellationToken cancellationToken);
+    Task<IReadOnlyList<PartnerGroup>> EnsureRoleGroupsAsync(IReadOnlyList<PartnerGroupName> names, Func<CancellationToken, Task<IAsyncDisposable>> exclusively, CancellationToken cancellationToken);
 }
 
 /// <summary>A partner group that carries one role.</summary>

@@ -23,8 +23,9 @@ public sealed class GraphPartnerDirectory(MicrosoftCloudConnection connection) :
     GraphServiceClient Graph => connection.GraphFor(connection.Options.PartnerTenantId);
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<PartnerGroup>> EnsureRoleGroupsAsync(IReadOnlyList<PartnerGroupName> names, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<PartnerGroup>> EnsureRoleGroupsAsync(IReadOnlyList<PartnerGroupName> names, Func<CancellationToken, Task<IAsyncDisposable>> exclusively, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(exclusively);
         ArgumentNullException.ThrowIfNull(names);
         string upn = connection.Options.ServiceAccountUserPrincipalName
             ?? throw new StepFailedException("MicrosoftCloud__ServiceAccountUserPrincipalName is not set: name the partner's service account (MFA enforced, in AdminAgents), restart, then retry.");
@@ -40,19 +41,36 @@ public sealed class GraphPartnerDirectory(MicrosoftCloudConnection connection) :
         }
 
         // One read finds every role group (their names share a start): a lookup per group would be a dozen more chances to
-        // be throttled, per onboarding, under the lease every onboarding of the partner waits for.
-        ILookup<string, Group> existing = (await this.StartingWithAsync(SharedStart(names), cancellationToken)).ToLookup(g => g.DisplayName ?? string.Empty, StringComparer.Ordinal);
+        // be throttled, per onboarding.
+        ILookup<string, Group> existing = await this.RoleGroupsAsync(names, cancellationToken);
+        Group?[] found = [.. names.Select(name => Oldest(existing, name))];
+        if (found.All(g => g is not null && memberships.ContainsKey(g.Id!)))
+        {
+            // Everything is in place (every onboarding after the first): nothing to create, so no lease to wait for.
+            return [.. names.Zip(found, (name, group) => new PartnerGroup(group!.Id!, name.DisplayName, Created: false, MemberAdded: false))];
+        }
+
+        await using IAsyncDisposable held = await exclusively(cancellationToken);
+
+        // Under the lease, read again: another onboarding may have created them while this one waited.
+        memberships = await this.MembershipsAsync(memberId, upn, cancellationToken);
+        existing = await this.RoleGroupsAsync(names, cancellationToken);
 
         // Creates one at a time: a throttled tenant is not made worse by a burst.
         List<PartnerGroup> ensured = [];
         foreach (PartnerGroupName name in names)
         {
-            // Entra allows duplicate names: the oldest one is the group, so every run picks the same.
-            ensured.Add(await this.EnsureAsync(name, existing[name.DisplayName].OrderBy(g => g.CreatedDateTime).FirstOrDefault(), memberId, memberships, cancellationToken));
+            ensured.Add(await this.EnsureAsync(name, Oldest(existing, name), memberId, memberships, cancellationToken));
         }
 
         return ensured;
     }
+
+    /// <summary>Entra allows duplicate names: the oldest one is the group, so every run picks the same.</summary>
+    static Group? Oldest(ILookup<string, Group> existing, PartnerGroupName name) => existing[name.DisplayName].OrderBy(g => g.CreatedDateTime).FirstOrDefault();
+
+    async Task<ILookup<string, Group>> RoleGroupsAsync(IReadOnlyList<PartnerGroupName> names, CancellationToken cancellationToken) =>
+        (await this.StartingWithAsync(SharedStart(names), cancellationToken)).ToLookup(g => g.DisplayName ?? string.Empty, StringComparer.Ordinal);
 
     static string SharedStart(IReadOnlyList<PartnerGroupName> names)
     {

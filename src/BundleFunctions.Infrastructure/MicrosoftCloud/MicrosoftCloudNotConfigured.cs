@@ -20,7 +20,7 @@ public sealed class MicrosoftCloudNotConfigured(string message) : IPartnerDirect
     public string Message => message;
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<PartnerGroup>> EnsureRoleGroupsAsync(IReadOnlyList<PartnerGroupName> names, CancellationToken cancellationToken) => throw new StepFailedException(message);
+    public Task<IReadOnlyList<PartnerGroup>> EnsureRoleGroupsAsync(IReadOnlyList<PartnerGroupName> names, Func<CancellationToken, Task<IAsyncDisposable>> exclusively, CancellationToken cancellationToken) => throw new StepFailedException(message);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<RelationshipSnapshot>> ListAsync(CancellationToken cancellationToken) => throw new StepFailedException(message);

@@ -125,10 +125,11 @@ public sealed class InMemoryPartnerDirectory : IPartnerDirectory
     /// <summary>Someone deletes a group in the partner tenant.</summary>
     public void DeleteGroup(string displayName) => this.groups.TryRemove(displayName, out _);
 
-    public Task<IReadOnlyList<PartnerGroup>> EnsureRoleGroupsAsync(IReadOnlyList<PartnerGroupName> names, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<PartnerGroup>> EnsureRoleGroupsAsync(IReadOnlyList<PartnerGroupName> names, Func<CancellationToken, Task<IAsyncDisposable>> exclusively, CancellationToken cancellationToken)
     {
         this.Faults.Enter(nameof(this.EnsureRoleGroupsAsync));
-        return Task.FromResult<IReadOnlyList<PartnerGroup>>([.. names.Select(name =>
+        await using IAsyncDisposable held = await exclusively(cancellationToken);
+        return [.. names.Select(name =>
         {
             bool created = false;
             string id = this.groups.GetOrAdd(name.DisplayName, _ =>
@@ -137,7 +138,7 @@ public sealed class InMemoryPartnerDirectory : IPartnerDirectory
                 return Guid.NewGuid().ToString();
             });
             return new PartnerGroup(id, name.DisplayName, created, MemberAdded: created);
-        })]);
+        })];
     }
 }
 

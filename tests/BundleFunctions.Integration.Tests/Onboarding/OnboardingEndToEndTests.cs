@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using BundleFunctions.Gdap;
 using BundleFunctions.Infrastructure.MicrosoftCloud;
+using BundleFunctions.Infrastructure.Storage;
 using BundleFunctions.Onboarding;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -191,6 +192,19 @@ public sealed class OnboardingEndToEndTests : IAsyncLifetime
         Assert.DoesNotContain(state["partner"]!["groups"]!.AsArray(), g => g!["displayName"]!.GetValue<string>().StartsWith("Acme GDAP-", StringComparison.Ordinal));
         Assert.Empty(state["relationships"]!.AsArray());
         Assert.Equal(StepStatus.Succeeded, Step(resumed, OnboardingStep.EnsurePartnerGroups).Status);
+    }
+
+    [Fact]
+    public async Task Once_the_partner_groups_exist_an_onboarding_passes_their_step_without_waiting_for_the_groups_lease()
+    {
+        await this.stack.WaitForOutcomeAsync(await this.OnboardFabrikamAsync());
+        TableLeases leases = new(Azurite.Tables(), TimeProvider.System, tableName: this.stack.TableName + "Leases");
+        await using IAsyncDisposable held = await leases.AcquireAsync("partner-groups-Acme", default); // as a slow first onboarding would
+
+        string id = await this.stack.StartAsync(OnboardingStack.InputFor(OnboardingStack.Northwind, "Northwind Traders"));
+        OnboardingRecord waiting = await this.WaitingForCustomer(id);
+
+        Assert.Equal("12 groups ready (0 created, 0 memberships added).", Step(waiting, OnboardingStep.EnsurePartnerGroups).Message);
     }
 
     [Fact]
