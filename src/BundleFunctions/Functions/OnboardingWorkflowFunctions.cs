@@ -23,8 +23,8 @@ public static class OnboardingWorkflowFunctions
         new OnboardCustomerOrchestrator().RunAsync(context, input);
 
     [Function(nameof(RecordProgressActivity))]
-    public static Task<bool> RecordProgress([ActivityTrigger] ProgressUpdate input, FunctionContext function) =>
-        FunctionActivityContext.RunAsync<RecordProgressActivity, ProgressUpdate, bool>(function, input);
+    public static Task<bool> RecordProgress([ActivityTrigger] ProgressUpdates input, FunctionContext function) =>
+        FunctionActivityContext.RunAsync<RecordProgressActivity, ProgressUpdates, bool>(function, input);
 
     [Function(nameof(EnsurePartnerGroupsActivity))]
     public static Task<PartnerGroupsSummary> EnsurePartnerGroups([ActivityTrigger] PartnerGroupsRequest input, FunctionContext function) =>
