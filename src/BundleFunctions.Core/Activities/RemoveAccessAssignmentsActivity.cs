@@ -7,7 +7,7 @@ namespace BundleFunctions.Activities;
 /// <summary>
 /// Takes every partner group's access away in one of a customer's relationships — its live access assignments are deleted —
 /// and leaves the relationship itself, so access can be given back without a new request to the customer. Reads it fresh
-/// first (<see cref="RelationshipEnding"/> decides, as for a termination) and audits. Safe to run again: an assignment
+/// first (<see cref="RelationshipEnding"/> decides and audits, as for a termination). Safe to run again: an assignment
 /// already deleting or deleted is left alone.
 /// </summary>
 /// <param name="relationships">The partner's relationships.</param>
@@ -17,13 +17,8 @@ public sealed class RemoveAccessAssignmentsActivity(IGdapRelationships relations
     : TaskActivity<RelationshipEndingTarget, EndedRelationship>
 {
     /// <inheritdoc />
-    public override async Task<EndedRelationship> RunAsync(TaskActivityContext context, RelationshipEndingTarget target)
-    {
-        ArgumentNullException.ThrowIfNull(target);
-        RelationshipId id = RelationshipId.Parse(target.RelationshipId);
-        RelationshipSnapshot? found = await relationships.GetAsync(id, CancellationToken.None);
-        EndedRelationship? result = RelationshipEnding.LeftAlone(target, found);
-        if (result is null)
+    public override Task<EndedRelationship> RunAsync(TaskActivityContext context, RelationshipEndingTarget target) =>
+        RelationshipEnding.EndAsync(target, relationships, audit, time, async (id, found) =>
         {
             AccessAssignmentSnapshot[] live = [.. (await relationships.ListAccessAssignmentsAsync(id, CancellationToken.None)).Where(a => a.IsLive)];
             foreach (AccessAssignmentSnapshot assignment in live)
@@ -31,14 +26,7 @@ public sealed class RemoveAccessAssignmentsActivity(IGdapRelationships relations
                 await relationships.DeleteAccessAssignmentAsync(id, assignment.Id, CancellationToken.None);
             }
 
-            string until = found!.EndDateTime is { } end ? $" until {end.UtcDateTime:yyyy-MM-dd}" : string.Empty;
-            result = new EndedRelationship(id.Value, found.DisplayName, RelationshipEndingOutcomes.AccessRemoved, $"{live.Length} access assignment(s) deleted; the relationship stays{until}.");
-        }
-
-        await audit.RecordAsync(
-            target.PartnerTenantId,
-            new OperationsAuditEntry(time.GetUtcNow(), target.Actor, $"relationship.{result.Outcome}", id.Value, $"{result.DisplayName}: {target.Why} {result.Message}"),
-            CancellationToken.None);
-        return result;
-    }
+            string until = found.EndDateTime is { } end ? $" until {end.UtcDateTime:yyyy-MM-dd}" : string.Empty;
+            return new EndedRelationship(id.Value, found.DisplayName, RelationshipEndingOutcomes.AccessRemoved, $"{live.Length} access assignment(s) deleted; the relationship stays{until}.");
+        });
 }

@@ -46,6 +46,34 @@ public static class RelationshipEnding
         };
     }
 
+    /// <summary>
+    /// Reads the relationship fresh, decides (<see cref="LeftAlone"/>), runs <paramref name="end"/> when it is to be ended,
+    /// and writes what was done to the operations audit: the part every way of ending a relationship shares.
+    /// </summary>
+    /// <param name="target">What is asked.</param>
+    /// <param name="relationships">The partner's relationships.</param>
+    /// <param name="audit">The partner-wide audit.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="end">Ends an active relationship of this customer and says how.</param>
+    /// <returns>What happened.</returns>
+    public static async Task<EndedRelationship> EndAsync(
+        RelationshipEndingTarget target, IGdapRelationships relationships, IOperationsAudit audit, TimeProvider time, Func<RelationshipId, RelationshipSnapshot, Task<EndedRelationship>> end)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(relationships);
+        ArgumentNullException.ThrowIfNull(audit);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(end);
+        RelationshipId id = RelationshipId.Parse(target.RelationshipId);
+        RelationshipSnapshot? found = await relationships.GetAsync(id, CancellationToken.None);
+        EndedRelationship result = LeftAlone(target, found) ?? await end(id, found!);
+        await audit.RecordAsync(
+            target.PartnerTenantId,
+            new OperationsAuditEntry(time.GetUtcNow(), target.Actor, $"relationship.{result.Outcome}", id.Value, $"{result.DisplayName}: {target.Why} {result.Message}"),
+            CancellationToken.None);
+        return result;
+    }
+
     static string WireStatus(RelationshipStatus status) => Onboarding.WireName.Of(status);
 }
 

@@ -234,20 +234,5 @@ public sealed class CustomerLifecycleTests(SmallFleetApiStack stack) : IClassFix
     async Task<string> StatusOfAsync(string relationshipId) =>
         (await this.RelationshipsAsync()).Single(r => r!["id"]!.GetValue<string>() == relationshipId)!["status"]!.GetValue<string>();
 
-    async Task<JsonObject> FollowAsync(HttpResponseMessage submitted, Func<JsonObject, bool> until)
-    {
-        string location = submitted.Headers.Location?.OriginalString.TrimStart('/') ?? throw new InvalidOperationException(await submitted.Content.ReadAsStringAsync());
-        DateTime deadline = DateTime.UtcNow.AddMinutes(3);
-        while (true)
-        {
-            JsonObject document = (await stack.Api.GetFromJsonAsync<JsonObject>(location))!;
-            if (until(document))
-            {
-                return document;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"Not reached in 3 minutes: {document.ToJsonString()}");
-            await Task.Delay(250);
-        }
-    }
+    Task<JsonObject> FollowAsync(HttpResponseMessage submitted, Func<JsonObject, bool> until) => stack.FollowAsync(submitted, until);
 }

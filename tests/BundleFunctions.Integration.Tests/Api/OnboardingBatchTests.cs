@@ -151,20 +151,5 @@ public sealed class OnboardingBatchTests(FleetApiStack stack) : IClassFixture<Fl
 
     async Task<int> RelationshipCountAsync() => (await stack.Sim.GetFromJsonAsync<JsonObject>("_sim/state"))!["relationships"]!.AsArray().Count;
 
-    async Task<JsonObject> FollowAsync(HttpResponseMessage submitted, Func<JsonObject, bool> until)
-    {
-        string location = submitted.Headers.Location?.OriginalString.TrimStart('/') ?? throw new InvalidOperationException(await submitted.Content.ReadAsStringAsync());
-        DateTime deadline = DateTime.UtcNow.AddMinutes(3);
-        while (true)
-        {
-            JsonObject batch = (await stack.Api.GetFromJsonAsync<JsonObject>(location))!;
-            if (until(batch))
-            {
-                return batch;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"Not reached in 3 minutes: {batch.ToJsonString()}");
-            await Task.Delay(250);
-        }
-    }
+    Task<JsonObject> FollowAsync(HttpResponseMessage submitted, Func<JsonObject, bool> until) => stack.FollowAsync(submitted, until);
 }

@@ -66,6 +66,28 @@ public class PublicApiStack : IAsyncLifetime
         await this.Simulator.DisposeAsync();
     }
 
+    /// <summary>Follows the <c>Location</c> of an accepted request until its document satisfies <paramref name="until"/> (3 minutes at most).</summary>
+    public async Task<JsonObject> FollowAsync(HttpResponseMessage submitted, Func<JsonObject, bool> until)
+    {
+        string location = submitted.Headers.Location?.OriginalString.TrimStart('/') ?? throw new InvalidOperationException(await submitted.Content.ReadAsStringAsync());
+        DateTime deadline = DateTime.UtcNow.AddMinutes(3);
+        while (true)
+        {
+            JsonObject document = (await this.Api.GetFromJsonAsync<JsonObject>(location))!;
+            if (until(document))
+            {
+                return document;
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new TimeoutException($"Not reached in 3 minutes: {document.ToJsonString()}");
+            }
+
+            await Task.Delay(250);
+        }
+    }
+
     public async Task<JsonObject> SimStatsAsync() => (await this.Sim.GetFromJsonAsync<JsonObject>("_sim/stats"))!;
 
     /// <summary>Registers the LocalHost's receiver with the simulated Partner Center, as an operator would.</summary>
