@@ -62,7 +62,7 @@ public sealed class MicrosoftAsItIsTests(Xunit.Abstractions.ITestOutputHelper ou
         Assert.Equal((OnboardingStatus.Succeeded, Shield.Green), (outcome.Status, outcome.Shield));
         Assert.Equal(OnboardingStatus.Running, activating.Status);
         Assert.Matches(@"^(([1-9]|1[0-2]) access assignment\(s\) are pending at Microsoft|12 access assignments are active\.$)", Step(assigning, OnboardingStep.AwaitAssignmentsActive).Message);
-        Assert.All(green.Steps, s => Assert.Equal((StepStatus.Succeeded, 1), (s.Status, s.Attempts))); // no step was retried by anyone
+        Assert.All(green.Steps.Where(s => s.Step != OnboardingStep.EndReplacedRelationships), s => Assert.Equal((StepStatus.Succeeded, 1), (s.Status, s.Attempts))); // no step was retried by anyone (the last is a migration's only)
         // At least Microsoft's 8 hours. No upper bound: every real second this machine spends elsewhere is 4 simulated hours
         // at this rate (a run beside the benchmark took 34 h), and that no step failed or was retried is asserted above.
         Assert.True(await SimulatedNowAsync(stack) - approvedAt >= TimeSpan.FromHours(8));

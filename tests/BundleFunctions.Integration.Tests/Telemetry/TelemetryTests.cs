@@ -48,7 +48,7 @@ public sealed partial class TelemetryTests : IAsyncLifetime
 
         Assert.Single(metrics.Of(BundleMeter.OnboardingStatusReached), m => (m.Tag("status"), m.Tag("shield")) == ("Succeeded", "Green"));
         Assert.Equal(
-            Enum.GetNames<OnboardingStep>().Order(),
+            Enum.GetNames<OnboardingStep>().Where(s => s != nameof(OnboardingStep.EndReplacedRelationships)).Order(), // a migration's step only
             metrics.Of(BundleMeter.StepDuration).Where(m => m.Tag("result") == "Succeeded").Select(m => m.Tag("step")).Distinct().Order());
         Assert.All(metrics.Of(BundleMeter.StepDuration), m => Assert.InRange(m.Value, 0, 60));
         Assert.Single(metrics.Of(BundleMeter.MicrosoftRequests), m => (m.Tag("service"), m.Tag("method"), m.Tag("route"), m.Tag("status")) == ("graph", "POST", "/v1.0/tenantRelationships/delegatedAdminRelationships", "201"));
