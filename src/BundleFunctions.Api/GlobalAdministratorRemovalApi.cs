@@ -4,7 +4,6 @@ using BundleFunctions.Gdap;
 using BundleFunctions.Orchestrators;
 using BundleFunctions.Ports;
 using Microsoft.AspNetCore.Http;
-using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 
 namespace BundleFunctions.Api;
@@ -99,22 +98,12 @@ public sealed class GlobalAdministratorRemovalApi(DurableTaskClient client, IGda
     {
         // One run per target list at a time: a double click or a client's retry while it runs joins it instead of racing it.
         string id = this.RunPrefix + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(named is null ? "*" : string.Join(',', named.Order(StringComparer.Ordinal)))))[..16].ToLowerInvariant();
-        CancellationToken cancellationToken = request.HttpContext.RequestAborted;
-        if (await client.GetInstanceAsync(id, cancellationToken) is not { } running || !RunStatuses.Live.Contains(running.RuntimeStatus))
-        {
-            try
-            {
-                await client.ScheduleNewOrchestrationInstanceAsync(
-                    RemoveGlobalAdministratorOrchestrator.Name,
-                    new GlobalAdministratorRemovalRequest(partner.Id, named, OnboardingApi.RequestedBy(request), workflow.ToSettings().ActivityRetry),
-                    new StartOrchestrationOptions { InstanceId = id }.WithDedupeStatuses(RunStatuses.Live),
-                    cancellationToken);
-            }
-            catch (Grpc.Core.RpcException race) when (race.StatusCode == Grpc.Core.StatusCode.AlreadyExists)
-            {
-                // Two requests raced past the check: the deterministic ID let one through, and this one joins it.
-            }
-        }
+        await RunStatuses.StartUnlessLiveAsync(
+            client,
+            RemoveGlobalAdministratorOrchestrator.Name,
+            new GlobalAdministratorRemovalRequest(partner.Id, named, OnboardingApi.RequestedBy(request), workflow.ToSettings().ActivityRetry),
+            id,
+            request.HttpContext.RequestAborted);
 
         string location = $"/api/relationships/remove-global-administrator/{id}";
         request.HttpContext.Response.Headers.Location = location;

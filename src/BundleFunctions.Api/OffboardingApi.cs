@@ -5,7 +5,6 @@ using BundleFunctions.Onboarding;
 using BundleFunctions.Orchestrators;
 using BundleFunctions.Ports;
 using Microsoft.AspNetCore.Http;
-using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 
 namespace BundleFunctions.Api;
@@ -116,21 +115,8 @@ public sealed class OffboardingApi(DurableTaskClient client, OnboardingApi onboa
 
     async Task<IResult> StartAsync(OffboardingPlan plan, string tenantId, HttpRequest request)
     {
-        // One run per customer at a time: a double click or a client's retry while it runs joins it instead of racing it.
-        string id = this.RunId(plan.CustomerTenantId);
-        CancellationToken cancellationToken = request.HttpContext.RequestAborted;
-        if (await client.GetInstanceAsync(id, cancellationToken) is not { } running || !RunStatuses.Live.Contains(running.RuntimeStatus))
-        {
-            try
-            {
-                await client.ScheduleNewOrchestrationInstanceAsync(
-                    OffboardCustomerOrchestrator.Name, plan, new StartOrchestrationOptions { InstanceId = id }.WithDedupeStatuses(RunStatuses.Live), cancellationToken);
-            }
-            catch (Grpc.Core.RpcException race) when (race.StatusCode == Grpc.Core.StatusCode.AlreadyExists)
-            {
-                // Two requests raced past the check: the deterministic ID let one through, and this one joins it.
-            }
-        }
+        // One run per customer at a time.
+        await RunStatuses.StartUnlessLiveAsync(client, OffboardCustomerOrchestrator.Name, plan, this.RunId(plan.CustomerTenantId), request.HttpContext.RequestAborted);
 
         string location = $"/api/customers/{tenantId}/offboarding";
         request.HttpContext.Response.Headers.Location = location;

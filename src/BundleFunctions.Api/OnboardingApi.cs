@@ -70,7 +70,7 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
         }
 
         string id = OnboardingId.For(this.Partner, onboarding.CustomerTenantId);
-        bool ended = await store.GetAsync(this.Partner, id, request.HttpContext.RequestAborted) is { Status: OnboardingStatus.Succeeded or OnboardingStatus.Failed or OnboardingStatus.Cancelled };
+        bool ended = await this.RecordEndedAsync(id, request.HttpContext.RequestAborted);
         if (!await this.IsFreeForNewRunAsync(id, ended, request.HttpContext.RequestAborted))
         {
             return Conflict(id);
@@ -117,9 +117,12 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
     public async Task<bool> IsRunningAsync(Guid customerTenantId, CancellationToken cancellationToken)
     {
         string id = OnboardingId.For(this.Partner, customerTenantId);
-        bool ended = await store.GetAsync(this.Partner, id, cancellationToken) is { Status: OnboardingStatus.Succeeded or OnboardingStatus.Failed or OnboardingStatus.Cancelled };
-        return !await this.IsFreeForNewRunAsync(id, ended, cancellationToken);
+        return !await this.IsFreeForNewRunAsync(id, await this.RecordEndedAsync(id, cancellationToken), cancellationToken);
     }
+
+    /// <summary>Whether the onboarding's record says its run ended (succeeded, failed or cancelled).</summary>
+    async Task<bool> RecordEndedAsync(string id, CancellationToken cancellationToken) =>
+        await store.GetAsync(this.Partner, id, cancellationToken) is { Status: OnboardingStatus.Succeeded or OnboardingStatus.Failed or OnboardingStatus.Cancelled };
 
     /// <summary>
     /// Whether no run of this onboarding is live. The orchestration records its end (say "cancelled") one turn before

@@ -24,21 +24,16 @@ public sealed class CustomerTenantAccess(MicrosoftCloudConnection connection) : 
     /// <inheritdoc />
     public async Task<ConsentOutcome> EnsureConsentAsync(Guid customerTenantId, CancellationToken cancellationToken)
     {
-        AccessToken token = await connection.ServiceAccount.GetTokenAsync(new TokenRequestContext([MicrosoftCloudOptions.PartnerCenterScope]), cancellationToken);
-        using HttpClient partnerCenter = connection.CreatePartnerCenterClient();
-        using HttpRequestMessage request = new(HttpMethod.Post, $"v1/customers/{customerTenantId}/applicationconsents")
-        {
-            Content = JsonContent.Create(new
+        using HttpResponseMessage response = await this.SendToPartnerCenterAsync(
+            HttpMethod.Post,
+            $"v1/customers/{customerTenantId}/applicationconsents",
+            JsonContent.Create(new
             {
                 applicationId = connection.Options.ClientId,
                 displayName = connection.Options.ApplicationDisplayName,
                 applicationGrants = new[] { new { enterpriseApplicationId = MicrosoftGraphAppId, scope = connection.Options.ConsentScopes } },
             }),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        request.Headers.Add("MS-RequestId", Guid.NewGuid().ToString());
-        using HttpResponseMessage response = await partnerCenter.SendAsync(request, cancellationToken);
+            cancellationToken);
         if (response.IsSuccessStatusCode)
         {
             return ConsentOutcome.Created;
@@ -72,13 +67,8 @@ public sealed class CustomerTenantAccess(MicrosoftCloudConnection connection) : 
     /// <inheritdoc />
     public async Task<bool> RemoveConsentAsync(Guid customerTenantId, CancellationToken cancellationToken)
     {
-        AccessToken token = await connection.ServiceAccount.GetTokenAsync(new TokenRequestContext([MicrosoftCloudOptions.PartnerCenterScope]), cancellationToken);
-        using HttpClient partnerCenter = connection.CreatePartnerCenterClient();
-        using HttpRequestMessage request = new(HttpMethod.Delete, $"v1/customers/{customerTenantId}/applicationconsents/{connection.Options.ClientId}");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        request.Headers.Add("MS-RequestId", Guid.NewGuid().ToString());
-        using HttpResponseMessage response = await partnerCenter.SendAsync(request, cancellationToken);
+        using HttpResponseMessage response = await this.SendToPartnerCenterAsync(
+            HttpMethod.Delete, $"v1/customers/{customerTenantId}/applicationconsents/{connection.Options.ClientId}", content: null, cancellationToken);
         if (response.IsSuccessStatusCode)
         {
             return true;
@@ -173,6 +163,18 @@ public sealed class CustomerTenantAccess(MicrosoftCloudConnection connection) : 
                 : detail.Contains("AADSTS53003", StringComparison.Ordinal)
                     ? "Sign-in to the customer tenant is blocked by a Conditional Access policy: exclude service provider users from it."
                     : detail;
+
+    /// <summary>One Partner Center call as the service account (App+User token), with the headers Partner Center expects.</summary>
+    async Task<HttpResponseMessage> SendToPartnerCenterAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    {
+        AccessToken token = await connection.ServiceAccount.GetTokenAsync(new TokenRequestContext([MicrosoftCloudOptions.PartnerCenterScope]), cancellationToken);
+        using HttpClient partnerCenter = connection.CreatePartnerCenterClient();
+        using HttpRequestMessage request = new(method, path) { Content = content };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Headers.Add("MS-RequestId", Guid.NewGuid().ToString());
+        return await partnerCenter.SendAsync(request, cancellationToken);
+    }
 
     static async Task<string> DescriptionAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
         Description(await response.Content.ReadAsStringAsync(cancellationToken));

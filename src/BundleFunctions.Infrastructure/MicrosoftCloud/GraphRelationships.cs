@@ -59,26 +59,10 @@ public sealed class GraphRelationships(MicrosoftCloudConnection connection) : IG
     /// </remarks>
     public async Task LockForApprovalAsync(RelationshipId relationshipId, CancellationToken cancellationToken)
     {
-        var relationship = this.Graph.TenantRelationships.DelegatedAdminRelationships[relationshipId.Value];
         RelationshipSnapshot? now = await this.GetAsync(relationshipId, cancellationToken);
         if (now?.Status == RelationshipStatus.Created)
         {
-            List<DelegatedAdminRelationshipRequest> requests = await GraphPages.AllAsync<DelegatedAdminRelationshipRequest, DelegatedAdminRelationshipRequestCollectionResponse>(
-                this.Graph, await relationship.Requests.GetAsync(cancellationToken: cancellationToken), cancellationToken);
-            bool requested = requests.Any(q => q.Action == DelegatedAdminRelationshipRequestAction.LockForApproval && q.Status is not DelegatedAdminRelationshipRequestStatus.Failed);
-            if (!requested)
-            {
-                try
-                {
-                    await relationship.Requests.PostAsync(
-                        new DelegatedAdminRelationshipRequest { Action = DelegatedAdminRelationshipRequestAction.LockForApproval },
-                        cancellationToken: cancellationToken);
-                }
-                catch (ODataError refused) when (refused.ResponseStatusCode == 400)
-                {
-                    throw new StepFailedException($"Locking the relationship for approval was refused: {refused.Error?.Message}", refused);
-                }
-            }
+            await this.RequestOnceAsync(relationshipId, DelegatedAdminRelationshipRequestAction.LockForApproval, "Locking the relationship for approval was refused", [400], cancellationToken);
 
             now = await connection.Resilience.UntilAsync(
                 () => this.GetAsync(relationshipId, cancellationToken),
@@ -144,23 +128,31 @@ public sealed class GraphRelationships(MicrosoftCloudConnection connection) : IG
     }
 
     /// <inheritdoc />
-    public async Task TerminateAsync(RelationshipId relationshipId, CancellationToken cancellationToken)
+    public Task TerminateAsync(RelationshipId relationshipId, CancellationToken cancellationToken) =>
+        this.RequestOnceAsync(relationshipId, DelegatedAdminRelationshipRequestAction.Terminate, $"Ending relationship {relationshipId} was refused by Microsoft Graph", [400, 403, 404], cancellationToken);
+
+    /// <summary>
+    /// Posts a request (<c>lockForApproval</c>, <c>terminate</c>) on a relationship unless one with that action is already
+    /// there and not failed — an earlier attempt whose answer was lost — so it is never made twice. A refusal with one of
+    /// <paramref name="refusals"/> is the step's failure, in Microsoft's words.
+    /// </summary>
+    async Task RequestOnceAsync(RelationshipId relationshipId, DelegatedAdminRelationshipRequestAction action, string refusedAs, int[] refusals, CancellationToken cancellationToken)
     {
         var relationship = this.Graph.TenantRelationships.DelegatedAdminRelationships[relationshipId.Value];
         List<DelegatedAdminRelationshipRequest> requests = await GraphPages.AllAsync<DelegatedAdminRelationshipRequest, DelegatedAdminRelationshipRequestCollectionResponse>(
-            this.Graph, await GraphErrors.Explain($"Listing the requests on {relationshipId}", () => relationship.Requests.GetAsync(cancellationToken: cancellationToken)), cancellationToken);
-        if (requests.Any(q => q.Action == DelegatedAdminRelationshipRequestAction.Terminate && q.Status is not DelegatedAdminRelationshipRequestStatus.Failed))
+            this.Graph, await relationship.Requests.GetAsync(cancellationToken: cancellationToken), cancellationToken);
+        if (requests.Any(q => q.Action == action && q.Status is not DelegatedAdminRelationshipRequestStatus.Failed))
         {
             return;
         }
 
         try
         {
-            await relationship.Requests.PostAsync(new DelegatedAdminRelationshipRequest { Action = DelegatedAdminRelationshipRequestAction.Terminate }, cancellationToken: cancellationToken);
+            await relationship.Requests.PostAsync(new DelegatedAdminRelationshipRequest { Action = action }, cancellationToken: cancellationToken);
         }
-        catch (ODataError refused) when (refused.ResponseStatusCode is 400 or 403 or 404)
+        catch (ODataError refused) when (refusals.Contains(refused.ResponseStatusCode))
         {
-            throw new StepFailedException($"Ending relationship {relationshipId} was refused by Microsoft Graph: {refused.Error?.Message}", refused);
+            throw new StepFailedException($"{refusedAs}: {refused.Error?.Message}", refused);
         }
     }
 

@@ -70,7 +70,8 @@ public static class ControlEndpoints
             return Results.NoContent();
         });
         // Serialized under the lock: the dump's collections are live views, and a request changing the cloud meanwhile would
-        // break the enumeration ("Collection was modified", seen under the 1,000-customer benchmark).
+        // break the enumeration ("Collection was modified", seen under the 1,000-customer benchmark). No Microsoft rule is
+        // involved: /_sim is the simulator's own control surface, which Microsoft's cloud does not have.
         sim.MapGet("/state", (SimulatedCloud cloud) => Results.Json(cloud.Locked(c => System.Text.Json.JsonSerializer.SerializeToElement(StateDump.Of(c), System.Text.Json.JsonSerializerOptions.Web))));
         sim.MapGet("/webhooks/deliveries", (WebhookDelivery delivery) => Results.Json(delivery.Deliveries.ToArray()));
         sim.MapGet("/certificates/https", (SimulatorCertificates certificates) =>
