@@ -11,6 +11,7 @@ public static class ControlEndpoints
     public static void MapControl(this IEndpointRouteBuilder app)
     {
         RouteGroupBuilder sim = app.MapGroup("/_sim");
+        sim.MapPartnerSetup();
         sim.MapPost("/relationships/{id}/approve", Approve);
         sim.MapGet("/stats", (Traffic traffic) => Results.Json(new
         {

@@ -59,35 +59,37 @@ public static class CustomerTenantEndpoints
         bool expand = http.Request.Query["$expand"].ToString().Contains("principal", StringComparison.OrdinalIgnoreCase);
         return Filtered(http.Request, filter => cloud.Locked(c =>
         {
-            Tenant customer = TenantOf(c, http);
-            List<JsonObject> assignments = [];
-            foreach ((Guid groupId, IReadOnlyList<Guid> roles) in GdapAccess.ActiveGrants(c, customer.Id))
-            {
-                Group? group = c.Partner.Groups.GetValueOrDefault(groupId);
-                foreach (Guid role in roles)
-                {
-                    JsonObject assignment = new()
-                    {
-                        ["id"] = $"{groupId:N}{role:N}",
-                        ["principalId"] = groupId.ToString(),
-                        ["roleDefinitionId"] = role.ToString(),
-                        ["directoryScopeId"] = "/",
-                    };
-                    if (expand)
-                    {
-                        assignment["principal"] = new JsonObject
-                        {
-                            ["@odata.type"] = "#microsoft.graph.group",
-                            ["id"] = groupId.ToString(),
-                            ["displayName"] = group?.DisplayName,
-                            ["organizationId"] = c.Partner.Id.ToString(),
-                        };
-                    }
+            Tenant tenant = TenantOf(c, http);
 
-                    if (Matches(filter, p => p.ToLowerInvariant() switch { "roledefinitionid" => role.ToString(), "principalid" => groupId.ToString(), _ => null }))
+            // In a customer: the partner groups' roles GDAP brought there. In the partner's own tenant: its users' directory
+            // roles (e.g. the service account still holding Global Administrator after setup).
+            IEnumerable<(Guid PrincipalId, string Type, string? Name, Guid Role)> held = tenant.IsPartner
+                ? tenant.Users.Values.SelectMany(u => u.DirectoryRoles.Select(role => (u.Id, "#microsoft.graph.user", (string?)u.DisplayName, role)))
+                : GdapAccess.ActiveGrants(c, tenant.Id).SelectMany(g => g.Roles.Select(role => (g.GroupId, "#microsoft.graph.group", c.Partner.Groups.GetValueOrDefault(g.GroupId)?.DisplayName, role)));
+            List<JsonObject> assignments = [];
+            foreach ((Guid principalId, string type, string? name, Guid role) in held)
+            {
+                JsonObject assignment = new()
+                {
+                    ["id"] = $"{principalId:N}{role:N}",
+                    ["principalId"] = principalId.ToString(),
+                    ["roleDefinitionId"] = role.ToString(),
+                    ["directoryScopeId"] = "/",
+                };
+                if (expand)
+                {
+                    assignment["principal"] = new JsonObject
                     {
-                        assignments.Add(assignment);
-                    }
+                        ["@odata.type"] = type,
+                        ["id"] = principalId.ToString(),
+                        ["displayName"] = name,
+                        ["organizationId"] = c.Partner.Id.ToString(),
+                    };
+                }
+
+                if (Matches(filter, p => p.ToLowerInvariant() switch { "roledefinitionid" => role.ToString(), "principalid" => principalId.ToString(), _ => null }))
+                {
+                    assignments.Add(assignment);
                 }
             }
 

@@ -42,7 +42,7 @@ public static class RelationshipEndpoints
     {
         Caller caller = http.Caller();
         string[] permissions = write ? ["DelegatedAdminRelationship.ReadWrite.All"] : ["DelegatedAdminRelationship.Read.All", "DelegatedAdminRelationship.ReadWrite.All"];
-        if (caller.TenantId != cloud.Partner.Id || Require(caller, permissions) is not null || (caller.IsAppOnly && !cloud.Options.AppOnlyGdapAllowed))
+        if (caller.TenantId != cloud.Partner.Id || Require(caller, permissions) is not null || (caller.IsAppOnly && !AppOnlyAllowed(cloud)))
         {
             return Error(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
         }
@@ -54,6 +54,18 @@ public static class RelationshipEndpoints
 
         return null;
     }
+
+    /// <summary>The first-party app whose service principal must be in the partner tenant for app-only GDAP calls.</summary>
+    public static readonly Guid PartnerCustomerDelegatedAdministration = Guid.Parse("2832473f-ec63-45fb-976f-5d45a7d4bb91");
+
+    /// <summary>
+    /// App-only GDAP calls: allowed where this simulation follows Microsoft's newer documentation, and then only once the
+    /// partner tenant holds the <i>Partner Customer Delegated Administration</i> service principal ("To call this API with
+    /// application permissions, the service principal with appId 2832473f-ec63-45fb-976f-5d45a7d4bb91 must be provisioned
+    /// in the partner tenant": learn.microsoft.com/graph/api/tenantrelationship-post-delegatedadminrelationships).
+    /// </summary>
+    static bool AppOnlyAllowed(SimulatedCloud cloud) =>
+        cloud.Options.AppOnlyGdapAllowed && cloud.Partner.ServicePrincipals.Values.Any(sp => sp.AppId == PartnerCustomerDelegatedAdministration);
 
     static IResult List(HttpContext http, SimulatedCloud cloud) => Filtered(http.Request, filter =>
         cloud.Locked(c => Authorize(http, c, write: false) ?? Page(

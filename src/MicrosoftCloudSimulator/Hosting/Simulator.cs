@@ -76,6 +76,7 @@ public sealed class Simulator : IAsyncDisposable
         app.MapLogin();
         RouteGroupBuilder graph = app.MapGroup("/v1.0").RequireToken(AccessTokens.GraphAudience);
         graph.MapDirectory();
+        graph.MapApplications();
         graph.MapRelationships();
         graph.MapCustomerTenant();
         app.MapGroup("/partnercenter").RequireToken(AccessTokens.PartnerCenterAudience).MapPartnerCenter();

@@ -43,16 +43,7 @@ public static class KeyVaultEndpoints
     {
         if (secrets.IsReadOnly(name))
         {
-            // An RBAC vault where the caller holds Key Vault Secrets User (read) but not Secrets Officer on this secret:
-            // 403, code Forbidden, inner code ForbiddenByRbac, the message naming caller, action and resource
-            // (learn.microsoft.com/azure/key-vault/general/rbac-guide; the wording as Key Vault answers it).
-            Caller caller = (Caller)http.Items[nameof(Caller)]!;
-            string message = "Caller is not authorized to perform action on resource.\r\nIf role assignments, deny assignments or role definitions were changed recently, please observe propagation time.\r\n"
-                + $"Caller: appid={caller.AppId};oid={caller.UserId ?? caller.AppId};iss=https://sts.windows.net/{caller.HomeTenantId}/\r\n"
-                + "Action: 'Microsoft.KeyVault/vaults/secrets/setSecret/action'\r\n"
-                + $"Resource: '/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/simulated/providers/microsoft.keyvault/vaults/simulated/secrets/{name.ToLowerInvariant()}'\r\n"
-                + "Assignment: (not found)\r\nDenyAssignmentId: null\r\nDecisionReason: 'DeniedWithNoValidRBAC' \r\nVault: simulated;location=westeurope\r\n";
-            return Results.Json(new { error = new { code = "Forbidden", message, innererror = new { code = "ForbiddenByRbac" } } }, statusCode: 403);
+            return ForbiddenByRbac(http, name, "setSecret");
         }
 
         JsonObject? body = await Graph.DirectoryEndpoints.ReadBody(http);
@@ -64,8 +55,25 @@ public static class KeyVaultEndpoints
         return Results.Json(Bundle(http, secrets.Add(name, value, body["contentType"]?.GetValue<string>())));
     }
 
+    /// <summary>
+    /// An RBAC vault where the caller lacks the role for <paramref name="action"/> on this secret (Key Vault Secrets User to
+    /// read, Secrets Officer to write): 403, code Forbidden, inner code ForbiddenByRbac, the message naming caller, action and
+    /// resource (learn.microsoft.com/azure/key-vault/general/rbac-guide; the wording as Key Vault answers it).
+    /// </summary>
+    static IResult ForbiddenByRbac(HttpContext http, string name, string action)
+    {
+        Caller caller = (Caller)http.Items[nameof(Caller)]!;
+        string message = "Caller is not authorized to perform action on resource.\r\nIf role assignments, deny assignments or role definitions were changed recently, please observe propagation time.\r\n"
+            + $"Caller: appid={caller.AppId};oid={caller.UserId ?? caller.AppId};iss=https://sts.windows.net/{caller.HomeTenantId}/\r\n"
+            + $"Action: 'Microsoft.KeyVault/vaults/secrets/{action}/action'\r\n"
+            + $"Resource: '/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/simulated/providers/microsoft.keyvault/vaults/simulated/secrets/{name.ToLowerInvariant()}'\r\n"
+            + "Assignment: (not found)\r\nDenyAssignmentId: null\r\nDecisionReason: 'DeniedWithNoValidRBAC' \r\nVault: simulated;location=westeurope\r\n";
+        return Results.Json(new { error = new { code = "Forbidden", message, innererror = new { code = "ForbiddenByRbac" } } }, statusCode: 403);
+    }
+
     static IResult GetSecret(string name, string? version, HttpContext http, SimulatedVault secrets) =>
-        secrets.Find(name, version) is { } secret
+        secrets.IsUnreadable(name) ? ForbiddenByRbac(http, name, "getSecret")
+        : secrets.Find(name, version) is { } secret
             ? Results.Json(Bundle(http, secret))
             : Error(404, "SecretNotFound", $"A secret with (name/id) {name}{(version is null ? string.Empty : "/" + version)} was not found in this key vault. If you recently deleted this secret you may be able to recover it using the correct recovery command.");
 
@@ -122,6 +130,26 @@ public sealed class SimulatedVault(TimeProvider time)
         lock (this.secrets)
         {
             return this.readOnly.Contains(name);
+        }
+    }
+
+    readonly HashSet<string> unreadable = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>No caller may read <paramref name="name"/> (the app's identity lacks Key Vault Secrets User on it).</summary>
+    public void MakeUnreadable(string name)
+    {
+        lock (this.secrets)
+        {
+            this.unreadable.Add(name);
+        }
+    }
+
+    /// <summary>Whether reads of <paramref name="name"/> are refused.</summary>
+    public bool IsUnreadable(string name)
+    {
+        lock (this.secrets)
+        {
+            return this.unreadable.Contains(name);
         }
     }
 

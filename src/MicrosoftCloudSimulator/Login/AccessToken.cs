@@ -14,7 +14,9 @@ namespace MicrosoftCloudSimulator.Login;
 /// <param name="UserId">The signed-in user for a delegated token; null for app-only.</param>
 /// <param name="HomeTenantId">The user's home tenant (the partner, for a GDAP sign-in into a customer).</param>
 /// <param name="Permissions">Roles (app-only) or scopes (delegated).</param>
-public sealed record Caller(Guid TenantId, string Audience, Guid AppId, Guid? UserId, Guid HomeTenantId, IReadOnlyList<string> Permissions)
+/// <param name="MultiFactor">For a delegated token: whether the sign-in behind it used multi-factor authentication.</param>
+/// <param name="UserPrincipalName">For a delegated token: the user's sign-in name.</param>
+public sealed record Caller(Guid TenantId, string Audience, Guid AppId, Guid? UserId, Guid HomeTenantId, IReadOnlyList<string> Permissions, bool MultiFactor = false, string? UserPrincipalName = null)
 {
     public bool IsAppOnly => this.UserId is null;
 }
@@ -51,6 +53,12 @@ public sealed class AccessTokens(SimulatorCertificates certificates, SimulatorOp
         {
             payload["oid"] = user.ToString();
             payload["scp"] = string.Join(' ', caller.Permissions);
+
+            // How the user signed in (learn.microsoft.com/entra/identity-platform/access-token-claims-reference, "amr"):
+            // "mfa" only when a second factor was used; what CIPP reads to tell an MFA-less service account
+            // (Test-CIPPAccessPermissions.ps1: "Your access token does not contain the MFA claim").
+            payload["amr"] = new JsonArray([.. (caller.MultiFactor ? new[] { "pwd", "mfa" } : ["pwd"]).Select(m => (JsonNode)m)]);
+            payload["upn"] = caller.UserPrincipalName;
         }
         else
         {

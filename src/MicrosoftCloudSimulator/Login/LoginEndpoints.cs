@@ -118,6 +118,12 @@ public static class LoginEndpoints
             {
                 return OAuthError(401, "invalid_client", 7000215, "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.");
             }
+            else if (c.Clock.UtcNow >= app.SecretEndDateTime)
+            {
+                // A secret past its endDateTime stops working at once: AADSTS7000222 (the error Entra returns; its text as
+                // quoted in the AADSTS error code list, learn.microsoft.com/entra/identity-platform/reference-error-codes).
+                return OAuthError(401, "invalid_client", 7000222, $"The provided client secret keys for app '{app.AppId}' are expired. Visit the Azure portal to create new keys for your app, or consider using certificate credentials for added security.");
+            }
 
             string? audience = AudienceOf(scope);
             if (audience is null)
@@ -210,7 +216,7 @@ public static class LoginEndpoints
                 $"The user or administrator has not consented to use the application with ID '{app.AppId}' named '{app.DisplayName}'. Send an interactive authorization request for this user and resource.");
         }
 
-        (string token, int expiresIn) = tokens.Issue(Issuer(request), new Caller(target.Id, audience, app.AppId, user.Id, cloud.Partner.Id, scopes));
+        (string token, int expiresIn) = tokens.Issue(Issuer(request), new Caller(target.Id, audience, app.AppId, user.Id, cloud.Partner.Id, scopes, user.MfaEnforced, user.UserPrincipalName));
         return Results.Json(new
         {
             token_type = "Bearer",

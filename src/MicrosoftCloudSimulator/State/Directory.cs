@@ -51,6 +51,9 @@ public sealed class User
     /// </summary>
     public Dictionary<string, Guid> RotatedRefreshTokens { get; } = [];
 
+    /// <summary>Entra role template IDs the user holds in its own tenant (directory role assignments at scope <c>/</c>).</summary>
+    public HashSet<Guid> DirectoryRoles { get; } = [];
+
     /// <summary>The app <paramref name="token"/> was issued to, when it is one of this user's refresh tokens.</summary>
     public Guid? ClientOf(string token) =>
         this.RefreshToken is not null && this.RefreshToken == token ? this.RefreshTokenClientId
@@ -92,6 +95,12 @@ public sealed class AppRegistration
 
     /// <summary>The simulator's fake client secret for this app (dev-only value from the seed).</summary>
     public required string ClientSecret { get; init; }
+
+    /// <summary>When the client secret stops working (Entra's <c>passwordCredential.endDateTime</c>).</summary>
+    public DateTimeOffset SecretEndDateTime { get; set; } = DateTimeOffset.MaxValue;
+
+    /// <summary>The secret's credential ID (<c>passwordCredential.keyId</c>).</summary>
+    public Guid SecretKeyId { get; } = Guid.NewGuid();
 
     /// <summary>Application permissions (roles) the app holds in its home tenant.</summary>
     public List<string> Roles { get; init; } = [];

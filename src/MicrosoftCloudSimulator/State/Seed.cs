@@ -13,14 +13,22 @@ public sealed record SeedTenant(
     List<SeedApp>? Apps = null,
     List<string>? Licenses = null,
     List<SeedPolicy>? ConditionalAccessPolicies = null,
-    List<SeedRelationship>? Relationships = null)
+    List<SeedRelationship>? Relationships = null,
+    List<SeedServicePrincipal>? ServicePrincipals = null)
 {
-    public Tenant ToTenant(bool isPartner)
+    public Tenant ToTenant(bool isPartner, DateTimeOffset now)
     {
         Tenant tenant = new() { Id = this.TenantId, DisplayName = this.DisplayName, Domain = this.Domain, IsPartner = isPartner, Licenses = this.Licenses ?? [] };
         foreach (SeedUser user in this.Users ?? [])
         {
             tenant.Users[user.Id] = new User { Id = user.Id, UserPrincipalName = user.UserPrincipalName, DisplayName = user.DisplayName, MfaEnforced = user.MfaEnforced, RefreshToken = user.RefreshToken };
+            tenant.Users[user.Id].DirectoryRoles.UnionWith(user.DirectoryRoles ?? []);
+        }
+
+        foreach (SeedServicePrincipal sp in this.ServicePrincipals ?? [])
+        {
+            ServicePrincipal created = new() { Id = sp.Id, AppId = sp.AppId, DisplayName = sp.DisplayName };
+            tenant.ServicePrincipals[created.Id] = created;
         }
 
         foreach (SeedGroup seeded in this.Groups ?? [])
@@ -32,7 +40,15 @@ public sealed record SeedTenant(
 
         foreach (SeedApp app in this.Apps ?? [])
         {
-            tenant.Apps[app.AppId] = new AppRegistration { AppId = app.AppId, DisplayName = app.DisplayName, ClientSecret = app.ClientSecret, Roles = app.Roles ?? [], DelegatedScopes = app.DelegatedScopes ?? [] };
+            tenant.Apps[app.AppId] = new AppRegistration
+            {
+                AppId = app.AppId,
+                DisplayName = app.DisplayName,
+                ClientSecret = app.ClientSecret,
+                Roles = app.Roles ?? [],
+                DelegatedScopes = app.DelegatedScopes ?? [],
+                SecretEndDateTime = now.AddDays(app.SecretExpiresInDays),
+            };
         }
 
         // A seeded refresh token stands for an interactive sign-in to the tenant's (first) app: it is bound to that client.
@@ -113,13 +129,28 @@ public sealed record SeedRelationship(string DisplayName, List<Guid> Roles, int 
 }
 
 /// <summary>A user in the seed.</summary>
-public sealed record SeedUser(Guid Id, string UserPrincipalName, string DisplayName, bool MfaEnforced = true, string? RefreshToken = null);
+/// <param name="Id">Its object ID.</param>
+/// <param name="UserPrincipalName">Its sign-in name.</param>
+/// <param name="DisplayName">Its name.</param>
+/// <param name="MfaEnforced">Whether its sign-ins (and so the refresh token's) used multi-factor authentication.</param>
+/// <param name="RefreshToken">A refresh token standing for its interactive sign-in.</param>
+/// <param name="DirectoryRoles">Entra role template IDs it holds in its own tenant (e.g. Global Administrator).</param>
+public sealed record SeedUser(Guid Id, string UserPrincipalName, string DisplayName, bool MfaEnforced = true, string? RefreshToken = null, List<Guid>? DirectoryRoles = null);
+
+/// <summary>A service principal in the seed: an app present in the tenant (e.g. Partner Customer Delegated Administration in the partner's).</summary>
+public sealed record SeedServicePrincipal(Guid Id, Guid AppId, string DisplayName);
 
 /// <summary>A group in the seed (e.g. AdminAgents).</summary>
 public sealed record SeedGroup(Guid Id, string DisplayName, string? MailNickname = null, List<Guid>? Members = null);
 
 /// <summary>An app registration in the seed.</summary>
-public sealed record SeedApp(Guid AppId, string DisplayName, string ClientSecret, List<string>? Roles = null, Dictionary<string, List<string>>? DelegatedScopes = null);
+/// <param name="AppId">Its client ID.</param>
+/// <param name="DisplayName">Its name.</param>
+/// <param name="ClientSecret">Its (fake) client secret.</param>
+/// <param name="Roles">Application permissions admin-consented in its home tenant.</param>
+/// <param name="DelegatedScopes">Delegated permissions admin-consented in its home tenant, by token audience.</param>
+/// <param name="SecretExpiresInDays">Days from the simulation's start until the secret expires.</param>
+public sealed record SeedApp(Guid AppId, string DisplayName, string ClientSecret, List<string>? Roles = null, Dictionary<string, List<string>>? DelegatedScopes = null, int SecretExpiresInDays = 365);
 
 /// <summary>A Conditional Access policy in the seed.</summary>
 public sealed record SeedPolicy(Guid Id, string DisplayName, string? State = null, string? ExcludeGuestOrExternalUserTypes = null);

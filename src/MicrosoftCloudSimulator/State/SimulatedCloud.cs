@@ -77,11 +77,11 @@ public sealed class SimulatedCloud(SimulatedClock clock, SimulatorOptions option
             this.PendingEvents.Clear();
             this.Webhook = null;
             this.Faults = options.DefaultFaults();
-            this.Partner = seed.Partner.ToTenant(isPartner: true);
+            this.Partner = seed.Partner.ToTenant(isPartner: true, this.Clock.UtcNow);
             this.Tenants[this.Partner.Id] = this.Partner;
             foreach (SeedTenant customer in seed.Customers)
             {
-                Tenant tenant = customer.ToTenant(isPartner: false);
+                Tenant tenant = customer.ToTenant(isPartner: false, this.Clock.UtcNow);
                 this.Tenants[tenant.Id] = tenant;
                 this.Relationships.AddRange((customer.Relationships ?? []).Select(r => r.ToRelationship(this.Partner, tenant, this.Clock.UtcNow)));
             }
