@@ -73,6 +73,8 @@ port_open 7071 || { echo "run.sh: the LocalHost did not start; see $state/localh
 export NODE_EXTRA_CA_CERTS="$state/simulator.pem" API=http://127.0.0.1:7071 KEY="$key" SIM=https://127.0.0.1:7443
 node -e "fetch(process.env.API + '/api/webhooks/partner-center/registration', { method: 'POST', headers: { 'x-functions-key': process.env.KEY, 'content-type': 'application/json' }, body: JSON.stringify({ webhookUrl: process.env.API + '/api/webhooks/partner-center' }) }).then(async r => { if (!r.ok) { console.error(await r.text()); process.exit(1); } })"
 echo "== webhook registered with the simulated Partner Center"
+echo "== partner readiness (GET /api/readiness)"
+node scripts/readiness.mjs || { echo "run.sh: a blocking readiness check fails; see its fix above" >&2; exit 1; }
 
 if [ "$mode" = demo ]; then
   echo "== onboarding a sample customer"

@@ -24,7 +24,7 @@ while (Date.now() < deadline) {
     if (step.status === 'running') say(`▶ ${step.name}`);
     else {
       const took = step.startedAt && step.completedAt ? ` (${((new Date(step.completedAt) - new Date(step.startedAt)) / 1000).toFixed(1)} s)` : '';
-      say(`${step.status === 'succeeded' ? '✔' : '✖'} ${step.name}${took} ${step.message ?? ''}`);
+      say(`${{ succeeded: '✔', skipped: '–' }[step.status] ?? '✖'} ${step.name}${took} ${step.message ?? ''}`);
       if (step.name === 'awaitCustomerApproval' && step.status === 'succeeded' && approvedAt) {
         say(`  webhook arrived and was acted on ${((Date.now() - approvedAt) / 1000).toFixed(1)} s after the customer approved`);
       }

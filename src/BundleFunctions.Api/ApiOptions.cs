@@ -38,6 +38,12 @@ public sealed class ApiOptions
     /// <summary>The suggested wait between status polls, in seconds (<c>Retry-After</c> of a 202).</summary>
     public int RetryAfterSeconds { get; set; } = 5;
 
+    /// <summary>
+    /// How long a readiness report without blocking failures lets onboardings through without asking Microsoft again (a
+    /// batch of a thousand checks once); a failing report is never reused, so a retry after the fix is checked afresh.
+    /// </summary>
+    public TimeSpan ReadinessKeptFor { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>How long a start waits for a run that has recorded its end to complete its last turn before answering 409.</summary>
     public TimeSpan FinishingGrace { get; set; } = TimeSpan.FromSeconds(10);
 }

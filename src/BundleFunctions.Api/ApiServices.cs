@@ -1,6 +1,7 @@
 using BundleFunctions.Gdap;
 using BundleFunctions.Onboarding;
 using BundleFunctions.Ports;
+using BundleFunctions.Readiness;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -45,6 +46,7 @@ public static class ApiServices
             api.WebhookNewCertificateUrlInterval,
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(settings.Section<JobOptions>(JobOptions.Section));
+        services.AddSingleton<IPartnerReadiness>(sp => new PartnerReadiness(sp.GetRequiredService<IPartnerFacts>(), api.PublicWebhookUrl, api.ReadinessKeptFor, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<CustomerImport>();
         services.AddSingleton<CustomersApi>();
         return services;
@@ -140,6 +142,7 @@ public static class ApiServices
         keyed.MapGet("/relationships/remove-global-administrator/{id}", (string id, HttpRequest r, GlobalAdministratorRemovalApi a) => a.GetAsync(id, r.HttpContext.RequestAborted));
         keyed.MapPost("/webhooks/partner-center/registration", (HttpRequest r, IServiceProvider services) => WebhookRegistrationApi.RegisterAsync(r, services));
         app.MapPost("/api/webhooks/partner-center", (HttpRequest r, PartnerCenterWebhook w) => w.ReceiveAsync(r));
+        keyed.MapGet("/readiness", (HttpRequest r, IPartnerReadiness readiness) => ReadinessApi.GetAsync(readiness, r.HttpContext.RequestAborted));
         app.MapGet("/api/health", (DeploymentHealth health) => HealthReport.Of(health));
         app.MapGet("/api/openapi.json", () => ApiJson.Json(OpenApiDocument.Value));
         return app;

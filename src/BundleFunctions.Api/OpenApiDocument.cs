@@ -49,6 +49,7 @@ public static class OpenApiDocument
             ["/api/relationships/remove-global-administrator/{id}"] = new JsonObject { ["get"] = Operation("A removal run's report: running/completed/failed, total, done, each relationship's outcome", keyed: true, "200", "401", "404") },
             ["/api/webhooks/partner-center/registration"] = new JsonObject { ["post"] = Operation("Register (or update) this deployment's own receiver with Partner Center for the GDAP events; replace: true takes over another URL's registration", keyed: true, "200", "201", "400", "401", "409", "502", "503") },
             ["/api/webhooks/partner-center"] = new JsonObject { ["post"] = Operation("Partner Center event delivery (authenticated by its signature)", keyed: false, "200", "400", "401", "413") },
+            ["/api/readiness"] = new JsonObject { ["get"] = Operation("Partner readiness: each check of the app, the service account, Key Vault, the GDAP service principal and the webhook, with pass/warn/fail, what was seen and the fix; status ready, attention or notReady", keyed: true, "200", "401", "502") },
             ["/api/health"] = new JsonObject { ["get"] = Operation("Liveness: status ok or degraded, the Microsoft cloud connection's problem and unresolved Key Vault references, by name", keyed: false, "200") },
             ["/api/openapi.json"] = new JsonObject { ["get"] = Operation("This document", keyed: false, "200") },
         },

@@ -57,7 +57,8 @@ public static class InfrastructureServices
         MicrosoftCloudOptions cloud = SettingsSection.Read<MicrosoftCloudOptions>(configuration, MicrosoftCloudOptions.Section);
         services.AddSingleton(new PartnerTenant(cloud.PartnerTenantId));
         string? problem = cloud.ConnectionProblem();
-        services.AddSingleton(new DeploymentHealth(problem, SettingsSection.UnresolvedKeyVaultReferences(configuration)));
+        DeploymentHealth health = new(problem, SettingsSection.UnresolvedKeyVaultReferences(configuration));
+        services.AddSingleton(health);
         if (problem is null)
         {
             services.AddMicrosoftCloud(cloud);
@@ -66,7 +67,8 @@ public static class InfrastructureServices
         {
             // Without a usable connection every Microsoft-facing step fails at once with a message naming the settings to fix;
             // the rest of the app (API, status, webhooks) still starts, and /api/health names the problem.
-            services.AddSingleton(new MicrosoftCloudNotConfigured(problem));
+            services.AddSingleton(new MicrosoftCloudNotConfigured(problem, health.UnresolvedSettings));
+            services.AddSingleton<IPartnerFacts>(sp => sp.GetRequiredService<MicrosoftCloudNotConfigured>());
             services.AddSingleton<IPartnerDirectory>(sp => sp.GetRequiredService<MicrosoftCloudNotConfigured>());
             services.AddSingleton<IGdapRelationships>(sp => sp.GetRequiredService<MicrosoftCloudNotConfigured>());
             services.AddSingleton<ICustomerAccess>(sp => sp.GetRequiredService<MicrosoftCloudNotConfigured>());
@@ -109,6 +111,7 @@ public static class InfrastructureServices
         services.AddSingleton<ICustomerAccess, CustomerTenantAccess>();
         services.AddSingleton<IPartnerCustomers, PartnerCenterCustomers>();
         services.AddSingleton<IWebhookRegistration, PartnerCenterWebhookRegistration>();
+        services.AddSingleton<IPartnerFacts>(sp => new MicrosoftPartnerFacts(sp.GetRequiredService<MicrosoftCloudConnection>(), sp.GetService<DeploymentHealth>() ?? new DeploymentHealth(null, [])));
         return services;
     }
 

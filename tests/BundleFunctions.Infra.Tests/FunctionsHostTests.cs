@@ -72,6 +72,7 @@ public sealed class FunctionsHostTests
         Assert.NotNull(services.GetRequiredService<OutboxDispatcher>());
         Assert.NotNull(services.GetRequiredService<DeploymentHealth>());
         Assert.NotNull(services.GetRequiredService<IOperationsAudit>());
+        Assert.NotNull(services.GetRequiredService<IPartnerReadiness>());
     }
 
     [Fact]
@@ -122,7 +123,7 @@ public sealed class FunctionsHostTests
     }
 
     [Fact]
-    public void With_every_setting_empty_the_host_starts_and_the_storage_connection_is_named_when_first_needed()
+    public async Task With_every_setting_empty_the_host_starts_and_the_storage_connection_is_named_when_first_needed()
     {
         Dictionary<string, string?> empty = DeployedAppSettings.Evaluate(DeployedWithThePartnersValues).ToDictionary(s => s.Key, _ => (string?)string.Empty);
         using IHost host = Build(empty);
@@ -131,6 +132,7 @@ public sealed class FunctionsHostTests
 
         Assert.Contains("'BundleData' storage connection is not configured", missing.Message, StringComparison.Ordinal);
         Assert.StartsWith("No Microsoft cloud connection is configured", host.Services.GetRequiredService<DeploymentHealth>().MicrosoftCloud, StringComparison.Ordinal);
+        Assert.Equal("microsoftCloudConnection", (await host.Services.GetRequiredService<IPartnerReadiness>().CheckAsync(default)).FirstBlocker?.Name);
     }
 
     [Fact]

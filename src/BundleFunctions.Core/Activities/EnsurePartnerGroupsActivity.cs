@@ -5,18 +5,26 @@ using Microsoft.DurableTask;
 namespace BundleFunctions.Activities;
 
 /// <summary>
-/// Makes sure each requested role has its partner group, with the service account as a member. Creating is done by one
+/// Makes sure each requested role has its partner group, with the service account as a member — once the partner's
+/// setup passes its blocking readiness checks: the first Microsoft-facing step is where an onboarding stops at once, naming
+/// the check and its fix, instead of failing later at the step that needed it (consent, after the customer approved). Creating is done by one
 /// onboarding at a time per group prefix (find-or-create alone lets simultaneous onboardings all find nothing and all
 /// create); finding everything in place, as every onboarding after the first does, takes no lease and waits for nobody.
 /// </summary>
 /// <param name="directory">The partner directory.</param>
 /// <param name="leases">The shared leases.</param>
-public sealed class EnsurePartnerGroupsActivity(IPartnerDirectory directory, ILeases leases) : TaskActivity<PartnerGroupsRequest, PartnerGroupsSummary>
+/// <param name="readiness">The partner's readiness gate.</param>
+public sealed class EnsurePartnerGroupsActivity(IPartnerDirectory directory, ILeases leases, IPartnerReadiness readiness) : TaskActivity<PartnerGroupsRequest, PartnerGroupsSummary>
 {
     /// <inheritdoc />
     public override async Task<PartnerGroupsSummary> RunAsync(TaskActivityContext context, PartnerGroupsRequest input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        if (await readiness.BlockerAsync(CancellationToken.None) is { } blocker)
+        {
+            throw new StepFailedException(blocker.Describe());
+        }
+
         List<(Guid RoleId, PartnerGroupName Name)> wanted = [];
         foreach (Guid roleId in input.RoleTemplateIds)
         {

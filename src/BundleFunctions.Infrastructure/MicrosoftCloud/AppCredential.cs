@@ -30,6 +30,18 @@ public sealed class AppCredential : IDisposable
     /// <summary>Whether the app signs in with a certificate.</summary>
     public bool UsesCertificate => this.certificate is not null;
 
+    /// <summary>When the certificate in use expires; null for a secret.</summary>
+    public DateTimeOffset? CertificateExpiresOn => this.certificate is null ? null : new DateTimeOffset(this.certificate.NotAfter.ToUniversalTime());
+
+    /// <summary>
+    /// The secret's first three characters: what Entra shows of it (<c>passwordCredential.hint</c>), so the report can tell
+    /// which of the app's secrets is this deployment's. Not a secret itself (the portal shows it to every reader).
+    /// </summary>
+    public string? SecretHint => this.certificate is null && this.secret is { Length: >= 3 } value ? value[..3] : null;
+
+    /// <summary>The certificate's SHA-1 thumbprint (<c>keyCredential.customKeyIdentifier</c>); null for a secret.</summary>
+    public string? CertificateThumbprint => this.certificate?.Thumbprint;
+
     /// <summary>The credential from the options: <see cref="MicrosoftCloudOptions.ClientCertificate"/> when set, else the secret.</summary>
     /// <param name="options">The Microsoft cloud options.</param>
     /// <returns>The credential.</returns>

@@ -75,6 +75,12 @@ public sealed class MicrosoftCloudConnection : IDisposable
     /// <summary>How calls are retried.</summary>
     public MicrosoftCloudResilience Resilience { get; }
 
+    /// <summary>How the app proves who it is.</summary>
+    public AppCredential App => this.app;
+
+    /// <summary>The vault secret that keeps the service account's refresh token, when one is configured.</summary>
+    public RefreshTokenVault? Vault => this.options.ServiceAccountRefreshTokenSecretUri is { } secretUri ? this.RefreshTokenVaultAt(secretUri) : null;
+
     /// <summary>The partner's service account signed in to the partner tenant (App+User), for Partner Center calls that refuse app-only tokens.</summary>
     public TokenCredential ServiceAccount => this.serviceAccount.Value.In(this.options.PartnerTenantId);
 

@@ -9,7 +9,8 @@ namespace BundleFunctions.Infrastructure.MicrosoftCloud;
 /// The onboarding then waits, failed, for an operator to fix the configuration and retry.
 /// </summary>
 /// <param name="message">Why there is no connection and the fix (<see cref="MicrosoftCloudOptions.ConnectionProblem"/>).</param>
-public sealed class MicrosoftCloudNotConfigured(string message) : IPartnerDirectory, IGdapRelationships, ICustomerAccess, IPartnerCustomers
+/// <param name="unresolvedSettings">App settings whose Key Vault reference did not resolve, for the readiness report.</param>
+public sealed class MicrosoftCloudNotConfigured(string message, IReadOnlyList<string>? unresolvedSettings = null) : IPartnerDirectory, IGdapRelationships, ICustomerAccess, IPartnerCustomers, IPartnerFacts
 {
     /// <summary>What is said when no connection was configured at all.</summary>
     public const string NoConnection =
@@ -63,4 +64,8 @@ public sealed class MicrosoftCloudNotConfigured(string message) : IPartnerDirect
 
     /// <inheritdoc />
     public Task<AccessReport> ProbeAsync(Guid customerTenantId, IReadOnlyList<Guid> requiredRoleTemplateIds, CancellationToken cancellationToken) => throw new StepFailedException(message);
+
+    /// <inheritdoc />
+    public Task<Readiness.PartnerFacts> GatherAsync(Uri? expectedWebhookUrl, CancellationToken cancellationToken) =>
+        Task.FromResult(new Readiness.PartnerFacts { ConnectionProblem = message, UnresolvedSettings = unresolvedSettings ?? [] });
 }

@@ -107,6 +107,10 @@ public static class PublicApiFunctions
     public static Task<IActionResult> RegisterWebhook([HttpTrigger(AuthorizationLevel.Function, "post", Route = "webhooks/partner-center/registration")] HttpRequest request, FunctionContext function) =>
         RunAsync(request, WebhookRegistrationApi.RegisterAsync(request, function.InstanceServices));
 
+    [Function("PartnerReadiness")]
+    public static Task<IActionResult> Readiness([HttpTrigger(AuthorizationLevel.Function, "get", Route = "readiness")] HttpRequest request, FunctionContext function) =>
+        RunAsync(request, ReadinessApi.GetAsync(function.InstanceServices.GetRequiredService<BundleFunctions.Ports.IPartnerReadiness>(), request.HttpContext.RequestAborted));
+
     [Function("Health")]
     public static Task<IActionResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request, FunctionContext function) =>
         RunAsync(request, Task.FromResult(HealthReport.Of(function.InstanceServices.GetRequiredService<BundleFunctions.Ports.DeploymentHealth>())));

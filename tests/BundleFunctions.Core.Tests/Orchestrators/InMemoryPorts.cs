@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using BundleFunctions.Gdap;
 using BundleFunctions.Onboarding;
 using BundleFunctions.Ports;
+using BundleFunctions.Readiness;
 
 namespace BundleFunctions.Core.Tests.Orchestrators;
 
@@ -544,5 +545,28 @@ public sealed class ScriptedFaults
         {
             throw new HttpRequestException("503 Service Unavailable");
         }
+    }
+}
+
+/// <summary>The partner's setup as a test sets it: ready unless changed.</summary>
+public sealed class InMemoryPartnerFacts : IPartnerFacts
+{
+    public static readonly PartnerFacts Ready = new()
+    {
+        App = new(Guid.Parse("b7a1c3e5-3333-4a6b-9c1d-000000000001"), null, PartnerReadiness.PartnerApplicationPermissions, "client secret", DateTimeOffset.UtcNow.AddDays(300), null),
+        ServiceAccount = new("svc@contoso.example", null, "svc@contoso.example", UsedMfa: true, ["user_impersonation"], InAdminAgents: true, HoldsGlobalAdministrator: false, null),
+        GdapServicePrincipalPresent = true,
+        RefreshTokenVault = new(new Uri("https://vault.example/secrets/refresh-token"), null),
+        Webhook = new(new Uri("https://bundle.example/api/webhooks/partner-center"), new Uri("https://bundle.example/api/webhooks/partner-center"), IWebhookRegistration.Events, null),
+    };
+
+    public PartnerFacts Facts { get; set; } = Ready;
+
+    public int Gathered { get; private set; }
+
+    public Task<PartnerFacts> GatherAsync(Uri? expectedWebhookUrl, CancellationToken cancellationToken)
+    {
+        this.Gathered++;
+        return Task.FromResult(this.Facts);
     }
 }

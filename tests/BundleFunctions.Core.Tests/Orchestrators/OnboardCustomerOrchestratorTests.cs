@@ -339,4 +339,18 @@ public sealed class OnboardCustomerOrchestratorTests : IAsyncLifetime
 
         Assert.Equal("Created 'CPL-GDAP-4b82' and locked it for approval.", Step(record, OnboardingStep.CreateRelationship).Message);
     }
+
+    [Fact]
+    public async Task A_blocking_readiness_check_stops_the_onboarding_at_its_first_microsoft_step_naming_the_check()
+    {
+        this.host.PartnerSetup.Facts = InMemoryPartnerFacts.Ready with { ServiceAccount = InMemoryPartnerFacts.Ready.ServiceAccount! with { InAdminAgents = false } };
+
+        OnboardingRecord record = await this.host.WaitForRecordAsync(await this.host.StartAsync(WorkflowHost.InputFor(Contoso())), r => r.Status == OnboardingStatus.Failed);
+
+        Assert.Equal(OnboardingStep.EnsurePartnerGroups, record.CurrentStep);
+        string expected = "Partner readiness check serviceAccountAdminAgent fails: svc@contoso.example is not in AdminAgents: GDAP and Partner Center consent need an Admin Agent. Fix: Give svc@contoso.example the Admin agent role in Partner Center (Account settings → User management), then start again.";
+        Assert.Equal(expected, Step(record, OnboardingStep.EnsurePartnerGroups).Message);
+        Assert.Equal(0, this.host.Directory.Calls);
+        Assert.Empty(this.host.Relationships.All);
+    }
 }

@@ -42,6 +42,8 @@ public sealed class WorkflowHost : IAsyncDisposable
 
     public InMemoryOperationsAudit OperationsAudit => this.host.Services.GetRequiredService<InMemoryOperationsAudit>();
 
+    public InMemoryPartnerFacts PartnerSetup => this.host.Services.GetRequiredService<InMemoryPartnerFacts>();
+
     public static async Task<WorkflowHost> StartAsync()
     {
         Environment.SetEnvironmentVariable("Logging__LogLevel__Default", "Warning");
@@ -73,7 +75,9 @@ public sealed class WorkflowHost : IAsyncDisposable
                     .AddSingleton<ILeases, InMemoryLeases>()
                     .AddSingleton<InMemoryRelationships>().AddSingleton<IGdapRelationships>(sp => sp.GetRequiredService<InMemoryRelationships>())
                     .AddSingleton<InMemoryCustomerAccess>().AddSingleton<ICustomerAccess>(sp => sp.GetRequiredService<InMemoryCustomerAccess>())
-                    .AddSingleton<InMemoryOperationsAudit>().AddSingleton<IOperationsAudit>(sp => sp.GetRequiredService<InMemoryOperationsAudit>()),
+                    .AddSingleton<InMemoryOperationsAudit>().AddSingleton<IOperationsAudit>(sp => sp.GetRequiredService<InMemoryOperationsAudit>())
+                    .AddSingleton<InMemoryPartnerFacts>().AddSingleton<IPartnerFacts>(sp => sp.GetRequiredService<InMemoryPartnerFacts>())
+                    .AddSingleton<IPartnerReadiness>(sp => new BundleFunctions.Readiness.PartnerReadiness(sp.GetRequiredService<IPartnerFacts>(), null, TimeSpan.Zero, TimeProvider.System)),
             });
 
     public static OnboardingInput InputFor(OnboardingRequest request, WorkflowSettings? settings = null) => new(

@@ -28,6 +28,9 @@ public class PublicApiStack : IAsyncLifetime
     /// <summary>The simulated cloud's customers: the shipped ones and eight plain ones.</summary>
     protected virtual string SeedJson => GeneratedSeed.With(8);
 
+    /// <summary>Settings of this stack's LocalHost beyond the shared ones.</summary>
+    protected virtual IReadOnlyDictionary<string, string> MoreSettings => new Dictionary<string, string>();
+
     public async Task InitializeAsync()
     {
         this.Simulator = await OnboardingStack.StartSimulatorAsync(seedJson: this.SeedJson);
@@ -49,6 +52,11 @@ public class PublicApiStack : IAsyncLifetime
             ["Workflow__BatchConcurrency"] = "3",
             ["Workflow__BatchPoll"] = "00:00:01",
         })
+        {
+            settings[name] = value;
+        }
+
+        foreach ((string name, string value) in this.MoreSettings)
         {
             settings[name] = value;
         }

@@ -346,7 +346,7 @@ public sealed class PublicApiTests(PublicApiStack stack, ITestOutputHelper outpu
         }
 
         output.WriteLine(string.Join("\n", answers));
-        Assert.Equal(24, document["paths"]!.AsObject().Count);
+        Assert.Equal(25, document["paths"]!.AsObject().Count);
     }
 
     [Fact]

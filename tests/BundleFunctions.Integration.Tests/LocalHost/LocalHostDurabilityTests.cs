@@ -43,7 +43,9 @@ public sealed class LocalHostDurabilityTests(ITestOutputHelper output)
         Assert.Equal(OnboardingStatus.Cancelled, done.ReadOutputAs<OnboardingOutcome>()!.Status);
         OnboardingRecord record = (await second.Store.GetAsync(partner, id, default))!;
         Assert.Equal((StepStatus.Succeeded, 1), (record.Steps[0].Status, record.Steps[0].Attempts));
-        Assert.Equal((StepStatus.Failed, 1, MicrosoftCloudNotConfigured.NoConnection), (record.Steps[1].Status, record.Steps[1].Attempts, record.Steps[1].Message));
+        Assert.Equal(
+            (StepStatus.Failed, 1, $"Partner readiness check microsoftCloudConnection fails: The deployment has no usable Microsoft cloud connection. Fix: {MicrosoftCloudNotConfigured.NoConnection}"),
+            (record.Steps[1].Status, record.Steps[1].Attempts, record.Steps[1].Message));
         IReadOnlyList<AuditLine> trail = await second.Store.GetAuditTrailAsync(partner, id, default);
         Assert.Equal(
             ["Validate Running, onboarding Running", "Validate Succeeded", "EnsurePartnerGroups Running", "EnsurePartnerGroups Failed, onboarding Failed", "onboarding Cancelled"],

@@ -5,10 +5,12 @@ using BundleFunctions.Gdap;
 using BundleFunctions.Infrastructure.MicrosoftCloud;
 using BundleFunctions.Infrastructure.Storage;
 using BundleFunctions.Onboarding;
+using BundleFunctions.Ports;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Graph.Models;
 using WebApplication = Microsoft.AspNetCore.Builder.WebApplication;
 
@@ -173,11 +175,12 @@ public sealed class OnboardingEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_service_account_outside_admin_agents_stops_at_the_groups_step_with_the_fix_before_anything_is_created()
+    public async Task A_service_account_that_left_admin_agents_since_the_last_readiness_check_still_stops_at_the_groups_step_before_anything_is_created()
     {
         const string AdminAgents = "a1b2c3d4-2222-4a6b-9c1d-000000000001", ServiceAccount = "a1b2c3d4-1111-4a6b-9c1d-000000000001";
         using MicrosoftCloudConnection connection = new(OnboardingStack.CloudOptions(this.stack.Simulator));
         Microsoft.Graph.GraphServiceClient graph = connection.GraphFor(OnboardingStack.PartnerTenantId);
+        Assert.Null(await this.stack.Services.GetRequiredService<IPartnerReadiness>().BlockerAsync(default)); // a passing report, kept for 10 minutes
         await graph.Groups[AdminAgents].Members[ServiceAccount].Ref.DeleteAsync();
 
         string id = await this.stack.StartAsync(OnboardingStack.InputFor(OnboardingStack.Fabrikam, "Fabrikam Pharma Ltd"));

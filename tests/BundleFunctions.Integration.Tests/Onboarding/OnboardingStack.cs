@@ -128,7 +128,8 @@ public sealed class OnboardingStack : IAsyncDisposable
                         .AddMetrics().AddSingleton<BundleFunctions.Telemetry.OnboardingMetrics>()
                         .AddSingleton<IOnboardingStore>(new TableOnboardingStore(Azurite.Tables(), tableName))
                         .AddSingleton<ILeases>(new TableLeases(Azurite.Tables(), TimeProvider.System, tableName: tableName + "Leases"))
-                        .AddMicrosoftCloud(cloud, fast);
+                        .AddMicrosoftCloud(cloud, fast)
+                        .AddSingleton<IPartnerReadiness>(sp => new BundleFunctions.Readiness.PartnerReadiness(sp.GetRequiredService<IPartnerFacts>(), null, TimeSpan.FromMinutes(10), TimeProvider.System));
                     services?.Invoke(worker);
                 },
             });
