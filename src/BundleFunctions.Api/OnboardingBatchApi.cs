@@ -25,7 +25,8 @@ namespace BundleFunctions.Api;
 /// <param name="api">API settings.</param>
 /// <param name="workflow">Batch pacing.</param>
 /// <param name="partner">The partner tenant.</param>
-public sealed class OnboardingBatchApi(DurableTaskClient client, ICustomerBook book, IOnboardingStore store, ApiOptions api, WorkflowOptions workflow, PartnerTenant partner)
+/// <param name="readiness">The partner's readiness: a batch does not start while a blocking check fails.</param>
+public sealed class OnboardingBatchApi(DurableTaskClient client, ICustomerBook book, IOnboardingStore store, ApiOptions api, WorkflowOptions workflow, PartnerTenant partner, IPartnerReadiness readiness)
 {
     /// <summary>The most customers one batch takes.</summary>
     public const int MaxCustomers = 1000;
@@ -52,12 +53,20 @@ public sealed class OnboardingBatchApi(DurableTaskClient client, ICustomerBook b
         }
 
         string id = this.BatchId(requests!, body.Migrate == true);
-        request.HttpContext.Response.Headers.Location = $"/api/onboarding-batches/{id}";
         if (await client.GetInstanceAsync(id, request.HttpContext.RequestAborted) is not null)
         {
             // The same customers again: the batch that has (or had) them answers, and nothing is started twice.
+            request.HttpContext.Response.Headers.Location = $"/api/onboarding-batches/{id}";
             return await this.GetAsync(id, request.HttpContext.RequestAborted);
         }
+
+        if (await ReadinessApi.RefusalAsync(readiness, request.HttpContext.RequestAborted) is { } notReady)
+        {
+            // Every onboarding would stop at its first Microsoft step: a thousand failed runs to retry instead of one answer.
+            return notReady;
+        }
+
+        request.HttpContext.Response.Headers.Location = $"/api/onboarding-batches/{id}";
 
         OnboardingBatchInput input = new(partner.Id, requests!, workflow.BatchConcurrency, workflow.BatchPoll, OnboardingApi.RequestedBy(request));
         try

@@ -29,6 +29,28 @@ public static class ReadinessApi
         }
     }
 
+    /// <summary>
+    /// The gate before work that would start many onboardings (a batch): a 409 naming the first blocking check and its fix,
+    /// or 502 when Microsoft could not answer; null when the partner is ready. Nothing is started either way it refuses.
+    /// </summary>
+    /// <param name="readiness">The partner's readiness.</param>
+    /// <param name="cancellationToken">The request's cancellation.</param>
+    /// <returns>The refusal, or null.</returns>
+    public static async Task<IResult?> RefusalAsync(IPartnerReadiness readiness, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(readiness);
+        try
+        {
+            return await readiness.BlockerAsync(cancellationToken) is { } blocker
+                ? ApiJson.Problem(409, $"The partner setup is not ready ({blocker.Name}); nothing was started.", $"{blocker.Seen} Fix: {blocker.Fix}", new Dictionary<string, object?> { ["readinessCheck"] = blocker.Name })
+                : null;
+        }
+        catch (Exception busy) when (busy is MicrosoftBusyException or HttpRequestException)
+        {
+            return ApiJson.Problem(502, "Microsoft did not answer every readiness check; nothing was started.", $"{busy.Message} Try again in a minute.");
+        }
+    }
+
     /// <summary>The report as the API shows it.</summary>
     /// <param name="report">The report.</param>
     /// <returns>The JSON document.</returns>

@@ -65,4 +65,28 @@ public sealed class ReadinessApiTests(ReadinessApiStack stack) : IClassFixture<R
             await graph.Groups[AdminAgents].Members.Ref.PostAsync(new Microsoft.Graph.Models.ReferenceCreate { OdataId = $"https://graph.microsoft.com/v1.0/directoryObjects/{ServiceAccount}" });
         }
     }
+
+    [Fact]
+    public async Task A_batch_is_refused_while_a_blocking_check_fails_and_nothing_starts()
+    {
+        using MicrosoftCloudConnection connection = new(OnboardingStack.CloudOptions(stack.Simulator));
+        Microsoft.Graph.GraphServiceClient graph = connection.GraphFor(OnboardingStack.PartnerTenantId);
+        await graph.Groups[AdminAgents].Members[ServiceAccount].Ref.DeleteAsync();
+        try
+        {
+            using HttpResponseMessage refused = await stack.Api.PostAsJsonAsync("api/onboarding-batches", new { customers = new[] { new { customerTenantId = "c0000003-0000-4000-8000-000000000003", customerName = "Tailspin Toys" } } });
+
+            JsonObject problem = (await refused.Content.ReadFromJsonAsync<JsonObject>())!;
+            Assert.Equal(System.Net.HttpStatusCode.Conflict, refused.StatusCode);
+            Assert.Equal("The partner setup is not ready (serviceAccountAdminAgent); nothing was started.", problem["title"]!.GetValue<string>());
+            Assert.Equal("serviceAccountAdminAgent", problem["readinessCheck"]!.GetValue<string>());
+            Assert.Null(refused.Headers.Location);
+            JsonArray onboardings = (await stack.Api.GetFromJsonAsync<JsonArray>("api/onboardings?customerTenantId=c0000003-0000-4000-8000-000000000003"))!;
+            Assert.Empty(onboardings);
+        }
+        finally
+        {
+            await graph.Groups[AdminAgents].Members.Ref.PostAsync(new Microsoft.Graph.Models.ReferenceCreate { OdataId = $"https://graph.microsoft.com/v1.0/directoryObjects/{ServiceAccount}" });
+        }
+    }
 }
