@@ -46,7 +46,7 @@ public static class ApiServices
             api.WebhookNewCertificateUrlInterval,
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(settings.Section<JobOptions>(JobOptions.Section));
-        services.AddSingleton<IPartnerReadiness>(sp => new PartnerReadiness(sp.GetRequiredService<IPartnerFacts>(), api.PublicWebhookUrl, api.ReadinessKeptFor, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IPartnerReadiness>(sp => new PartnerReadiness(sp.GetRequiredService<IPartnerFacts>(), api.PublicWebhookUrl, api.ReadinessKeptFor, sp.GetRequiredService<TimeProvider>(), sp.GetService<Bundle.BundleConfiguration>()));
         services.AddSingleton<CustomerImport>();
         services.AddSingleton<CustomersApi>();
         return services;

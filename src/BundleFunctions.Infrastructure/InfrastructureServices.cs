@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Messaging.ServiceBus;
 using Azure.Storage.Queues;
+using BundleFunctions.Bundle;
 using BundleFunctions.Infrastructure.Events;
 using BundleFunctions.Infrastructure.MicrosoftCloud;
 using BundleFunctions.Infrastructure.Settings;
@@ -11,6 +12,7 @@ using BundleFunctions.Ports;
 using BundleFunctions.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace BundleFunctions.Infrastructure;
@@ -54,6 +56,7 @@ public static class InfrastructureServices
         services.AddSingleton<ILeases>(sp => new TableLeases(sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<TimeProvider>(), leaseOptions, prefix + TableLeases.DefaultTableName));
         services.AddSingleton(_ => CreateEventPublisher(configuration));
         services.AddSingleton(sp => new OutboxDispatcher(sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<IEventPublisher>(), prefix + TableOnboardingStore.DefaultTableName));
+        services.AddSingleton(BundleConfigurationOf(configuration));
         MicrosoftCloudOptions cloud = SettingsSection.Read<MicrosoftCloudOptions>(configuration, MicrosoftCloudOptions.Section);
         services.AddSingleton(new PartnerTenant(cloud.PartnerTenantId));
         string? problem = cloud.ConnectionProblem();
@@ -76,6 +79,20 @@ public static class InfrastructureServices
         }
 
         return services;
+    }
+
+    /// <summary>
+    /// The bundle's configuration from <c>Bundle__Integrations</c>, <c>Bundle__GraphPreset</c> and <c>Bundle__GraphPermissions</c>.
+    /// A name that is not an integration or preset stops start-up, naming the setting: every consent would carry it.
+    /// (Permission names are checked against what each API publishes by the readiness report, which needs Microsoft.)
+    /// </summary>
+    /// <param name="configuration">The configuration.</param>
+    /// <returns>The bundle's configuration.</returns>
+    public static BundleConfiguration BundleConfigurationOf(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        (BundleConfiguration? bundle, string? problem) = BundleConfiguration.From(configuration["Bundle:Integrations"], configuration["Bundle:GraphPreset"], configuration["Bundle:GraphPermissions"]);
+        return bundle ?? throw new InvalidOperationException($"{problem} Correct it and restart.");
     }
 
     /// <summary>
@@ -111,7 +128,8 @@ public static class InfrastructureServices
         services.AddSingleton<ICustomerAccess, CustomerTenantAccess>();
         services.AddSingleton<IPartnerCustomers, PartnerCenterCustomers>();
         services.AddSingleton<IWebhookRegistration, PartnerCenterWebhookRegistration>();
-        services.AddSingleton<IPartnerFacts>(sp => new MicrosoftPartnerFacts(sp.GetRequiredService<MicrosoftCloudConnection>(), sp.GetService<DeploymentHealth>() ?? new DeploymentHealth(null, [])));
+        services.TryAddSingleton(BundleConfiguration.Default);
+        services.AddSingleton<IPartnerFacts>(sp => new MicrosoftPartnerFacts(sp.GetRequiredService<MicrosoftCloudConnection>(), sp.GetService<DeploymentHealth>() ?? new DeploymentHealth(null, []), sp.GetRequiredService<BundleConfiguration>()));
         return services;
     }
 

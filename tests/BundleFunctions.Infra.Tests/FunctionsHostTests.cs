@@ -162,6 +162,8 @@ public sealed class FunctionsHostTests
     [InlineData("Workflow:FollowUpFirstPoll", "00:00:00", "Workflow__FollowUpFirstPoll: must be longer than zero; 00:00:00 is not.")]
     [InlineData("Workflow:TimeScale", "2", "Workflow__TimeScale: must be more than 0 and at most 1 (1 in production); 2 is not.")]
     [InlineData("Tables:Prefix", "bundle-dev", "Tables__Prefix cannot be used")]
+    [InlineData("Bundle:Integrations", "exchangeOnline,sharepoint", "Bundle__Integrations names unknown integration(s) sharepoint: use microsoftGraph, exchangeOnline, partnerCenter, azureKeyVault. Correct it and restart.")]
+    [InlineData("Bundle:GraphPreset", "everything", "Bundle__GraphPreset 'everything' is not a preset: use standard or management. Correct it and restart.")]
     public void A_setting_that_cannot_work_stops_start_up_with_its_name(string setting, string value, string named)
     {
         Dictionary<string, string?> settings = DeployedAppSettings.Evaluate(DeployedWithThePartnersValues);
@@ -171,7 +173,7 @@ public sealed class FunctionsHostTests
 
         Assert.Contains(named, refused.Message, StringComparison.Ordinal);
         Assert.True(
-            refused.Message.StartsWith("Settings that cannot work; correct them and restart: ", StringComparison.Ordinal) || refused.Message.StartsWith("The app setting Tables__Prefix cannot be used", StringComparison.Ordinal),
+            refused.Message.StartsWith("Settings that cannot work; correct them and restart: ", StringComparison.Ordinal) || refused.Message.StartsWith("The app setting Tables__Prefix cannot be used", StringComparison.Ordinal) || refused.Message.StartsWith("Bundle__", StringComparison.Ordinal),
             refused.Message);
     }
 

@@ -69,6 +69,6 @@ public sealed class AccessCheckTests : OwnSimulator
     async Task<AccessReport> CheckAsync(Guid customer)
     {
         using MicrosoftCloudConnection connection = new(this.Bed.Options());
-        return await new CustomerTenantAccess(connection).ProbeAsync(customer, Roles, default);
+        return await new CustomerTenantAccess(connection, BundleFunctions.Bundle.BundleConfiguration.Default).ProbeAsync(customer, Roles, default);
     }
 }

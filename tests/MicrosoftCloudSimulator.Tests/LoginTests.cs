@@ -189,7 +189,7 @@ public sealed class LoginTests(SimulatorTestBed bed) : IClassFixture<SimulatorTe
         using MicrosoftCloudConnection connection = new(options);
 
         BundleFunctions.Ports.StepFailedException error = await Assert.ThrowsAsync<BundleFunctions.Ports.StepFailedException>(() =>
-            new CustomerTenantAccess(connection).EnsureConsentAsync(SimulatorTestBed.Fabrikam, default));
+            new CustomerTenantAccess(connection, BundleFunctions.Bundle.BundleConfiguration.Default).EnsureConsentAsync(SimulatorTestBed.Fabrikam, default));
 
         Assert.Equal(
             "Partner Center refused the application consent (403): The user (principal) does not have the required permissions to perform the specified action on the resource. "

@@ -124,4 +124,27 @@ public sealed class PartnerSetupTests() : OwnSimulator
         Assert.Contains("ForbiddenByRbac", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Contains("secrets/getSecret/action", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_partner_tenant_lists_the_delegated_permissions_each_api_publishes()
+    {
+        var graph = await this.Bed.PartnerGraph.ServicePrincipals.GetAsync(r => r.QueryParameters.Filter = "appId eq '00000003-0000-0000-c000-000000000000'");
+        var exchange = await this.Bed.PartnerGraph.ServicePrincipals.GetAsync(r => r.QueryParameters.Filter = "appId eq '00000002-0000-0ff1-ce00-000000000000'");
+
+        Assert.Contains("Directory.Read.All", Assert.Single(graph!.Value!).Oauth2PermissionScopes!.Select(p => p.Value));
+        Assert.Contains("Exchange.Manage", Assert.Single(exchange!.Value!).Oauth2PermissionScopes!.Select(p => p.Value));
+    }
+
+    [Fact]
+    public async Task A_consent_naming_a_permission_its_api_does_not_publish_is_refused()
+    {
+        using HttpResponseMessage refused = await this.Bed.PartnerCenterAsync(HttpMethod.Post, $"v1/customers/{SimulatorTestBed.Fabrikam}/applicationconsents", new
+        {
+            applicationId = SimulatorTestBed.AppId,
+            applicationGrants = new[] { new { enterpriseApplicationId = "00000003-0000-0000-c000-000000000000", scope = "Directory.Read.All,Mail.Sendd" } },
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("Mail.Sendd", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
 }

@@ -266,7 +266,7 @@ public sealed class OnboardCustomerOrchestrator : TaskOrchestrator<OnboardingInp
                 async () => await this.calls.CallAsync<ConsentOutcome>(nameof(ConsentApplicationActivity), this.input.Subject.CustomerTenantId) switch
                 {
                     { State: ConsentState.Created } => Poll.Done("The application is consented into the customer tenant."),
-                    { State: ConsentState.AlreadyPresent } => Poll.Done("The application was already consented."),
+                    { State: ConsentState.AlreadyPresent, Message: var updated } => Poll.Done(updated ?? "The application was already consented."),
                     { Message: var said } => Poll.NotYet(
                         "Waiting for the service account's GDAP roles (Application Administrator, Privileged Role Administrator) to reach the customer tenant "
                         + $"before consent (Microsoft: up to an hour). Partner Center said: {said}"),

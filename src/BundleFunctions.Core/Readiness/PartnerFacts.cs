@@ -24,6 +24,15 @@ public sealed record PartnerFacts
     /// <summary>Why that could not be read.</summary>
     public string? GdapServicePrincipalProblem { get; init; }
 
+    /// <summary>
+    /// The delegated permissions each consented resource publishes (its service principal's <c>oauth2PermissionScopes</c>
+    /// values in the partner tenant), by resource app ID; null when they could not be read.
+    /// </summary>
+    public IReadOnlyDictionary<Guid, IReadOnlyList<string>>? PublishedScopes { get; init; }
+
+    /// <summary>Why the published permissions could not be read.</summary>
+    public string? PublishedScopesProblem { get; init; }
+
     /// <summary>The Key Vault secret that keeps the refresh token, when one is configured.</summary>
     public VaultFacts? RefreshTokenVault { get; init; }
 

@@ -1,3 +1,4 @@
+using BundleFunctions.Bundle;
 using BundleFunctions.Ports;
 
 namespace BundleFunctions.Readiness;
@@ -23,6 +24,7 @@ public sealed class PartnerReadiness : IPartnerReadiness
     public static readonly TimeSpan ExpiryWarning = TimeSpan.FromDays(30);
 
     readonly IPartnerFacts facts;
+    readonly BundleConfiguration configuration;
     readonly Uri? expectedWebhookUrl;
     readonly TimeSpan passKeptFor;
     readonly TimeProvider time;
@@ -33,9 +35,11 @@ public sealed class PartnerReadiness : IPartnerReadiness
     /// <param name="expectedWebhookUrl">This deployment's webhook receiver, when known.</param>
     /// <param name="passKeptFor">How long a report without blockers lets onboardings through without asking again.</param>
     /// <param name="time">The clock.</param>
-    public PartnerReadiness(IPartnerFacts facts, Uri? expectedWebhookUrl, TimeSpan passKeptFor, TimeProvider time)
+    /// <param name="configuration">The bundle's configuration; the default when null.</param>
+    public PartnerReadiness(IPartnerFacts facts, Uri? expectedWebhookUrl, TimeSpan passKeptFor, TimeProvider time, BundleConfiguration? configuration = null)
     {
         this.facts = facts;
+        this.configuration = configuration ?? BundleConfiguration.Default;
         this.expectedWebhookUrl = expectedWebhookUrl;
         this.passKeptFor = passKeptFor;
         this.time = time;
@@ -44,7 +48,7 @@ public sealed class PartnerReadiness : IPartnerReadiness
     /// <inheritdoc />
     public async Task<ReadinessReport> CheckAsync(CancellationToken cancellationToken)
     {
-        ReadinessReport report = Assess(await this.facts.GatherAsync(this.expectedWebhookUrl, cancellationToken), this.time.GetUtcNow());
+        ReadinessReport report = Assess(await this.facts.GatherAsync(this.expectedWebhookUrl, cancellationToken), this.time.GetUtcNow(), this.configuration);
         this.lastPass = report.FirstBlocker is null ? report : null;
         return report;
     }
@@ -63,8 +67,9 @@ public sealed class PartnerReadiness : IPartnerReadiness
     /// <summary>The report for what was seen.</summary>
     /// <param name="seen">The facts.</param>
     /// <param name="now">When they were gathered.</param>
+    /// <param name="configuration">The bundle's configuration; the default when null.</param>
     /// <returns>The report, checks in the order an engineer fixes them.</returns>
-    public static ReadinessReport Assess(PartnerFacts seen, DateTimeOffset now)
+    public static ReadinessReport Assess(PartnerFacts seen, DateTimeOffset now, BundleConfiguration? configuration = null)
     {
         ArgumentNullException.ThrowIfNull(seen);
         List<ReadinessCheck> checks = [];
@@ -85,6 +90,7 @@ public sealed class PartnerReadiness : IPartnerReadiness
         checks.Add(RefreshTokenVault(seen.RefreshTokenVault, seen.ConnectionProblem is null));
         checks.AddRange(ServiceAccount(seen.ServiceAccount));
         checks.Add(GdapServicePrincipal(seen));
+        checks.Add(Configuration(seen, configuration ?? BundleConfiguration.Default));
         checks.Add(Webhook(seen.Webhook));
         return new ReadinessReport(now, checks);
     }
@@ -217,6 +223,24 @@ public sealed class PartnerReadiness : IPartnerReadiness
             $"As a Global Administrator of the partner tenant run New-MgServicePrincipal -AppId {GdapServicePrincipalAppId} (or POST /v1.0/servicePrincipals with that appId)."),
         null => NotChecked("gdapServicePrincipal", true, seen.GdapServicePrincipalProblem ?? "no Microsoft cloud connection."),
     };
+
+    /// <summary>The consent grants the configuration makes, each permission name checked against what its resource publishes.</summary>
+    static ReadinessCheck Configuration(PartnerFacts seen, BundleConfiguration configuration)
+    {
+        string grants = string.Join("; ", configuration.ConsentGrants.Select(g => $"{g.Integration.DisplayName} ({string.Join(", ", g.Scopes)})"));
+        if (seen.PublishedScopes is not { } published)
+        {
+            return NotChecked("bundleConfiguration", true, seen.PublishedScopesProblem ?? "no Microsoft cloud connection.");
+        }
+
+        string[] unknown = [.. configuration.ConsentGrants.SelectMany(g => g.Scopes
+            .Where(s => !(published.GetValueOrDefault(g.Integration.ResourceAppId) ?? []).Contains(s, StringComparer.OrdinalIgnoreCase))
+            .Select(s => $"{s} ({g.Integration.DisplayName})"))];
+        return unknown.Length == 0
+            ? new("bundleConfiguration", ReadinessState.Pass, true, $"Each customer is consented: {grants}.")
+            : new("bundleConfiguration", ReadinessState.Fail, true, $"Not a published delegated permission of its API: {string.Join(", ", unknown)}. Nothing is consented until this is corrected.",
+                "Correct Bundle__GraphPermissions (or Bundle__GraphPreset, Bundle__Integrations) to names the API publishes (learn.microsoft.com/graph/permissions-reference for Microsoft Graph), then restart.");
+    }
 
     static ReadinessCheck Webhook(WebhookFacts? webhook)
     {

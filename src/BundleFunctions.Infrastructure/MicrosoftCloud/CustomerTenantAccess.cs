@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Azure.Core;
+using BundleFunctions.Bundle;
 using BundleFunctions.Ports;
 using Microsoft.Graph;
 using Microsoft.Graph.Models;
@@ -17,10 +18,9 @@ namespace BundleFunctions.Infrastructure.MicrosoftCloud;
 /// delegated permissions only, so nothing here calls a customer tenant app-only.
 /// </summary>
 /// <param name="connection">The Microsoft cloud connection.</param>
-public sealed class CustomerTenantAccess(MicrosoftCloudConnection connection) : ICustomerAccess
+/// <param name="configuration">The bundle's configuration: the consent grants each customer gets.</param>
+public sealed class CustomerTenantAccess(MicrosoftCloudConnection connection, BundleConfiguration configuration) : ICustomerAccess
 {
-    const string MicrosoftGraphAppId = "00000003-0000-0000-c000-000000000000";
-
     /// <inheritdoc />
     public async Task<ConsentOutcome> EnsureConsentAsync(Guid customerTenantId, CancellationToken cancellationToken)
     {
@@ -31,7 +31,7 @@ public sealed class CustomerTenantAccess(MicrosoftCloudConnection connection) : 
             {
                 applicationId = connection.Options.ClientId,
                 displayName = connection.Options.ApplicationDisplayName,
-                applicationGrants = new[] { new { enterpriseApplicationId = MicrosoftGraphAppId, scope = connection.Options.ConsentScopes } },
+                applicationGrants = configuration.ConsentGrants.Select(g => new { enterpriseApplicationId = g.Integration.ResourceAppId, scope = g.ScopeList }),
             }),
             cancellationToken);
         if (response.IsSuccessStatusCode)
@@ -42,7 +42,9 @@ public sealed class CustomerTenantAccess(MicrosoftCloudConnection connection) : 
         string description = await DescriptionAsync(response, cancellationToken);
         if (response.StatusCode == HttpStatusCode.Conflict || description.Contains("Permission entry already exists", StringComparison.OrdinalIgnoreCase))
         {
-            return ConsentOutcome.AlreadyPresent;
+            // Partner Center does not change an existing consent: after a configuration change its grants are brought up
+            // to date in the customer directly, as CIPP's CPV refresh does (Add-CIPPDelegatedPermission).
+            return await this.BringGrantsUpToDateAsync(customerTenantId, cancellationToken);
         }
 
         if (response.StatusCode == HttpStatusCode.Forbidden && description.Contains("GDAP", StringComparison.OrdinalIgnoreCase))
@@ -145,6 +147,66 @@ public sealed class CustomerTenantAccess(MicrosoftCloudConnection connection) : 
         }
 
         return new AccessReport(missing, problems);
+    }
+
+    /// <summary>
+    /// Adds to the app's tenant-wide delegated grants in the customer whatever the configuration asks for and they lack
+    /// (a new integration, a permission picked since): the resource's service principal is created when missing, a grant
+    /// created or its scope widened. Nothing is removed — narrowing a consent is an offboarding decision, not a refresh.
+    /// Signed in as the service account (DelegatedPermissionGrant.ReadWrite.All, Privileged Role Administrator there).
+    /// </summary>
+    async Task<ConsentOutcome> BringGrantsUpToDateAsync(Guid customerTenantId, CancellationToken cancellationToken)
+    {
+        GraphServiceClient graph = connection.GraphAsServiceAccountIn(customerTenantId);
+        try
+        {
+            ServicePrincipal? app = (await graph.ServicePrincipals.GetAsync(r => r.QueryParameters.Filter = $"appId eq '{connection.Options.ClientId}'", cancellationToken))?.Value?.FirstOrDefault();
+            if (app?.Id is not { } appObjectId)
+            {
+                return ConsentOutcome.AlreadyPresent; // Partner Center's consent has not replicated into the directory yet
+            }
+
+            List<OAuth2PermissionGrant> grants = (await graph.Oauth2PermissionGrants.GetAsync(r => r.QueryParameters.Filter = $"clientId eq '{appObjectId}'", cancellationToken))?.Value ?? [];
+            List<string> added = [];
+            foreach (ConsentGrant wanted in configuration.ConsentGrants)
+            {
+                string resourceId = (await graph.ServicePrincipals.GetAsync(r => r.QueryParameters.Filter = $"appId eq '{wanted.Integration.ResourceAppId}'", cancellationToken))?.Value?.FirstOrDefault()?.Id
+                    ?? (await graph.ServicePrincipals.PostAsync(new ServicePrincipal { AppId = wanted.Integration.ResourceAppId.ToString() }, cancellationToken: cancellationToken))!.Id!;
+                OAuth2PermissionGrant? grant = grants.FirstOrDefault(g => g.ResourceId == resourceId && g.ConsentType == "AllPrincipals");
+                string[] held = (grant?.Scope ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                string[] missing = [.. wanted.Scopes.Where(s => !held.Contains(s, StringComparer.OrdinalIgnoreCase))];
+                if (missing.Length == 0)
+                {
+                    continue;
+                }
+
+                if (grant?.Id is { } grantId)
+                {
+                    await graph.Oauth2PermissionGrants[grantId].PatchAsync(new OAuth2PermissionGrant { Scope = string.Join(' ', held.Concat(missing)) }, cancellationToken: cancellationToken);
+                }
+                else
+                {
+                    await graph.Oauth2PermissionGrants.PostAsync(new OAuth2PermissionGrant { ClientId = appObjectId, ConsentType = "AllPrincipals", ResourceId = resourceId, Scope = string.Join(' ', wanted.Scopes) }, cancellationToken: cancellationToken);
+                }
+
+                added.Add($"{wanted.Integration.DisplayName}: {string.Join(", ", missing)}");
+            }
+
+            return added.Count == 0
+                ? ConsentOutcome.AlreadyPresent
+                : new ConsentOutcome(ConsentState.AlreadyPresent, $"The application was already consented; its grants were brought up to the bundle's configuration, adding {string.Join("; ", added)}.");
+        }
+        catch (StepFailedException signIn)
+        {
+            // Its GDAP roles have not reached the customer yet (AADSTS50020): the same "not yet" as Partner Center's.
+            return new ConsentOutcome(ConsentState.AwaitingGdapRoles, signIn.Message);
+        }
+        catch (ODataError refused) when (refused.ResponseStatusCode is 401 or 403)
+        {
+            throw new StepFailedException(
+                $"The consent exists, but its grants could not be brought up to the bundle's configuration ({refused.ResponseStatusCode}: {refused.Error?.Message}). "
+                + "Fix: the service account needs Privileged Role Administrator and Cloud Application Administrator in the customer (both in the bundle's roles) and the consent DelegatedPermissionGrant.ReadWrite.All and Application.ReadWrite.All (every Graph preset has them); then refresh.");
+        }
     }
 
     static string? OrganizationOf(DirectoryObject? principal) => principal switch

@@ -53,9 +53,6 @@ public sealed class MicrosoftCloudOptions
     /// <summary>The application's display name in customer tenants.</summary>
     public string ApplicationDisplayName { get; set; } = "BundleFunctions";
 
-    /// <summary>Delegated Graph scopes consented into each customer (comma-separated, as Partner Center takes them).</summary>
-    public string ConsentScopes { get; set; } = "Directory.Read.All,DelegatedPermissionGrant.ReadWrite.All,Application.ReadWrite.All,Policy.Read.All";
-
     /// <summary>The Entra ID authority host.</summary>
     public Uri AuthorityHost { get; set; } = new("https://login.microsoftonline.com/");
 

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Azure;
 using Azure.Core;
 using Azure.Identity;
+using BundleFunctions.Bundle;
 using BundleFunctions.Gdap;
 using BundleFunctions.Ports;
 using BundleFunctions.Readiness;
@@ -25,7 +26,8 @@ namespace BundleFunctions.Infrastructure.MicrosoftCloud;
 /// </summary>
 /// <param name="connection">The Microsoft cloud connection.</param>
 /// <param name="health">What the deployment's settings lack.</param>
-public sealed class MicrosoftPartnerFacts(MicrosoftCloudConnection connection, DeploymentHealth health) : IPartnerFacts
+/// <param name="configuration">The bundle's configuration: whose published permissions to read.</param>
+public sealed class MicrosoftPartnerFacts(MicrosoftCloudConnection connection, DeploymentHealth health, BundleConfiguration configuration) : IPartnerFacts
 {
     MicrosoftCloudOptions Options => connection.Options;
 
@@ -36,7 +38,8 @@ public sealed class MicrosoftPartnerFacts(MicrosoftCloudConnection connection, D
     {
         AppFacts app = await this.AppAsync(cancellationToken);
         (ServiceAccountFacts account, string? partnerCenterToken) = await this.ServiceAccountAsync(app.SignInProblem is null, cancellationToken);
-        (bool? gdap, string? gdapProblem) = app.SignInProblem is null ? await this.GdapServicePrincipalAsync(cancellationToken) : (null, "Not checked: the app could not sign in.");
+        (bool? gdap, string? gdapProblem) = app.SignInProblem is null ? await this.GdapServicePrincipalAsync(cancellationToken) : (null, "the app could not sign in.");
+        (IReadOnlyDictionary<Guid, IReadOnlyList<string>>? published, string? publishedProblem) = app.SignInProblem is null ? await this.PublishedScopesAsync(cancellationToken) : (null, "the app could not sign in.");
         return new PartnerFacts
         {
             UnresolvedSettings = health.UnresolvedSettings,
@@ -44,6 +47,8 @@ public sealed class MicrosoftPartnerFacts(MicrosoftCloudConnection connection, D
             ServiceAccount = account,
             GdapServicePrincipalPresent = gdap,
             GdapServicePrincipalProblem = gdapProblem,
+            PublishedScopes = published,
+            PublishedScopesProblem = publishedProblem,
             RefreshTokenVault = await this.VaultAsync(cancellationToken),
             Webhook = partnerCenterToken is null
                 ? new WebhookFacts(expectedWebhookUrl, null, [], "the service account has no Partner Center token.")
@@ -149,6 +154,32 @@ public sealed class MicrosoftPartnerFacts(MicrosoftCloudConnection connection, D
         {
             return (null, $"the partner tenant's service principals could not be read ({error.ResponseStatusCode} {error.Error?.Code}).");
         }
+    }
+
+    /// <summary>What each configured API publishes: its service principal's delegated permissions in the partner tenant.</summary>
+    async Task<(IReadOnlyDictionary<Guid, IReadOnlyList<string>>? Published, string? Problem)> PublishedScopesAsync(CancellationToken cancellationToken)
+    {
+        Dictionary<Guid, IReadOnlyList<string>> published = [];
+        foreach (Integration integration in configuration.Integrations)
+        {
+            try
+            {
+                ServicePrincipalCollectionResponse? found = await this.Graph.ServicePrincipals.GetAsync(
+                    r =>
+                    {
+                        r.QueryParameters.Filter = $"appId eq '{integration.ResourceAppId}'";
+                        r.QueryParameters.Select = ["appId", "oauth2PermissionScopes"];
+                    },
+                    cancellationToken);
+                published[integration.ResourceAppId] = [.. found?.Value?.SelectMany(sp => sp.Oauth2PermissionScopes ?? []).Select(p => p.Value).OfType<string>() ?? []];
+            }
+            catch (ODataError error) when (IsRefusal(error))
+            {
+                return (null, $"the published permissions of {integration.DisplayName} could not be read ({error.ResponseStatusCode} {error.Error?.Code}).");
+            }
+        }
+
+        return (published, null);
     }
 
     async Task<VaultFacts?> VaultAsync(CancellationToken cancellationToken)

@@ -260,6 +260,15 @@ public static class CustomerTenantEndpoints
         ["displayName"] = sp.DisplayName,
         ["accountEnabled"] = true,
         ["servicePrincipalType"] = "Application",
+
+        // learn.microsoft.com/graph/api/resources/serviceprincipal: "The delegated permissions exposed by the application".
+        ["oauth2PermissionScopes"] = new JsonArray([.. sp.PublishedScopes.Select(value => (JsonNode)new JsonObject
+        {
+            ["id"] = new Guid(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes($"{sp.AppId}|{value}"))).ToString(),
+            ["isEnabled"] = true,
+            ["type"] = "Admin",
+            ["value"] = value,
+        })]),
     };
 
     static JsonObject ToJson(PermissionGrant g) => new()

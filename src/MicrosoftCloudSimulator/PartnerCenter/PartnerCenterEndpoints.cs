@@ -113,6 +113,19 @@ public static class PartnerCenterEndpoints
                 return Error(404, 600002, "CustomerNotFound", $"Customer '{id}' was not found.");
             }
 
+            // A scope the resource does not publish cannot be granted. Partner Center's exact answer is not documented
+            // ([UNVERIFIED]): the strictest reading refuses the whole consent (learn.microsoft.com/graph/permissions-reference
+            // lists what Graph publishes; the seed's partner tenant holds each resource's service principal with its list).
+            foreach ((Guid resourceAppId, string scope) in requested)
+            {
+                List<string>? published = c.Partner.ServicePrincipals.Values.FirstOrDefault(sp => sp.AppId == resourceAppId)?.PublishedScopes;
+                string[] unknown = published is { Count: > 0 } ? [.. scope.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Where(s => !published.Contains(s, StringComparer.OrdinalIgnoreCase))] : [];
+                if (unknown.Length > 0)
+                {
+                    return Error(400, 600008, "InvalidInput", $"The scope(s) {string.Join(", ", unknown)} are not permissions of application {resourceAppId}.");
+                }
+            }
+
             // The calling user must hold, in this customer and through GDAP that has propagated there, Application
             // Administrator (or Cloud Application Administrator) and Privileged Role Administrator. Sources: CIPP
             // Set-CIPPCPVConsent.ps1 and the GDAP roles it requires; Rewst's troubleshooting ("Delegated admin consent

@@ -126,6 +126,9 @@ public sealed class ServicePrincipal
 
     public DateTimeOffset VisibleFrom { get; init; }
 
+    /// <summary>For an API's service principal: the delegated permissions it publishes (<c>oauth2PermissionScopes</c> values).</summary>
+    public List<string> PublishedScopes { get; init; } = [];
+
     /// <summary>
     /// Application permissions (app role values) granted to this service principal in its tenant: what an app-only token
     /// issued here carries in <c>roles</c>. Partner Center consent grants none (delegated grants only).

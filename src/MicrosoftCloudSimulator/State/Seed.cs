@@ -27,7 +27,7 @@ public sealed record SeedTenant(
 
         foreach (SeedServicePrincipal sp in this.ServicePrincipals ?? [])
         {
-            ServicePrincipal created = new() { Id = sp.Id, AppId = sp.AppId, DisplayName = sp.DisplayName };
+            ServicePrincipal created = new() { Id = sp.Id, AppId = sp.AppId, DisplayName = sp.DisplayName, PublishedScopes = sp.PublishedScopes ?? [] };
             tenant.ServicePrincipals[created.Id] = created;
         }
 
@@ -138,7 +138,11 @@ public sealed record SeedRelationship(string DisplayName, List<Guid> Roles, int 
 public sealed record SeedUser(Guid Id, string UserPrincipalName, string DisplayName, bool MfaEnforced = true, string? RefreshToken = null, List<Guid>? DirectoryRoles = null);
 
 /// <summary>A service principal in the seed: an app present in the tenant (e.g. Partner Customer Delegated Administration in the partner's).</summary>
-public sealed record SeedServicePrincipal(Guid Id, Guid AppId, string DisplayName);
+/// <param name="Id">Its object ID.</param>
+/// <param name="AppId">The app it stands for.</param>
+/// <param name="DisplayName">Its name.</param>
+/// <param name="PublishedScopes">For an API (Microsoft Graph, Exchange Online, …): the delegated permissions it publishes.</param>
+public sealed record SeedServicePrincipal(Guid Id, Guid AppId, string DisplayName, List<string>? PublishedScopes = null);
 
 /// <summary>A group in the seed (e.g. AdminAgents).</summary>
 public sealed record SeedGroup(Guid Id, string DisplayName, string? MailNickname = null, List<Guid>? Members = null);

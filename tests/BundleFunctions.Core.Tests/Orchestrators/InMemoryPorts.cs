@@ -556,6 +556,11 @@ public sealed class InMemoryPartnerFacts : IPartnerFacts
         App = new(Guid.Parse("b7a1c3e5-3333-4a6b-9c1d-000000000001"), null, PartnerReadiness.PartnerApplicationPermissions, "client secret", DateTimeOffset.UtcNow.AddDays(300), null),
         ServiceAccount = new("svc@contoso.example", null, "svc@contoso.example", UsedMfa: true, ["user_impersonation"], InAdminAgents: true, HoldsGlobalAdministrator: false, null),
         GdapServicePrincipalPresent = true,
+        PublishedScopes = new Dictionary<Guid, IReadOnlyList<string>>
+        {
+            [BundleFunctions.Bundle.Integration.MicrosoftGraph.ResourceAppId] = ["Directory.Read.All", "DelegatedPermissionGrant.ReadWrite.All", "Application.ReadWrite.All", "Policy.Read.All", "User.Read"],
+            [BundleFunctions.Bundle.Integration.ExchangeOnline.ResourceAppId] = ["Exchange.Manage"],
+        },
         RefreshTokenVault = new(new Uri("https://vault.example/secrets/refresh-token"), null),
         Webhook = new(new Uri("https://bundle.example/api/webhooks/partner-center"), new Uri("https://bundle.example/api/webhooks/partner-center"), IWebhookRegistration.Events, null),
     };

@@ -1,3 +1,4 @@
+using BundleFunctions.Bundle;
 using BundleFunctions.Core.Tests.Orchestrators;
 using BundleFunctions.Readiness;
 
@@ -21,7 +22,7 @@ public sealed class PartnerReadinessTests
         Assert.All(report.Checks, c => Assert.Equal(ReadinessState.Pass, c.State));
         Assert.Equal(
             ["microsoftCloudConnection", "keyVaultReferences", "appSignIn", "appCredential", "appPermissions", "refreshTokenVault", "serviceAccountSignIn", "serviceAccountMfa",
-             "serviceAccountAdminAgent", "serviceAccountGlobalAdministrator", "partnerCenterPermission", "gdapServicePrincipal", "partnerCenterWebhook"],
+             "serviceAccountAdminAgent", "serviceAccountGlobalAdministrator", "partnerCenterPermission", "gdapServicePrincipal", "bundleConfiguration", "partnerCenterWebhook"],
             report.Checks.Select(c => c.Name));
     }
 
@@ -186,6 +187,28 @@ public sealed class PartnerReadinessTests
         facts.Facts = Ready;
 
         Assert.Null(await readiness.BlockerAsync(default));
+    }
+
+    [Fact]
+    public void The_configuration_check_names_each_grant_the_customers_get()
+    {
+        BundleConfiguration withExchange = BundleConfiguration.From("exchangeOnline", null, null).Configuration!;
+
+        ReadinessCheck check = PartnerReadiness.Assess(Ready, Now, withExchange).Checks.Single(c => c.Name == "bundleConfiguration");
+
+        Assert.Equal(ReadinessState.Pass, check.State);
+        Assert.Equal("Each customer is consented: Microsoft Graph (Directory.Read.All, DelegatedPermissionGrant.ReadWrite.All, Application.ReadWrite.All, Policy.Read.All); Office 365 Exchange Online (Exchange.Manage).", check.Seen);
+    }
+
+    [Fact]
+    public void An_unknown_permission_name_blocks_before_anything_is_consented()
+    {
+        BundleConfiguration typo = BundleConfiguration.From(null, null, "User.Read,Mail.Sendd").Configuration!;
+
+        ReadinessCheck check = PartnerReadiness.Assess(Ready, Now, typo).Checks.Single(c => c.Name == "bundleConfiguration");
+
+        Assert.True(check.Blocks);
+        Assert.Equal("Not a published delegated permission of its API: Mail.Sendd (Microsoft Graph). Nothing is consented until this is corrected.", check.Seen);
     }
 }
 

@@ -33,6 +33,16 @@ public sealed partial class NewcomerDocsTests
     };
 
     [Theory]
+    [InlineData("Bundle__Integrations")]
+    [InlineData("Bundle__GraphPreset")]
+    [InlineData("Bundle__GraphPermissions")]
+    public void Every_bundle_setting_is_in_the_sample_with_a_description(string name)
+    {
+        Assert.True(Sample["Values"]!.AsObject().ContainsKey(name), $"{name} is missing from local.settings.sample.json Values");
+        Assert.True(Sample["Descriptions"]!.AsObject().ContainsKey(name), $"{name} has no description");
+    }
+
+    [Theory]
     [MemberData(nameof(OptionSections))]
     public void Every_setting_the_code_reads_is_in_the_sample_with_a_description(string section, Type options)
     {

@@ -42,7 +42,7 @@ public sealed class PartnerReadinessTests : IAsyncLifetime
     async Task<ReadinessReport> CheckAsync(MicrosoftCloudOptions? options = null)
     {
         using MicrosoftCloudConnection connection = new(options ?? this.Options());
-        return await new PartnerReadiness(new MicrosoftPartnerFacts(connection, new DeploymentHealth(null, [])), Receiver, TimeSpan.Zero, TimeProvider.System).CheckAsync(default);
+        return await new PartnerReadiness(new MicrosoftPartnerFacts(connection, new DeploymentHealth(null, []), BundleFunctions.Bundle.BundleConfiguration.Default), Receiver, TimeSpan.Zero, TimeProvider.System).CheckAsync(default);
     }
 
     async Task<ReadinessCheck> CheckAsync(string name, MicrosoftCloudOptions? options = null) => (await this.CheckAsync(options)).Checks.Single(c => c.Name == name);

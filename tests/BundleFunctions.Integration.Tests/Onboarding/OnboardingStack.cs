@@ -129,7 +129,7 @@ public sealed class OnboardingStack : IAsyncDisposable
                         .AddSingleton<IOnboardingStore>(new TableOnboardingStore(Azurite.Tables(), tableName))
                         .AddSingleton<ILeases>(new TableLeases(Azurite.Tables(), TimeProvider.System, tableName: tableName + "Leases"))
                         .AddMicrosoftCloud(cloud, fast)
-                        .AddSingleton<IPartnerReadiness>(sp => new BundleFunctions.Readiness.PartnerReadiness(sp.GetRequiredService<IPartnerFacts>(), null, TimeSpan.FromMinutes(10), TimeProvider.System));
+                        .AddSingleton<IPartnerReadiness>(sp => new BundleFunctions.Readiness.PartnerReadiness(sp.GetRequiredService<IPartnerFacts>(), null, TimeSpan.FromMinutes(10), TimeProvider.System, sp.GetService<BundleFunctions.Bundle.BundleConfiguration>()));
                     services?.Invoke(worker);
                 },
             });

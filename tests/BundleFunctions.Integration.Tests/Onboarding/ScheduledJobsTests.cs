@@ -173,7 +173,7 @@ public sealed class ScheduledJobsTests : IAsyncLifetime
     /// The access check as it runs a day later: its cached tokens have expired, so it signs in again and meets the customer's
     /// Conditional Access as it is now (Entra evaluates policies at sign-in, not on a token it already issued).
     /// </summary>
-    CustomerTenantAccess NextDaysAccessCheck() => new(new MicrosoftCloudConnection(OnboardingStack.CloudOptions(this.stack.Simulator)));
+    CustomerTenantAccess NextDaysAccessCheck() => new(new MicrosoftCloudConnection(OnboardingStack.CloudOptions(this.stack.Simulator)), BundleFunctions.Bundle.BundleConfiguration.Default);
 
     static OnboardingInput Lasting(Guid customer, string name, int days, Guid[]? roles = null)
     {
