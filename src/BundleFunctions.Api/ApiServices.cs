@@ -142,7 +142,7 @@ public static class ApiServices
         keyed.MapGet("/relationships/remove-global-administrator/{id}", (string id, HttpRequest r, GlobalAdministratorRemovalApi a) => a.GetAsync(id, r.HttpContext.RequestAborted));
         keyed.MapPost("/webhooks/partner-center/registration", (HttpRequest r, IServiceProvider services) => WebhookRegistrationApi.RegisterAsync(r, services));
         app.MapPost("/api/webhooks/partner-center", (HttpRequest r, PartnerCenterWebhook w) => w.ReceiveAsync(r));
-        keyed.MapGet("/readiness", (HttpRequest r, IPartnerReadiness readiness) => ReadinessApi.GetAsync(readiness, r.HttpContext.RequestAborted));
+        keyed.MapGet("/readiness", (HttpRequest r, IPartnerReadiness readiness, IServiceProvider services) => ReadinessApi.GetAsync(readiness, services.GetService<Bundle.BundleConfiguration>(), r.HttpContext.RequestAborted));
         app.MapGet("/api/health", (DeploymentHealth health) => HealthReport.Of(health));
         app.MapGet("/api/openapi.json", () => ApiJson.Json(OpenApiDocument.Value));
         return app;

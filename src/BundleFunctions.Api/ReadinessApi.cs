@@ -1,3 +1,4 @@
+using BundleFunctions.Bundle;
 using BundleFunctions.Ports;
 using BundleFunctions.Readiness;
 using Microsoft.AspNetCore.Http;
@@ -13,14 +14,15 @@ public static class ReadinessApi
 {
     /// <summary>The handler.</summary>
     /// <param name="readiness">The partner's readiness.</param>
+    /// <param name="configuration">The bundle's configuration, shown with the report.</param>
     /// <param name="cancellationToken">The request's cancellation.</param>
     /// <returns>The report.</returns>
-    public static async Task<IResult> GetAsync(IPartnerReadiness readiness, CancellationToken cancellationToken)
+    public static async Task<IResult> GetAsync(IPartnerReadiness readiness, BundleConfiguration? configuration, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(readiness);
         try
         {
-            return ApiJson.Json(Document(await readiness.CheckAsync(cancellationToken)));
+            return ApiJson.Json(Document(await readiness.CheckAsync(cancellationToken), configuration ?? BundleConfiguration.Default));
         }
         catch (Exception busy) when (busy is MicrosoftBusyException or HttpRequestException)
         {
@@ -53,15 +55,24 @@ public static class ReadinessApi
 
     /// <summary>The report as the API shows it.</summary>
     /// <param name="report">The report.</param>
+    /// <param name="configuration">The bundle's configuration.</param>
     /// <returns>The JSON document.</returns>
-    public static object Document(ReadinessReport report)
+    public static object Document(ReadinessReport report, BundleConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(configuration);
         return new
         {
             status = report.Status,
             checkedAt = report.CheckedAt,
             blocker = report.FirstBlocker?.Name,
+            configuration = new
+            {
+                integrations = configuration.Integrations.Select(i => i.Name),
+                graphPreset = configuration.GraphPreset,
+                graphPermissions = configuration.GraphPermissions,
+                consentGrants = configuration.ConsentGrants.Select(g => new { resource = g.Integration.DisplayName, resourceAppId = g.Integration.ResourceAppId, scopes = g.Scopes }),
+            },
             checks = report.Checks.Select(c => new
             {
                 name = c.Name,

@@ -67,7 +67,7 @@ public static class ControlEndpoints
         sim.MapPost("/apps/{appId}/certificates", AddAppCertificate);
         sim.MapPost("/vault/secrets/{name}/read-only", (string name, KeyVault.SimulatedVault vault) =>
         {
-            vault.MakeReadOnly(name);
+            vault.Refuse(name, "setSecret");
             return Results.NoContent();
         });
         // Serialized under the lock: the dump's collections are live views, and a request changing the cloud meanwhile would

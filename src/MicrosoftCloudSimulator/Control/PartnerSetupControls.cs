@@ -21,7 +21,7 @@ public static class PartnerSetupControls
         sim.MapDelete("/partner/service-principals/{appId}", RemoveServicePrincipal);
         sim.MapPost("/vault/secrets/{name}/no-access", (string name, SimulatedVault vault) =>
         {
-            vault.MakeUnreadable(name);
+            vault.Refuse(name, "getSecret");
             return Results.NoContent();
         });
     }

@@ -41,7 +41,7 @@ public static class KeyVaultEndpoints
 
     static async Task<IResult> SetSecret(string name, HttpContext http, SimulatedVault secrets)
     {
-        if (secrets.IsReadOnly(name))
+        if (secrets.Refuses(name, "setSecret"))
         {
             return ForbiddenByRbac(http, name, "setSecret");
         }
@@ -72,7 +72,7 @@ public static class KeyVaultEndpoints
     }
 
     static IResult GetSecret(string name, string? version, HttpContext http, SimulatedVault secrets) =>
-        secrets.IsUnreadable(name) ? ForbiddenByRbac(http, name, "getSecret")
+        secrets.Refuses(name, "getSecret") ? ForbiddenByRbac(http, name, "getSecret")
         : secrets.Find(name, version) is { } secret
             ? Results.Json(Bundle(http, secret))
             : Error(404, "SecretNotFound", $"A secret with (name/id) {name}{(version is null ? string.Empty : "/" + version)} was not found in this key vault. If you recently deleted this secret you may be able to recover it using the correct recovery command.");
@@ -113,43 +113,27 @@ public sealed class SimulatedVault(TimeProvider time)
         }
     }
 
-    readonly HashSet<string> readOnly = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>Secret actions the RBAC role assignments refuse: (secret, <c>getSecret</c> or <c>setSecret</c>).</summary>
+    readonly HashSet<(string Name, string Action)> refused = [];
 
-    /// <summary>Every caller may read <paramref name="name"/> but not write it (Key Vault Secrets User without Officer on it).</summary>
-    public void MakeReadOnly(string name)
+    /// <summary>
+    /// Every caller is refused <paramref name="action"/> on <paramref name="name"/>: <c>setSecret</c> where callers hold Key
+    /// Vault Secrets User but not Officer on it, <c>getSecret</c> where the app's identity holds neither.
+    /// </summary>
+    public void Refuse(string name, string action)
     {
         lock (this.secrets)
         {
-            this.readOnly.Add(name);
+            this.refused.Add((name.ToLowerInvariant(), action));
         }
     }
 
-    /// <summary>Whether writes to <paramref name="name"/> are refused.</summary>
-    public bool IsReadOnly(string name)
+    /// <summary>Whether <paramref name="action"/> on <paramref name="name"/> is refused.</summary>
+    public bool Refuses(string name, string action)
     {
         lock (this.secrets)
         {
-            return this.readOnly.Contains(name);
-        }
-    }
-
-    readonly HashSet<string> unreadable = new(StringComparer.OrdinalIgnoreCase);
-
-    /// <summary>No caller may read <paramref name="name"/> (the app's identity lacks Key Vault Secrets User on it).</summary>
-    public void MakeUnreadable(string name)
-    {
-        lock (this.secrets)
-        {
-            this.unreadable.Add(name);
-        }
-    }
-
-    /// <summary>Whether reads of <paramref name="name"/> are refused.</summary>
-    public bool IsUnreadable(string name)
-    {
-        lock (this.secrets)
-        {
-            return this.unreadable.Contains(name);
+            return this.refused.Contains((name.ToLowerInvariant(), action));
         }
     }
 
