@@ -47,9 +47,10 @@ public sealed class CustomerImport(IPartnerCustomers partnerCenter, IGdapRelatio
         DateTimeOffset started = time.GetUtcNow();
         PartnerCustomerList listed = await partnerCenter.ListCustomersAsync(cancellationToken);
         IReadOnlyList<RelationshipSnapshot> all = await relationships.ListAsync(cancellationToken);
+        IReadOnlyDictionary<string, IReadOnlyList<Guid>> assigned = await this.AssignedRolesAsync(all, cancellationToken);
         IReadOnlyList<OnboardingRecord> onboarded = await onboardings.ListAsync(partner.Id, cancellationToken);
         IReadOnlyDictionary<Guid, CustomerOffboarding> offboarded = await book.ListOffboardedAsync(partner.Id, cancellationToken);
-        IReadOnlyList<CustomerRecord> judged = CustomerDiscovery.Judge(listed.Customers, all, onboarded, [.. RoleTemplate.Default.Roles.Select(r => r.TemplateId)], started, offboarded);
+        IReadOnlyList<CustomerRecord> judged = CustomerDiscovery.Judge(listed.Customers, all, onboarded, [.. RoleTemplate.Default.Roles.Select(r => r.TemplateId)], started, offboarded, assigned);
         await book.SaveImportAsync(partner.Id, judged, cancellationToken);
         return new CustomerImportReport(
             started,
@@ -58,6 +59,21 @@ public sealed class CustomerImport(IPartnerCustomers partnerCenter, IGdapRelatio
             listed.Pages,
             all.Count,
             Enum.GetValues<CustomerVerdict>().ToDictionary(v => v, v => judged.Count(c => c.Verdict == v)));
+    }
+
+    /// <summary>
+    /// The roles each active relationship's live access assignments give partner groups: one list per relationship, read
+    /// a few at a time (a book of a thousand customers is a thousand reads; eight at once keeps inside Graph's limits).
+    /// </summary>
+    async Task<IReadOnlyDictionary<string, IReadOnlyList<Guid>>> AssignedRolesAsync(IReadOnlyList<RelationshipSnapshot> all, CancellationToken cancellationToken)
+    {
+        System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyList<Guid>> assigned = new();
+        await Parallel.ForEachAsync(
+            all.Where(r => r.Status == RelationshipStatus.Active),
+            new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+            async (relationship, ct) => assigned[relationship.Id] =
+                [.. (await relationships.ListAccessAssignmentsAsync(RelationshipId.Parse(relationship.Id), ct)).Where(a => a.IsLive).SelectMany(a => a.RoleTemplateIds).Distinct()]);
+        return assigned;
     }
 }
 

@@ -182,7 +182,7 @@ public sealed record CustomerDocument(
         ArgumentNullException.ThrowIfNull(customer);
         return new(
             customer.TenantId, customer.Name, customer.Domain, customer.InPartnerCenter, customer.Verdict, customer.VerdictReason, customer.CoveringRelationshipId,
-            [.. customer.Relationships.Select(r => new RelationshipDocument(r.Id, r.Name, r.Status, r.RoleTemplateIds, r.EndDateTime, r.AutoExtends, r.HoldsGlobalAdministrator, r.IsMicrosoftLed))],
+            [.. customer.Relationships.Select(r => new RelationshipDocument(r.Id, r.Name, r.Status, r.RoleTemplateIds, r.EndDateTime, r.AutoExtends, r.HoldsGlobalAdministrator, r.IsMicrosoftLed, r.AssignedRoleTemplateIds))],
             customer.OnboardingId, customer.OnboardingStatus, customer.Shield, customer.OrganizationId, customer.ImportedAt, customer.Offboarding);
     }
 }
@@ -196,4 +196,5 @@ public sealed record CustomerDocument(
 /// <param name="AutoExtends">Whether it renews itself.</param>
 /// <param name="HoldsGlobalAdministrator">Whether it grants Global Administrator.</param>
 /// <param name="MicrosoftLed">Whether Microsoft's transition tool made it (<c>MLT_</c>).</param>
-public sealed record RelationshipDocument(string Id, string Name, RelationshipStatus Status, IReadOnlyList<Guid> Roles, DateTimeOffset? EndDateTime, bool AutoExtends, bool HoldsGlobalAdministrator, bool MicrosoftLed);
+/// <param name="AssignedRoles">For an active one, the roles its live access assignments give partner groups (null: not read).</param>
+public sealed record RelationshipDocument(string Id, string Name, RelationshipStatus Status, IReadOnlyList<Guid> Roles, DateTimeOffset? EndDateTime, bool AutoExtends, bool HoldsGlobalAdministrator, bool MicrosoftLed, IReadOnlyList<Guid>? AssignedRoles);

@@ -49,7 +49,7 @@ public sealed class RelationshipMigrationApi(IGdapRelationships relationships, I
         }
 
         IReadOnlyList<Guid> bundleRoles = [.. RoleTemplate.Default.Roles.Select(r => r.TemplateId)];
-        IReadOnlyList<LegacyRelationship> legacy = CustomerDiscovery.Legacy([.. held.Select(CustomerRelationship.From)], bundleRoles);
+        IReadOnlyList<LegacyRelationship> legacy = CustomerDiscovery.Legacy([.. held.Select(r => CustomerRelationship.From(r))], bundleRoles);
         if (legacy.Count == 0)
         {
             return ApiJson.Problem(

@@ -22,6 +22,7 @@ public static class CustomerDiscovery
     /// <param name="requiredRoles">The roles a covering relationship must grant (the bundle's).</param>
     /// <param name="now">The import's time.</param>
     /// <param name="offboarded">The customers the book records as offboarded.</param>
+    /// <param name="assignedRoles">Per active relationship ID, the roles its live access assignments give (what the import read).</param>
     /// <returns>One record per customer, in tenant-ID order.</returns>
     public static IReadOnlyList<CustomerRecord> Judge(
         IReadOnlyList<PartnerCustomer> customers,
@@ -29,7 +30,8 @@ public static class CustomerDiscovery
         IReadOnlyList<OnboardingRecord> onboardings,
         IReadOnlyList<Guid> requiredRoles,
         DateTimeOffset now,
-        IReadOnlyDictionary<Guid, CustomerOffboarding>? offboarded = null)
+        IReadOnlyDictionary<Guid, CustomerOffboarding>? offboarded = null,
+        IReadOnlyDictionary<string, IReadOnlyList<Guid>>? assignedRoles = null)
     {
         ArgumentNullException.ThrowIfNull(customers);
         ArgumentNullException.ThrowIfNull(relationships);
@@ -41,7 +43,7 @@ public static class CustomerDiscovery
         {
             listed.TryGetValue(tenant, out PartnerCustomer? customer);
             onboardingOf.TryGetValue(tenant, out OnboardingRecord? onboarding);
-            List<CustomerRelationship> held = [.. byCustomer[tenant].OrderBy(r => r.DisplayName, StringComparer.Ordinal).Select(CustomerRelationship.From)];
+            List<CustomerRelationship> held = [.. byCustomer[tenant].OrderBy(r => r.DisplayName, StringComparer.Ordinal).Select(r => CustomerRelationship.From(r, assignedRoles?.GetValueOrDefault(r.Id)))];
             CustomerOffboarding? offboarding = offboarded?.GetValueOrDefault(tenant);
             (CustomerVerdict verdict, string reason, string? covering) = Verdict(held, onboarding, requiredRoles, now, offboarding);
             string name = customer?.Name ?? byCustomer[tenant].Select(r => r.CustomerName).FirstOrDefault(n => !string.IsNullOrWhiteSpace(n)) ?? onboarding?.Subject.CustomerName ?? tenant.ToString();

@@ -166,6 +166,25 @@ public sealed class CustomerBookTests(FleetApiStack stack) : IClassFixture<Fleet
         Assert.Equal("verdict must be one of: covered, needsNewRelationship, onboarding, offboarded.", (await refused.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task An_import_books_the_roles_each_active_relationships_access_assignments_already_give()
+    {
+        Guid customer = GeneratedSeed.Customer(21); // covered
+        await this.ImportAsync();
+        JsonObject before = (await stack.Api.GetFromJsonAsync<JsonObject>($"api/customers/{customer}"))!;
+        string covering = before["coveringRelationshipId"]!.GetValue<string>();
+        Assert.Empty(before["relationships"]!.AsArray().Single(r => r!["id"]!.GetValue<string>() == covering)!["assignedRoles"]!.AsArray());
+
+        HttpResponseMessage started = await stack.Api.PostAsJsonAsync("api/onboardings", new { customerTenantId = customer, customerName = before["name"]!.GetValue<string>(), adoptRelationshipId = covering });
+        Assert.Equal("green", (await stack.FollowAsync(started, d => d["status"]!.GetValue<string>() is "succeeded" or "failed"))["shield"]!.GetValue<string>());
+        await this.ImportAsync();
+
+        JsonObject after = (await stack.Api.GetFromJsonAsync<JsonObject>($"api/customers/{customer}"))!;
+        Assert.Equal(
+            RoleTemplate.Default.Roles.Select(r => r.TemplateId.ToString()).Order(),
+            after["relationships"]!.AsArray().Single(r => r!["id"]!.GetValue<string>() == covering)!["assignedRoles"]!.AsArray().Select(r => r!.GetValue<string>()).Order());
+    }
+
     async Task<JsonObject> ImportAsync()
     {
         HttpResponseMessage response = await stack.Api.PostAsync("api/customers/import", null);
