@@ -22,7 +22,8 @@ namespace BundleFunctions.Api;
 /// <param name="partnerTenantId">The partner tenant this deployment serves.</param>
 /// <param name="time">The clock.</param>
 /// <param name="book">The customer book (its organization mapping is used when a start names none).</param>
-public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore store, ApiOptions api, WorkflowOptions workflow, PartnerTenant partnerTenantId, TimeProvider time, ICustomerBook book)
+/// <param name="readiness">The partner's readiness: consent for all customers is not sent while a blocking check fails.</param>
+public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore store, ApiOptions api, WorkflowOptions workflow, PartnerTenant partnerTenantId, TimeProvider time, ICustomerBook book, IPartnerReadiness readiness)
 {
     Guid Partner => partnerTenantId.Id;
 
@@ -331,6 +332,12 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
         }
 
         bool dryRun = body!.DryRun ?? true;
+        if (!dryRun && await ReadinessApi.RefusalAsync(readiness, request.HttpContext.RequestAborted) is { } notReady)
+        {
+            // Each refresh would stop at its consent step, naming the same check: one answer instead of a book of failures.
+            return notReady;
+        }
+
         string by = RequestedBy(request);
         List<ConsentAllResult> customers = [];
         foreach (OnboardingRecord record in (await store.ListAsync(this.Partner, request.HttpContext.RequestAborted)).OrderBy(r => r.Subject.OnboardingId, StringComparer.Ordinal))

@@ -94,4 +94,18 @@ public sealed class ReadinessApiTests(ReadinessApiStack stack) : IClassFixture<R
             Assert.Empty(onboardings);
         });
     }
+
+    [Fact]
+    public async Task Consent_for_all_customers_is_refused_while_a_blocking_check_fails()
+    {
+        await this.OutsideAdminAgentsAsync(async () =>
+        {
+            using HttpResponseMessage refused = await stack.Api.PostAsJsonAsync("api/onboardings/consent-all", new { dryRun = false });
+
+            JsonObject problem = (await refused.Content.ReadFromJsonAsync<JsonObject>())!;
+            Assert.True(refused.StatusCode == System.Net.HttpStatusCode.Conflict, problem.ToJsonString());
+            Assert.Equal("serviceAccountAdminAgent", problem["readinessCheck"]!.GetValue<string>());
+            Assert.Equal("svc-bundle@contosomsp.onmicrosoft.com is not in AdminAgents: GDAP and Partner Center consent need an Admin Agent. Fix: Give svc-bundle@contosomsp.onmicrosoft.com the Admin agent role in Partner Center (Account settings → User management), then start again.", problem["detail"]!.GetValue<string>());
+        });
+    }
 }
