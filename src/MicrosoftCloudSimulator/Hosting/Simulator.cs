@@ -74,6 +74,7 @@ public sealed class Simulator : IAsyncDisposable
         Traffic traffic = app.Services.GetRequiredService<Traffic>();
         app.Use((http, next) => traffic.InvokeAsync(http, _ => next()));
         app.MapLogin();
+        app.MapAdminConsent();
         RouteGroupBuilder graph = app.MapGroup("/v1.0").RequireToken(AccessTokens.GraphAudience);
         graph.MapDirectory();
         graph.MapApplications();

@@ -111,6 +111,9 @@ public sealed class AppRegistration
     /// </summary>
     public Dictionary<string, List<string>> DelegatedScopes { get; init; } = [];
 
+    /// <summary>The redirect URIs registered for the app: an admin-consent request must name one of them exactly.</summary>
+    public List<string> RedirectUris { get; } = [];
+
     /// <summary>Public certificates registered as the app's credentials (Entra's keyCredentials): client assertions signed by their keys are accepted.</summary>
     public List<System.Security.Cryptography.X509Certificates.X509Certificate2> Certificates { get; } = [];
 }

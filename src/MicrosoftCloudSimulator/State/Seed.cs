@@ -49,6 +49,7 @@ public sealed record SeedTenant(
                 DelegatedScopes = app.DelegatedScopes ?? [],
                 SecretEndDateTime = now.AddDays(app.SecretExpiresInDays),
             };
+            tenant.Apps[app.AppId].RedirectUris.AddRange(app.RedirectUris ?? []);
         }
 
         // A seeded refresh token stands for an interactive sign-in to the tenant's (first) app: it is bound to that client.
@@ -154,7 +155,8 @@ public sealed record SeedGroup(Guid Id, string DisplayName, string? MailNickname
 /// <param name="Roles">Application permissions admin-consented in its home tenant.</param>
 /// <param name="DelegatedScopes">Delegated permissions admin-consented in its home tenant, by token audience.</param>
 /// <param name="SecretExpiresInDays">Days from the simulation's start until the secret expires.</param>
-public sealed record SeedApp(Guid AppId, string DisplayName, string ClientSecret, List<string>? Roles = null, Dictionary<string, List<string>>? DelegatedScopes = null, int SecretExpiresInDays = 365);
+/// <param name="RedirectUris">Its registered redirect URIs (an admin-consent request must name one exactly).</param>
+public sealed record SeedApp(Guid AppId, string DisplayName, string ClientSecret, List<string>? Roles = null, Dictionary<string, List<string>>? DelegatedScopes = null, int SecretExpiresInDays = 365, List<string>? RedirectUris = null);
 
 /// <summary>A Conditional Access policy in the seed.</summary>
 public sealed record SeedPolicy(Guid Id, string DisplayName, string? State = null, string? ExcludeGuestOrExternalUserTypes = null);

@@ -25,6 +25,9 @@ public sealed class SimulatedCloud(SimulatedClock clock, SimulatorOptions option
 
     public WebhookRegistration? Webhook { get; set; }
 
+    /// <summary>Admin-consent requests a customer's administrator has opened and not yet answered, by request ID.</summary>
+    public Dictionary<Guid, Login.AdminConsentRequest> AdminConsentRequests { get; } = [];
+
     /// <summary>Events waiting for delivery to the webhook (name, resource URI).</summary>
     public Queue<(string EventName, string ResourceUri)> PendingEvents { get; } = new();
 
@@ -74,6 +77,7 @@ public sealed class SimulatedCloud(SimulatedClock clock, SimulatorOptions option
             this.Tenants.Clear();
             this.Relationships.Clear();
             this.Consents.Clear();
+            this.AdminConsentRequests.Clear();
             this.PendingEvents.Clear();
             this.Webhook = null;
             this.Faults = options.DefaultFaults();
