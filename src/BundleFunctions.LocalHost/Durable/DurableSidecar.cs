@@ -42,8 +42,33 @@ public static class DurableSidecar
         services.AddGrpc();
         services.AddSingleton<TaskHubGrpcServer>();
 
-        // Worker and client talk to the sidecar over loopback gRPC, exactly as an out-of-process worker would.
-        GrpcChannel channel = GrpcChannel.ForAddress($"http://127.0.0.1:{options.SidecarPort}");
+        // Worker and client talk to the sidecar over loopback gRPC, exactly as an out-of-process worker would. The worker
+        // (a hosted service) dials before Kestrel listens; by default the channel then backs off up to two minutes and
+        // fails calls fast meanwhile ("Error connecting to subchannel", seen as API 500s right after start). A short
+        // reconnect back-off and a retry of Unavailable make the sidecar's start invisible to callers.
+        GrpcChannel channel = GrpcChannel.ForAddress($"http://127.0.0.1:{options.SidecarPort}", new GrpcChannelOptions
+        {
+            InitialReconnectBackoff = TimeSpan.FromMilliseconds(100),
+            MaxReconnectBackoff = TimeSpan.FromSeconds(1),
+            ServiceConfig = new Grpc.Net.Client.Configuration.ServiceConfig
+            {
+                MethodConfigs =
+                {
+                    new Grpc.Net.Client.Configuration.MethodConfig
+                    {
+                        Names = { Grpc.Net.Client.Configuration.MethodName.Default },
+                        RetryPolicy = new Grpc.Net.Client.Configuration.RetryPolicy
+                        {
+                            MaxAttempts = 5,
+                            InitialBackoff = TimeSpan.FromMilliseconds(200),
+                            MaxBackoff = TimeSpan.FromSeconds(1),
+                            BackoffMultiplier = 2,
+                            RetryableStatusCodes = { Grpc.Core.StatusCode.Unavailable },
+                        },
+                    },
+                },
+            },
+        });
         services.AddSingleton(channel);
         services.AddDurableTaskWorker(builder =>
         {

@@ -195,10 +195,12 @@ public static class LoginEndpoints
         }
         else
         {
-            if (GdapAccess.BlockingPolicy(cloud, target.Id) is ConditionalAccessPolicy policy)
+            if (GdapAccess.BlockingPolicy(cloud, target.Id) is not null)
             {
+                // Entra's words do not name the policy (it is in the customer's sign-in logs, Conditional Access tab:
+                // learn.microsoft.com/entra/identity/conditional-access/troubleshoot-conditional-access).
                 return OAuthError(400, "invalid_grant", 53003,
-                    $"Access has been blocked by Conditional Access policies. The access policy '{policy.DisplayName}' does not allow token issuance.");
+                    "Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.");
             }
 
             if (GdapAccess.RolesOf(cloud, user.Id, target.Id).Count == 0)

@@ -141,10 +141,10 @@ public static class PartnerCenterEndpoints
                     + "(or Cloud Application Administrator) and Privileged Role Administrator in this customer through an active GDAP access assignment.");
             }
 
-            if (GdapAccess.BlockingPolicy(c, tid) is ConditionalAccessPolicy policy)
+            if (GdapAccess.BlockingPolicy(c, tid) is not null)
             {
                 return Error(400, 600045, "BadRequest",
-                    $"Delegated admin consent creation failed: Access has been blocked by Conditional Access Policies. The policy '{policy.DisplayName}' applies to service provider users; exclude service provider users (the partner tenant) from it.");
+                    "Delegated admin consent creation failed: Access has been blocked by Conditional Access Policies.");
             }
 
             if (c.Consents.Any(x => x.CustomerTenantId == tid && x.ApplicationId == applicationId))
