@@ -46,7 +46,7 @@ public static class ApiServices
             api.WebhookNewCertificateUrlInterval,
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(settings.Section<JobOptions>(JobOptions.Section));
-        services.AddSingleton<IPartnerReadiness>(sp => new PartnerReadiness(sp.GetRequiredService<IPartnerFacts>(), api.PublicWebhookUrl, api.ReadinessKeptFor, sp.GetRequiredService<TimeProvider>(), sp.GetService<Bundle.BundleConfiguration>()));
+        services.AddSingleton<IPartnerReadiness>(sp => new PartnerReadiness(sp.GetRequiredService<IPartnerFacts>(), api.PublicWebhookUrl, api.ReadinessKeptFor, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Bundle.BundleConfiguration>()));
         services.AddSingleton<CustomerImport>();
         services.AddSingleton<CustomersApi>();
         return services;
@@ -142,7 +142,7 @@ public static class ApiServices
         keyed.MapGet("/relationships/remove-global-administrator/{id}", (string id, HttpRequest r, GlobalAdministratorRemovalApi a) => a.GetAsync(id, r.HttpContext.RequestAborted));
         keyed.MapPost("/webhooks/partner-center/registration", (HttpRequest r, IServiceProvider services) => WebhookRegistrationApi.RegisterAsync(r, services));
         app.MapPost("/api/webhooks/partner-center", (HttpRequest r, PartnerCenterWebhook w) => w.ReceiveAsync(r));
-        keyed.MapGet("/readiness", (HttpRequest r, IPartnerReadiness readiness, IServiceProvider services) => ReadinessApi.GetAsync(readiness, services.GetService<Bundle.BundleConfiguration>(), r.HttpContext.RequestAborted));
+        keyed.MapGet("/readiness", (HttpRequest r, IPartnerReadiness readiness, Bundle.BundleConfiguration configuration) => ReadinessApi.GetAsync(readiness, configuration, r.HttpContext.RequestAborted));
         app.MapGet("/api/health", (DeploymentHealth health) => HealthReport.Of(health));
         app.MapGet("/api/openapi.json", () => ApiJson.Json(OpenApiDocument.Value));
         return app;

@@ -17,12 +17,12 @@ public static class ReadinessApi
     /// <param name="configuration">The bundle's configuration, shown with the report.</param>
     /// <param name="cancellationToken">The request's cancellation.</param>
     /// <returns>The report.</returns>
-    public static async Task<IResult> GetAsync(IPartnerReadiness readiness, BundleConfiguration? configuration, CancellationToken cancellationToken)
+    public static async Task<IResult> GetAsync(IPartnerReadiness readiness, BundleConfiguration configuration, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(readiness);
         try
         {
-            return ApiJson.Json(Document(await readiness.CheckAsync(cancellationToken), configuration ?? BundleConfiguration.Default));
+            return ApiJson.Json(Document(await readiness.CheckAsync(cancellationToken), configuration));
         }
         catch (Exception busy) when (busy is MicrosoftBusyException or HttpRequestException)
         {

@@ -15,10 +15,7 @@ public sealed class ConsentApplicationActivity(ICustomerAccess customers, IPartn
     /// <inheritdoc />
     public override async Task<ConsentOutcome> RunAsync(TaskActivityContext context, Guid input)
     {
-        if (await readiness.BlockerAsync(CancellationToken.None) is { } blocker)
-        {
-            throw new StepFailedException(blocker.Describe());
-        }
+        await readiness.RequireReadyAsync();
 
         return await customers.EnsureConsentAsync(input, CancellationToken.None);
     }

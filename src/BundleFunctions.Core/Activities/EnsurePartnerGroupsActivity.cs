@@ -20,10 +20,7 @@ public sealed class EnsurePartnerGroupsActivity(IPartnerDirectory directory, ILe
     public override async Task<PartnerGroupsSummary> RunAsync(TaskActivityContext context, PartnerGroupsRequest input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (await readiness.BlockerAsync(CancellationToken.None) is { } blocker)
-        {
-            throw new StepFailedException(blocker.Describe());
-        }
+        await readiness.RequireReadyAsync();
 
         List<(Guid RoleId, PartnerGroupName Name)> wanted = [];
         foreach (Guid roleId in input.RoleTemplateIds)

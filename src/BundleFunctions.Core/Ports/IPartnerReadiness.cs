@@ -18,3 +18,20 @@ public interface IPartnerReadiness
     /// <returns>The blocker, or null.</returns>
     Task<ReadinessCheck?> BlockerAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>The gate a Microsoft-facing step passes before it acts.</summary>
+public static class PartnerReadinessGate
+{
+    /// <summary>Fails the step, naming the check and its fix, while a blocking readiness check fails.</summary>
+    /// <param name="readiness">The partner's readiness.</param>
+    /// <returns>A task that completes when the partner is ready.</returns>
+    /// <exception cref="StepFailedException">A blocking check fails.</exception>
+    public static async Task RequireReadyAsync(this IPartnerReadiness readiness)
+    {
+        ArgumentNullException.ThrowIfNull(readiness);
+        if (await readiness.BlockerAsync(CancellationToken.None) is { } blocker)
+        {
+            throw new StepFailedException(blocker.Describe());
+        }
+    }
+}

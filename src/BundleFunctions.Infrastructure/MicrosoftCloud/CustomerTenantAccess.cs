@@ -134,9 +134,7 @@ public sealed class CustomerTenantAccess(MicrosoftCloudConnection connection, Bu
 
         try
         {
-            ServicePrincipalCollectionResponse? app = await graph.ServicePrincipals.GetAsync(
-                r => r.QueryParameters.Filter = $"appId eq '{connection.Options.ClientId}'", cancellationToken);
-            if ((app?.Value ?? []).Count == 0)
+            if (await graph.ServicePrincipalOfAsync(connection.Options.ClientId, cancellationToken) is null)
             {
                 problems.Add("The app is not (yet) present in the customer tenant: its consent has not replicated, or it was removed. Refresh to consent again.");
             }
@@ -160,8 +158,7 @@ public sealed class CustomerTenantAccess(MicrosoftCloudConnection connection, Bu
         GraphServiceClient graph = connection.GraphAsServiceAccountIn(customerTenantId);
         try
         {
-            ServicePrincipal? app = (await graph.ServicePrincipals.GetAsync(r => r.QueryParameters.Filter = $"appId eq '{connection.Options.ClientId}'", cancellationToken))?.Value?.FirstOrDefault();
-            if (app?.Id is not { } appObjectId)
+            if ((await graph.ServicePrincipalOfAsync(connection.Options.ClientId, cancellationToken))?.Id is not { } appObjectId)
             {
                 return ConsentOutcome.AlreadyPresent; // Partner Center's consent has not replicated into the directory yet
             }
@@ -170,7 +167,7 @@ public sealed class CustomerTenantAccess(MicrosoftCloudConnection connection, Bu
             List<string> added = [];
             foreach (ConsentGrant wanted in configuration.ConsentGrants)
             {
-                string resourceId = (await graph.ServicePrincipals.GetAsync(r => r.QueryParameters.Filter = $"appId eq '{wanted.Integration.ResourceAppId}'", cancellationToken))?.Value?.FirstOrDefault()?.Id
+                string resourceId = (await graph.ServicePrincipalOfAsync(wanted.Integration.ResourceAppId, cancellationToken))?.Id
                     ?? (await graph.ServicePrincipals.PostAsync(new ServicePrincipal { AppId = wanted.Integration.ResourceAppId.ToString() }, cancellationToken: cancellationToken))!.Id!;
                 OAuth2PermissionGrant? grant = grants.FirstOrDefault(g => g.ResourceId == resourceId && g.ConsentType == "AllPrincipals");
                 string[] held = (grant?.Scope ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries);

@@ -143,12 +143,18 @@ public sealed class GraphPartnerDirectory(MicrosoftCloudConnection connection) :
     }
 
     /// <summary>The groups the service account is a direct member of: ID → display name.</summary>
-    async Task<Dictionary<string, string>> MembershipsAsync(string userId, string upn, CancellationToken cancellationToken)
+    Task<Dictionary<string, string>> MembershipsAsync(string userId, string upn, CancellationToken cancellationToken) =>
+        GraphErrors.Explain($"Reading the groups of '{upn}'", () => GroupsOfAsync(this.Graph, userId, cancellationToken));
+
+    /// <summary>The groups a partner user is a direct member of, every page: ID → display name (AdminAgents among them for an Admin Agent).</summary>
+    /// <param name="graph">The partner tenant's Graph client.</param>
+    /// <param name="userId">The user's object ID.</param>
+    /// <param name="cancellationToken">Cancels the calls.</param>
+    /// <returns>The groups.</returns>
+    internal static async Task<Dictionary<string, string>> GroupsOfAsync(GraphServiceClient graph, string userId, CancellationToken cancellationToken)
     {
-        DirectoryObjectCollectionResponse? first = await GraphErrors.Explain($"Reading the groups of '{upn}'", () => this.Graph.Users[userId].MemberOf.GetAsync(
-            r => r.QueryParameters.Top = 999,
-            cancellationToken));
-        return (await GraphPages.AllAsync<DirectoryObject, DirectoryObjectCollectionResponse>(this.Graph, first, cancellationToken))
+        DirectoryObjectCollectionResponse? first = await graph.Users[userId].MemberOf.GetAsync(r => r.QueryParameters.Top = 999, cancellationToken);
+        return (await GraphPages.AllAsync<DirectoryObject, DirectoryObjectCollectionResponse>(graph, first, cancellationToken))
             .OfType<Group>()
             .ToDictionary(g => g.Id!, g => g.DisplayName ?? string.Empty);
     }

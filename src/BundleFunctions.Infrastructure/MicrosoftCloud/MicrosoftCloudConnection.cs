@@ -24,6 +24,7 @@ public sealed class MicrosoftCloudConnection : IDisposable
     readonly ConcurrentDictionary<Guid, GraphServiceClient> delegatedGraphClients = new();
     readonly Lazy<HttpClient> graphHttp;
     readonly Lazy<ServiceAccountSession> serviceAccount;
+    readonly Lazy<RefreshTokenVault?> vault;
     readonly AppCredential app;
 
     /// <summary>Initializes a new instance of the <see cref="MicrosoftCloudConnection"/> class.</summary>
@@ -44,12 +45,13 @@ public sealed class MicrosoftCloudConnection : IDisposable
             return GraphClientFactory.Create(handlers, finalHandler: this.CreateHandler());
         });
         this.app = AppCredential.From(options);
+        this.vault = new(() => this.options.ServiceAccountRefreshTokenSecretUri is { } secretUri ? this.RefreshTokenVaultAt(secretUri) : null);
         this.serviceAccount = new(() => new ServiceAccountSession(
             new HttpClient(new ResilienceHandler(this.Resilience, this.telemetry) { InnerHandler = this.CreateHandler() }),
             this.options.AuthorityHost,
             this.app,
             this.options.ServiceAccountRefreshToken ?? string.Empty,
-            this.options.ServiceAccountRefreshTokenSecretUri is { } secretUri ? this.RefreshTokenVaultAt(secretUri) : null));
+            this.vault.Value));
     }
 
     /// <summary>
@@ -78,8 +80,8 @@ public sealed class MicrosoftCloudConnection : IDisposable
     /// <summary>How the app proves who it is.</summary>
     public AppCredential App => this.app;
 
-    /// <summary>The vault secret that keeps the service account's refresh token, when one is configured.</summary>
-    public RefreshTokenVault? Vault => this.options.ServiceAccountRefreshTokenSecretUri is { } secretUri ? this.RefreshTokenVaultAt(secretUri) : null;
+    /// <summary>The vault secret that keeps the service account's refresh token, when one is configured (the session's own).</summary>
+    public RefreshTokenVault? Vault => this.vault.Value;
 
     /// <summary>The partner's service account signed in to the partner tenant (App+User), for Partner Center calls that refuse app-only tokens.</summary>
     public TokenCredential ServiceAccount => this.serviceAccount.Value.In(this.options.PartnerTenantId);

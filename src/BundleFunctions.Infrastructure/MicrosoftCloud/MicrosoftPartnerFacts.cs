@@ -130,9 +130,7 @@ public sealed class MicrosoftPartnerFacts(MicrosoftCloudConnection connection, D
 
         try
         {
-            DirectoryObjectCollectionResponse? groups = await this.Graph.Users[userId].MemberOf.GetAsync(r => r.QueryParameters.Top = 999, cancellationToken);
-            bool adminAgent = (await GraphPages.AllAsync<DirectoryObject, DirectoryObjectCollectionResponse>(this.Graph, groups, cancellationToken))
-                .OfType<Group>().Any(g => g.DisplayName == GraphPartnerDirectory.AdminAgentsGroup);
+            bool adminAgent = (await GraphPartnerDirectory.GroupsOfAsync(this.Graph, userId, cancellationToken)).ContainsValue(GraphPartnerDirectory.AdminAgentsGroup);
             UnifiedRoleAssignmentCollectionResponse? roles = await this.Graph.RoleManagement.Directory.RoleAssignments.GetAsync(r => r.QueryParameters.Filter = $"principalId eq '{userId}'", cancellationToken);
             bool globalAdministrator = roles?.Value?.Any(a => Guid.TryParse(a.RoleDefinitionId, out Guid role) && role == RoleCatalog.GlobalAdministrator.TemplateId) == true;
             return (new ServiceAccountFacts(configured, null, upn, mfa, partnerCenterScopes, adminAgent, globalAdministrator, null), partnerCenterToken);
@@ -147,8 +145,7 @@ public sealed class MicrosoftPartnerFacts(MicrosoftCloudConnection connection, D
     {
         try
         {
-            ServicePrincipalCollectionResponse? found = await this.Graph.ServicePrincipals.GetAsync(r => r.QueryParameters.Filter = $"appId eq '{PartnerReadiness.GdapServicePrincipalAppId}'", cancellationToken);
-            return (found?.Value?.Count > 0, null);
+            return (await this.Graph.ServicePrincipalOfAsync(Guid.Parse(PartnerReadiness.GdapServicePrincipalAppId), cancellationToken) is not null, null);
         }
         catch (ODataError error) when (IsRefusal(error))
         {
@@ -164,14 +161,8 @@ public sealed class MicrosoftPartnerFacts(MicrosoftCloudConnection connection, D
         {
             try
             {
-                ServicePrincipalCollectionResponse? found = await this.Graph.ServicePrincipals.GetAsync(
-                    r =>
-                    {
-                        r.QueryParameters.Filter = $"appId eq '{integration.ResourceAppId}'";
-                        r.QueryParameters.Select = ["appId", "oauth2PermissionScopes"];
-                    },
-                    cancellationToken);
-                published[integration.ResourceAppId] = [.. found?.Value?.SelectMany(sp => sp.Oauth2PermissionScopes ?? []).Select(p => p.Value).OfType<string>() ?? []];
+                ServicePrincipal? api = await this.Graph.ServicePrincipalOfAsync(integration.ResourceAppId, cancellationToken, "appId", "oauth2PermissionScopes");
+                published[integration.ResourceAppId] = [.. (api?.Oauth2PermissionScopes ?? []).Select(p => p.Value).OfType<string>()];
             }
             catch (ODataError error) when (IsRefusal(error))
             {
@@ -184,10 +175,12 @@ public sealed class MicrosoftPartnerFacts(MicrosoftCloudConnection connection, D
 
     async Task<VaultFacts?> VaultAsync(CancellationToken cancellationToken)
     {
-        if (this.Options.ServiceAccountRefreshTokenSecretUri is not { } secret || connection.Vault is not { } vault)
+        if (connection.Vault is not { } vault)
         {
             return null;
         }
+
+        Uri secret = this.Options.ServiceAccountRefreshTokenSecretUri!;
 
         try
         {

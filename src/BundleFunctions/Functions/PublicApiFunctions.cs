@@ -109,7 +109,7 @@ public static class PublicApiFunctions
 
     [Function("PartnerReadiness")]
     public static Task<IActionResult> Readiness([HttpTrigger(AuthorizationLevel.Function, "get", Route = "readiness")] HttpRequest request, FunctionContext function) =>
-        RunAsync(request, ReadinessApi.GetAsync(function.InstanceServices.GetRequiredService<BundleFunctions.Ports.IPartnerReadiness>(), function.InstanceServices.GetService<BundleFunctions.Bundle.BundleConfiguration>(), request.HttpContext.RequestAborted));
+        RunAsync(request, ReadinessApi.GetAsync(function.InstanceServices.GetRequiredService<BundleFunctions.Ports.IPartnerReadiness>(), function.InstanceServices.GetRequiredService<BundleFunctions.Bundle.BundleConfiguration>(), request.HttpContext.RequestAborted));
 
     [Function("Health")]
     public static Task<IActionResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request, FunctionContext function) =>
