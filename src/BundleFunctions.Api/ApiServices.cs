@@ -103,6 +103,7 @@ public static class ApiServices
         services.AddSingleton<OnboardingApi>();
         services.AddSingleton<GlobalAdministratorRemovalApi>();
         services.AddSingleton<PartnerCenterWebhook>();
+        services.AddSingleton<AdminConsentCallback>();
         services.AddSingleton<ScheduledJobs>();
         services.AddSingleton<OnboardingBatchApi>();
         services.AddSingleton<RelationshipMigrationApi>();
@@ -142,6 +143,7 @@ public static class ApiServices
         keyed.MapGet("/relationships/remove-global-administrator/{id}", (string id, HttpRequest r, GlobalAdministratorRemovalApi a) => a.GetAsync(id, r.HttpContext.RequestAborted));
         keyed.MapPost("/webhooks/partner-center/registration", (HttpRequest r, IServiceProvider services) => WebhookRegistrationApi.RegisterAsync(r, services));
         app.MapPost("/api/webhooks/partner-center", (HttpRequest r, PartnerCenterWebhook w) => w.ReceiveAsync(r));
+        app.MapGet("/api/admin-consent/callback", (HttpRequest r, AdminConsentCallback c) => c.ReceiveAsync(r));
         keyed.MapGet("/readiness", (HttpRequest r, IPartnerReadiness readiness, Bundle.BundleConfiguration configuration) => ReadinessApi.GetAsync(readiness, configuration, r.HttpContext.RequestAborted));
         app.MapGet("/api/health", (DeploymentHealth health) => HealthReport.Of(health));
         app.MapGet("/api/openapi.json", () => ApiJson.Json(OpenApiDocument.Value));

@@ -26,7 +26,7 @@ public sealed class DurableOnboardingStarter(DurableTaskClient client, IOnboardi
             return new BatchItemResult(request.CustomerTenantId, id, BatchItemOutcome.AlreadyHadOnboarding, $"It already has an onboarding ({WireName.Of(existing.Status)}, shield {WireName.Of(existing.Shield)}); it was left alone.");
         }
 
-        OnboardingSubject subject = new(id, partner.Id, request.CustomerTenantId, request.CustomerName, request.OrganizationId, request.ToRelationshipRequest().RoleTemplateIds);
+        OnboardingSubject subject = request.SubjectFor(id, partner.Id);
         try
         {
             await client.ScheduleNewOrchestrationInstanceAsync(

@@ -77,7 +77,7 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
             return Conflict(id);
         }
 
-        OnboardingSubject subject = new(id, this.Partner, onboarding.CustomerTenantId, onboarding.CustomerName, onboarding.OrganizationId, onboarding.ToRelationshipRequest().RoleTemplateIds);
+        OnboardingSubject subject = onboarding.SubjectFor(id, this.Partner);
         if (ended)
         {
             // A new run for a customer onboarded before: its status must describe this run, not the last one.
@@ -293,7 +293,7 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
     {
         OnboardingSubject subject = ended.Subject;
         await store.ApplyAsync(
-            new ProgressUpdate(subject, Status: OnboardingStatus.Running, Message: $"Refresh requested by {by}: consent and the access check run again.", Actor: by),
+            new ProgressUpdate(subject, Status: OnboardingStatus.Running, Message: subject.Path == OnboardingPath.EnterpriseApp ? $"Refresh requested by {by}: the app-only access check runs again." : $"Refresh requested by {by}: consent and the access check run again.", Actor: by),
             time.GetUtcNow(),
             cancellationToken);
         try
@@ -302,7 +302,7 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
                 OnboardCustomerOrchestrator.Name,
                 new OnboardingInput(
                     subject,
-                    new OnboardingRequest(subject.CustomerTenantId, subject.CustomerName, OrganizationId: subject.OrganizationId, Roles: subject.RoleTemplateIds),
+                    new OnboardingRequest(subject.CustomerTenantId, subject.CustomerName, OrganizationId: subject.OrganizationId, Roles: subject.RoleTemplateIds, Path: subject.Path),
                     workflow.ToSettings(),
                     ResumeFrom: OnboardingStep.ConsentApplication,
                     Progress: new OnboardingProgress(RelationshipId: ended.RelationshipId)),
@@ -344,6 +344,8 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
         {
             string? notAttempted = record switch
             {
+                { Subject.Path: OnboardingPath.EnterpriseApp } => "It is managed through the enterprise app, which Partner Center does not consent: "
+                    + "start its onboarding again for a new admin-consent link, which its Global Administrator accepts.",
                 { Status: OnboardingStatus.Succeeded, RelationshipId: not null } => null,
                 { Status: OnboardingStatus.Failed } => $"Its onboarding failed at {WireName.Of(record.CurrentStep)}: retry or refresh it on its own.",
                 { Status: OnboardingStatus.Cancelled } => "Its onboarding was cancelled: start a new one.",
@@ -440,53 +442,3 @@ public sealed record ConsentAllBody(bool? DryRun = null);
 /// <param name="Outcome"><c>refreshStarted</c>, <c>wouldRefresh</c> (dry run) or <c>notAttempted</c>.</param>
 /// <param name="Reason">Why it was not attempted.</param>
 public sealed record ConsentAllResult(Guid CustomerTenantId, string OnboardingId, string Outcome, string? Reason);
-
-/// <summary>The body of <c>POST /api/onboardings</c>, read leniently so every problem can be reported, not just the first.</summary>
-public sealed record StartOnboardingBody(
-    string? CustomerTenantId,
-    string? CustomerName,
-    string? CustomerDomain = null,
-    string? OrganizationId = null,
-    string? RelationshipName = null,
-    int? DurationDays = null,
-    bool? AutoExtend = null,
-    IReadOnlyList<string>? Roles = null,
-    string? AdoptRelationshipId = null,
-    IReadOnlyList<string>? ReplacesRelationshipIds = null)
-{
-    /// <summary>The most role IDs a request may list (Entra has fewer built-in roles than this).</summary>
-    public const int MaxRoles = 100;
-
-    /// <summary>The domain request, and the problems found reading it.</summary>
-    public (OnboardingRequest? Request, Dictionary<string, string[]> Errors) ToRequest()
-    {
-        Dictionary<string, string[]> errors = [];
-        if (!Guid.TryParse(this.CustomerTenantId, out Guid tenant) || tenant == Guid.Empty)
-        {
-            errors["customerTenantId"] = [$"The customer tenant ID must be a GUID; '{this.CustomerTenantId}' is not one."];
-        }
-
-        List<Guid>? roles = null;
-        if (this.Roles is { Count: > MaxRoles })
-        {
-            errors["roles"] = [$"At most {MaxRoles} roles may be listed; {this.Roles.Count} were."];
-        }
-        else if (this.Roles is not null)
-        {
-            roles = [];
-            foreach (string role in this.Roles)
-            {
-                if (Guid.TryParse(role, out Guid id))
-                {
-                    roles.Add(id);
-                }
-                else
-                {
-                    errors["roles"] = [.. errors.GetValueOrDefault("roles", []), $"'{role}' is not a role template ID (a GUID)."];
-                }
-            }
-        }
-
-        return (new OnboardingRequest(tenant, this.CustomerName ?? string.Empty, this.CustomerDomain, this.OrganizationId, this.RelationshipName, this.DurationDays, this.AutoExtend, roles, this.AdoptRelationshipId, this.ReplacesRelationshipIds), errors);
-    }
-}

@@ -8,6 +8,7 @@ public sealed record OnboardingStatusDocument(
     Guid CustomerTenantId,
     string CustomerName,
     string? OrganizationId,
+    OnboardingPath Path,
     OnboardingStatus Status,
     Shield Shield,
     string? RelationshipId,
@@ -19,7 +20,7 @@ public sealed record OnboardingStatusDocument(
 {
     /// <summary>The document of a stored onboarding.</summary>
     public static OnboardingStatusDocument From(OnboardingRecord r) => new(
-        r.Subject.OnboardingId, r.Subject.CustomerTenantId, r.Subject.CustomerName, r.Subject.OrganizationId, r.Status, r.Shield, r.RelationshipId,
+        r.Subject.OnboardingId, r.Subject.CustomerTenantId, r.Subject.CustomerName, r.Subject.OrganizationId, r.Subject.Path, r.Status, r.Shield, r.RelationshipId,
         r.InvitationUrl, r.CurrentStep, [.. r.Steps.Select(s => new StepDocument(s.Step, s.Status, s.Attempts, s.StartedAt, s.CompletedAt, s.Message))], r.CreatedAt, r.UpdatedAt);
 }
 

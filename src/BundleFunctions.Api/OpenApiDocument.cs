@@ -48,6 +48,7 @@ public static class OpenApiDocument
             ["/api/relationships/remove-global-administrator"] = new JsonObject { ["post"] = Operation("Remove Global Administrator from active relationships: the listed relationshipIds (at most 100) or all: true; a dry run (200) unless dryRun is false, which starts a run (202 + Location); unknown fields are a 400", keyed: true, "200", "202", "400", "401", "502") },
             ["/api/relationships/remove-global-administrator/{id}"] = new JsonObject { ["get"] = Operation("A removal run's report: running/completed/failed, total, done, each relationship's outcome", keyed: true, "200", "401", "404") },
             ["/api/webhooks/partner-center/registration"] = new JsonObject { ["post"] = Operation("Register (or update) this deployment's own receiver with Partner Center for the GDAP events; replace: true takes over another URL's registration", keyed: true, "200", "201", "400", "401", "409", "502", "503") },
+            ["/api/admin-consent/callback"] = new JsonObject { ["get"] = Page("Where Entra sends the customer's administrator after the enterprise-app admin-consent link (authenticated by the link's state)", "200", "400") },
             ["/api/webhooks/partner-center"] = new JsonObject { ["post"] = Operation("Partner Center event delivery (authenticated by its signature)", keyed: false, "200", "400", "401", "413") },
             ["/api/readiness"] = new JsonObject { ["get"] = Operation("Partner readiness: each check of the app, the service account, Key Vault, the GDAP service principal and the webhook, with pass/warn/fail, what was seen and the fix; status ready, attention or notReady", keyed: true, "200", "401", "502") },
             ["/api/health"] = new JsonObject { ["get"] = Operation("Liveness: status ok or degraded, the Microsoft cloud connection's problem and unresolved Key Vault references, by name", keyed: false, "200") },
@@ -69,6 +70,17 @@ public static class OpenApiDocument
 
         return operation;
     }
+
+    /// <summary>An operation a browser calls: every answer is an HTML page for a person, not JSON.</summary>
+    static JsonObject Page(string summary, params string[] statuses) => new()
+    {
+        ["summary"] = summary,
+        ["responses"] = new JsonObject(statuses.Select(s => KeyValuePair.Create(s, (JsonNode?)new JsonObject
+        {
+            ["description"] = "An HTML page for the customer's administrator",
+            ["content"] = new JsonObject { ["text/html"] = new JsonObject() },
+        }))),
+    };
 
     static JsonObject Schema(params (string Name, string Type)[] properties) => new()
     {

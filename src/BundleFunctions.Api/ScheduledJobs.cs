@@ -14,10 +14,11 @@ namespace BundleFunctions.Api;
 /// <param name="store">The onboarding store.</param>
 /// <param name="relationships">The partner's relationships.</param>
 /// <param name="customers">The customer-tenant port.</param>
+/// <param name="apps">The enterprise app's access, for customers onboarded on that path.</param>
 /// <param name="partner">The partner tenant.</param>
 /// <param name="time">The clock.</param>
 /// <param name="options">What the jobs may do (section <c>Jobs</c>).</param>
-public sealed class ScheduledJobs(DurableTaskClient client, IOnboardingStore store, IGdapRelationships relationships, ICustomerAccess customers, PartnerTenant partner, TimeProvider time, JobOptions options)
+public sealed class ScheduledJobs(DurableTaskClient client, IOnboardingStore store, IGdapRelationships relationships, ICustomerAccess customers, IEnterpriseAppAccess apps, PartnerTenant partner, TimeProvider time, JobOptions options)
 {
     /// <summary>Every 15 minutes: lost webhooks delay an onboarding by at most one interval.</summary>
     public const string ApprovalSafetyNetSchedule = "0 */15 * * * *";
@@ -105,19 +106,30 @@ public sealed class ScheduledJobs(DurableTaskClient client, IOnboardingStore sto
 
     async Task<bool> RecheckAsync(OnboardingRecord onboarded, CancellationToken cancellationToken)
     {
-        // The roles this customer's onboarding asked for, not the default twelve: a custom-role customer stays green.
-        AccessReport report = await customers.ProbeAsync(onboarded.Subject.CustomerTenantId, onboarded.Subject.Roles, cancellationToken);
-        Shield shield = report.IsGreen ? Shield.Green : Shield.Blue;
+        (bool green, string missing) = await this.ProbeAsync(onboarded.Subject, cancellationToken);
+        Shield shield = green ? Shield.Green : Shield.Blue;
         if (shield == onboarded.Shield)
         {
             return false;
         }
 
-        string message = report.IsGreen
-            ? "Daily recheck: API access works again."
-            : $"Daily recheck: API access no longer works. Missing: {string.Join(", ", report.MissingRoleTemplateIds.Select(RoleCatalog.NameOf).Concat(report.Problems))}";
+        string message = green ? "Daily recheck: API access works again." : $"Daily recheck: API access no longer works. Missing: {missing}";
         await store.ApplyAsync(new ProgressUpdate(onboarded.Subject, Shield: shield, Message: message, Actor: "daily access recheck"), time.GetUtcNow(), cancellationToken);
         return true;
+    }
+
+    /// <summary>The access check of the customer's path: its GDAP roles, or the enterprise app's app-only access.</summary>
+    async Task<(bool Green, string Missing)> ProbeAsync(OnboardingSubject subject, CancellationToken cancellationToken)
+    {
+        if (subject.Path == OnboardingPath.EnterpriseApp)
+        {
+            AppAccessReport app = await apps.ProbeAsync(subject.CustomerTenantId, cancellationToken);
+            return (app.IsGreen, app.Describe());
+        }
+
+        // The roles this customer's onboarding asked for, not the default twelve: a custom-role customer stays green.
+        AccessReport report = await customers.ProbeAsync(subject.CustomerTenantId, subject.Roles, cancellationToken);
+        return (report.IsGreen, string.Join(", ", report.MissingRoleTemplateIds.Select(RoleCatalog.NameOf).Concat(report.Problems)));
     }
 
     /// <summary>Purges the Durable history of onboardings that ended longer ago than <see cref="JobOptions.HistoryRetention"/>.</summary>

@@ -58,6 +58,11 @@ public static class InfrastructureServices
         services.AddSingleton(sp => new OutboxDispatcher(sp.GetRequiredService<TableServiceClient>(), sp.GetRequiredService<IEventPublisher>(), prefix + TableOnboardingStore.DefaultTableName));
         services.AddSingleton(BundleConfigurationOf(configuration));
         MicrosoftCloudOptions cloud = SettingsSection.Read<MicrosoftCloudOptions>(configuration, MicrosoftCloudOptions.Section);
+        if (cloud.AdminConsentRedirectUri is null && configuration["WEBSITE_HOSTNAME"] is { Length: > 0 } host)
+        {
+            cloud.AdminConsentRedirectUri = new Uri($"https://{host}/api/admin-consent/callback");
+        }
+
         services.AddSingleton(new PartnerTenant(cloud.PartnerTenantId));
         string? problem = cloud.ConnectionProblem();
         DeploymentHealth health = new(problem, SettingsSection.UnresolvedKeyVaultReferences(configuration));
@@ -75,6 +80,7 @@ public static class InfrastructureServices
             services.AddSingleton<IPartnerDirectory>(sp => sp.GetRequiredService<MicrosoftCloudNotConfigured>());
             services.AddSingleton<IGdapRelationships>(sp => sp.GetRequiredService<MicrosoftCloudNotConfigured>());
             services.AddSingleton<ICustomerAccess>(sp => sp.GetRequiredService<MicrosoftCloudNotConfigured>());
+            services.AddSingleton<IEnterpriseAppAccess>(sp => sp.GetRequiredService<MicrosoftCloudNotConfigured>());
             services.AddSingleton<IPartnerCustomers>(sp => sp.GetRequiredService<MicrosoftCloudNotConfigured>());
         }
 
@@ -126,6 +132,7 @@ public static class InfrastructureServices
         services.AddSingleton<IPartnerDirectory, GraphPartnerDirectory>();
         services.AddSingleton<IGdapRelationships, GraphRelationships>();
         services.AddSingleton<ICustomerAccess, CustomerTenantAccess>();
+        services.AddSingleton<IEnterpriseAppAccess, EnterpriseAppAccess>();
         services.AddSingleton<IPartnerCustomers, PartnerCenterCustomers>();
         services.AddSingleton<IWebhookRegistration, PartnerCenterWebhookRegistration>();
         services.TryAddSingleton(BundleConfiguration.Default);

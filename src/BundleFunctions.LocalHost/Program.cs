@@ -15,6 +15,11 @@ builder.WebHost.ListenOnLoopback(builder.Configuration);
 
 // The LocalHost's own receiver is the one URL it may register with Partner Center, unless configured otherwise.
 builder.Configuration["Api:PublicWebhookUrl"] ??= $"http://127.0.0.1:{local.ApiPort}/api/webhooks/partner-center";
+if (string.IsNullOrEmpty(builder.Configuration["MicrosoftCloud:AdminConsentRedirectUri"]))
+{
+    builder.Configuration["MicrosoftCloud:AdminConsentRedirectUri"] = $"http://127.0.0.1:{local.ApiPort}/api/admin-consent/callback";
+}
+
 builder.Services.AddBundleInfrastructure(builder.Configuration);
 builder.Services.AddDurableSidecar(builder.Configuration, tasks => tasks.AddBundleWorkflows());
 builder.Services.AddBundleApi(new AppSettings(builder.Configuration), InfrastructureServices.MicrosoftTls(builder.Configuration)).AddBundleApiHandlers();

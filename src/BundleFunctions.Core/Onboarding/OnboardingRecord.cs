@@ -40,7 +40,7 @@ public sealed record OnboardingRecord(
         ArgumentNullException.ThrowIfNull(update);
         if (update.Restart)
         {
-            OnboardingSubject subject = this.Subject with { OrganizationId = update.Subject.OrganizationId, CustomerName = update.Subject.CustomerName, RoleTemplateIds = update.Subject.RoleTemplateIds };
+            OnboardingSubject subject = this.Subject with { OrganizationId = update.Subject.OrganizationId, CustomerName = update.Subject.CustomerName, RoleTemplateIds = update.Subject.RoleTemplateIds, Path = update.Subject.Path };
             OnboardingRecord fresh = New(subject, this.CreatedAt) with { Shield = this.Shield, UpdatedAt = at };
             return (fresh, new AuditLine(at, "onboarding restarted", update.Message, update.Actor ?? ProgressUpdate.System));
         }

@@ -22,6 +22,10 @@ namespace BundleFunctions.Onboarding;
 /// A migration: the customer's legacy relationships (Global Administrator, missing roles) that this onboarding replaces.
 /// They are ended only once the new relationship gives green access; until then the customer keeps them.
 /// </param>
+/// <param name="Path">
+/// GDAP (the default) or <see cref="OnboardingPath.EnterpriseApp"/>: no relationship, the customer's Global Administrator
+/// consents the app through an admin-consent link; nothing that shapes a relationship may be given with it.
+/// </param>
 public sealed record OnboardingRequest(
     Guid CustomerTenantId,
     string CustomerName,
@@ -32,7 +36,8 @@ public sealed record OnboardingRequest(
     bool? AutoExtend = null,
     IReadOnlyList<Guid>? Roles = null,
     string? AdoptRelationshipId = null,
-    IReadOnlyList<string>? ReplacesRelationshipIds = null)
+    IReadOnlyList<string>? ReplacesRelationshipIds = null,
+    OnboardingPath Path = OnboardingPath.Gdap)
 {
     /// <summary>The longest customer name accepted.</summary>
     public const int MaxCustomerNameLength = 256;
@@ -49,6 +54,19 @@ public sealed record OnboardingRequest(
         RoleTemplateIds: this.Roles ?? [.. RoleTemplate.Default.Roles.Select(r => r.TemplateId)],
         CustomerTenantId: this.CustomerTenantId,
         CustomerName: this.CustomerName);
+
+    /// <summary>Who the onboarding <paramref name="onboardingId"/> of this request is for, as every record of it carries.</summary>
+    /// <param name="onboardingId">The onboarding's ID.</param>
+    /// <param name="partnerTenantId">The partner.</param>
+    /// <returns>The subject.</returns>
+    public OnboardingSubject SubjectFor(string onboardingId, Guid partnerTenantId) => new(
+        onboardingId,
+        partnerTenantId,
+        this.CustomerTenantId,
+        this.CustomerName,
+        this.OrganizationId,
+        this.Path == OnboardingPath.Gdap ? this.ToRelationshipRequest().RoleTemplateIds : null,
+        this.Path);
 
     /// <summary>Checks the request and the relationship it implies; every violation is reported at once.</summary>
     /// <returns>The violations; empty when the onboarding may start.</returns>
@@ -76,6 +94,24 @@ public sealed record OnboardingRequest(
         if (OrganizationIdProblem(this.OrganizationId) is { } organizationProblem)
         {
             violations.Add(new("organizationId", organizationProblem));
+        }
+
+        if (this.Path == OnboardingPath.EnterpriseApp)
+        {
+            // No relationship is made, so nothing that shapes one may be given: silently ignoring it would mislead.
+            foreach ((string field, bool given) in new[]
+            {
+                ("relationshipName", this.RelationshipName is not null), ("durationDays", this.DurationDays is not null), ("autoExtend", this.AutoExtend is not null),
+                ("roles", this.Roles is not null), ("adoptRelationshipId", this.AdoptRelationshipId is not null), ("replacesRelationshipIds", this.ReplacesRelationshipIds is not null),
+            })
+            {
+                if (given)
+                {
+                    violations.Add(new(field, $"{field} belongs to a GDAP relationship; the enterprise-app path makes none: leave {field} out, or leave path out for GDAP."));
+                }
+            }
+
+            return violations;
         }
 
         if (this.AdoptRelationshipId is { } adopt)

@@ -23,6 +23,8 @@ public static class BundleWorkflows
             .AddActivity<ConsentApplicationActivity>(nameof(ConsentApplicationActivity))
             .AddActivity<VerifyAccessActivity>(nameof(VerifyAccessActivity))
             .AddActivity<EndRelationshipActivity>(nameof(EndRelationshipActivity))
+            .AddActivity<PrepareAdminConsentLinkActivity>(nameof(PrepareAdminConsentLinkActivity))
+            .AddActivity<VerifyAppAccessActivity>(nameof(VerifyAppAccessActivity))
             .AddOrchestrator<RemoveGlobalAdministratorOrchestrator>(RemoveGlobalAdministratorOrchestrator.Name)
             .AddActivity<FindGlobalAdministratorRelationshipsActivity>(nameof(FindGlobalAdministratorRelationshipsActivity))
             .AddActivity<RemoveGlobalAdministratorActivity>(nameof(RemoveGlobalAdministratorActivity))

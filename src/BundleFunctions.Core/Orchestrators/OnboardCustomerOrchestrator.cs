@@ -27,7 +27,7 @@ public sealed class OnboardCustomerOrchestrator : TaskOrchestrator<OnboardingInp
     }
 
     /// <summary>The state of one execution; lives only between two awaits of the replay.</summary>
-    sealed class Run
+    sealed class Run : ICarriedWaits
     {
         readonly TaskOrchestrationContext context;
         readonly OnboardingInput input;
@@ -66,7 +66,9 @@ public sealed class OnboardCustomerOrchestrator : TaskOrchestrator<OnboardingInp
                 return rejected;
             }
 
-            List<(OnboardingStep, Func<Task<StepResult>>)> steps =
+            List<(OnboardingStep, Func<Task<StepResult>>)> steps = this.input.Request.Path == OnboardingPath.EnterpriseApp
+                ? new EnterpriseAppPath(this.input, this.journal, this.calls, this.approval, this).Steps()
+                :
             [
                 (OnboardingStep.EnsurePartnerGroups, this.EnsurePartnerGroupsAsync),
                 (OnboardingStep.CreateRelationship, this.CreateRelationshipAsync),
@@ -95,7 +97,7 @@ public sealed class OnboardCustomerOrchestrator : TaskOrchestrator<OnboardingInp
                 return await this.operators.AfterFailureAsync(failure, resumeAt => this.ContinueAsNew(resumeAt, this.progress with { Retries = this.progress.Retries + 1, Wait = null }));
             }
 
-            string done = this.completion ?? "API access into the customer tenant works.";
+            string done = this.completion ?? (this.input.Request.Path == OnboardingPath.EnterpriseApp ? EnterpriseAppPath.AccessWorks : "API access into the customer tenant works.");
             await this.journal.CompleteAsync(done, OnboardingStatus.Succeeded, Shield.Green);
             this.journal.Show(OnboardingStatus.Succeeded);
             return new OnboardingOutcome(OnboardingStatus.Succeeded, Shield.Green, done);
@@ -322,22 +324,23 @@ public sealed class OnboardCustomerOrchestrator : TaskOrchestrator<OnboardingInp
         /// <summary>This onboarding gives up on <paramref name="relationshipId"/>: a retry never adopts it again.</summary>
         void Supersede(string relationshipId) => this.progress = this.progress with { Superseded = [.. this.progress.Superseded ?? [], relationshipId] };
 
-        /// <summary>A wait on Microsoft for the current step (<see cref="DurablePolling"/>), carried across <c>ContinueAsNew</c>.</summary>
-        Task<StepResult> PollUntilAsync(Polling timing, string waitingFor, Func<Task<Poll>> check, Func<string?, StepFailure> timedOut) =>
+        /// <inheritdoc />
+        public Task<StepResult> PollUntilAsync(Polling timing, string waitingFor, Func<Task<Poll>> check, Func<string?, StepFailure> timedOut) =>
             this.polling.UntilAsync(timing, this.TakeWait(), waitingFor, check, timedOut, this.ContinueWaitingAsNew);
 
-        /// <summary>Starts the step, unless this execution continues a wait of it (the attempt was counted when it began).</summary>
-        Task StartUnlessWaitingAsync() => this.progress.Wait is null ? this.journal.StartAsync(this.journal.Step) : Task.CompletedTask;
+        /// <inheritdoc />
+        public Task StartUnlessWaitingAsync() => this.progress.Wait is null ? this.journal.StartAsync(this.journal.Step) : Task.CompletedTask;
 
-        /// <summary>The wait an earlier execution of this step was in, if any; the step's own progress no longer carries it.</summary>
-        WaitState? TakeWait()
+        /// <inheritdoc />
+        public WaitState? TakeWait()
         {
             WaitState? carried = this.progress.Wait;
             this.progress = this.progress with { Wait = null };
             return carried;
         }
 
-        OnboardingOutcome ContinueWaitingAsNew(WaitState wait) => this.ContinueAsNew(this.journal.Step, this.progress with { Wait = wait });
+        /// <inheritdoc />
+        public OnboardingOutcome ContinueWaitingAsNew(WaitState wait) => this.ContinueAsNew(this.journal.Step, this.progress with { Wait = wait });
 
         Task<RelationshipSnapshot?> GetRelationshipAsync(string relationshipId) => this.calls.CallAsync<RelationshipSnapshot?>(nameof(GetRelationshipActivity), relationshipId);
 

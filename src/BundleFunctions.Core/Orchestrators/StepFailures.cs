@@ -59,6 +59,34 @@ internal static class StepFailures
         OnboardingStep.ConsentApplication,
         Shield.Blue);
 
+    // The enterprise-app path: Entra's answer at the admin-consent callback. A retry waits for a new answer to the same link.
+    public static StepFailure AdminConsentRefused(AdminConsentAnswer answer) => new(
+        answer.Description switch
+        {
+            { } said when said.StartsWith("AADSTS65004", StringComparison.Ordinal) =>
+                $"The customer's administrator declined the consent (Entra: {said}). Fix: ask them to open the admin-consent link again and accept, then retry.",
+            { } said when said.StartsWith("AADSTS90094", StringComparison.Ordinal) =>
+                $"The person who opened the admin-consent link may not consent for the organization (Entra: {said}). Fix: send the link to the customer's Global Administrator (or a Privileged Role Administrator), then retry.",
+            var said => $"Entra refused the admin consent ({answer.Error}: {said ?? "no description"}). Fix: read Entra's words, correct the cause (the app registration, the customer's consent settings), then retry.",
+        },
+        OnboardingStep.AwaitCustomerApproval,
+        Shield.None);
+
+    public static StepFailure AdminConsentInAnotherTenant(Guid? consentedIn, Guid customer) => new(
+        $"The admin consent was given in tenant {consentedIn?.ToString() ?? "(not named)"}, not in the customer's tenant {customer}. Fix: send the link to an administrator of {customer}, then retry.",
+        OnboardingStep.AwaitCustomerApproval,
+        Shield.None);
+
+    public static StepFailure AdminConsentExpired(TimeSpan timeout) => new(
+        $"The customer's administrator did not consent within {timeout.TotalDays:0.##} days. Retry to wait again (the same link still works), or cancel.",
+        OnboardingStep.AwaitCustomerApproval,
+        Shield.None);
+
+    public static StepFailure AppAccessStillMissing(string? missing, TimeSpan timeout) => new(
+        $"App-only access still does not work after {Describe(timeout)}: {missing} Fix it and refresh.",
+        OnboardingStep.VerifyAccess,
+        Shield.Blue);
+
     /// <summary>An activity that failed for good: its own cause (a <see cref="Ports.StepFailedException"/>) or the last transient one.</summary>
     public static StepFailure ActivityFailed(Microsoft.DurableTask.TaskFailedException failure, OnboardingStep step)
     {

@@ -10,7 +10,7 @@ namespace BundleFunctions.Infrastructure.MicrosoftCloud;
 /// </summary>
 /// <param name="message">Why there is no connection and the fix (<see cref="MicrosoftCloudOptions.ConnectionProblem"/>).</param>
 /// <param name="unresolvedSettings">App settings whose Key Vault reference did not resolve, for the readiness report.</param>
-public sealed class MicrosoftCloudNotConfigured(string message, IReadOnlyList<string>? unresolvedSettings = null) : IPartnerDirectory, IGdapRelationships, ICustomerAccess, IPartnerCustomers, IPartnerFacts
+public sealed class MicrosoftCloudNotConfigured(string message, IReadOnlyList<string>? unresolvedSettings = null) : IPartnerDirectory, IGdapRelationships, ICustomerAccess, IEnterpriseAppAccess, IPartnerCustomers, IPartnerFacts
 {
     /// <summary>What is said when no connection was configured at all.</summary>
     public const string NoConnection =
@@ -64,6 +64,12 @@ public sealed class MicrosoftCloudNotConfigured(string message, IReadOnlyList<st
 
     /// <inheritdoc />
     public Task<AccessReport> ProbeAsync(Guid customerTenantId, IReadOnlyList<Guid> requiredRoleTemplateIds, CancellationToken cancellationToken) => throw new StepFailedException(message);
+
+    /// <inheritdoc />
+    public Uri ConsentLinkFor(Guid customerTenantId, string state) => throw new StepFailedException(message);
+
+    /// <inheritdoc />
+    public Task<AppAccessReport> ProbeAsync(Guid customerTenantId, CancellationToken cancellationToken) => throw new StepFailedException(message);
 
     /// <inheritdoc />
     public Task<Readiness.PartnerFacts> GatherAsync(Uri? expectedWebhookUrl, CancellationToken cancellationToken) =>

@@ -50,6 +50,13 @@ public sealed class MicrosoftCloudOptions
     /// <summary>Client ID of the managed identity that reads and writes that secret (Azure); unset: DefaultAzureCredential picks.</summary>
     public string? KeyVaultIdentityClientId { get; set; }
 
+    /// <summary>
+    /// Where Entra sends a customer's answer to the enterprise-app path's admin-consent link: this deployment's
+    /// <c>/api/admin-consent/callback</c>, registered on the app registration as a Web redirect URI. In Azure it defaults from
+    /// <c>WEBSITE_HOSTNAME</c>; the LocalHost sets its own.
+    /// </summary>
+    public Uri? AdminConsentRedirectUri { get; set; }
+
     /// <summary>The application's display name in customer tenants.</summary>
     public string ApplicationDisplayName { get; set; } = "BundleFunctions";
 

@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json.Nodes;
 using Azure;
 using Azure.Core;
@@ -63,7 +62,7 @@ public sealed class MicrosoftPartnerFacts(MicrosoftCloudConnection connection, D
         try
         {
             AccessToken token = await connection.CredentialFor(this.Options.PartnerTenantId).GetTokenAsync(new TokenRequestContext([MicrosoftCloudOptions.GraphScope]), cancellationToken);
-            string[] roles = [.. Claims(token.Token)["roles"]?.AsArray().Select(r => r!.GetValue<string>()) ?? []];
+            string[] roles = [.. EntraAnswers.Claims(token.Token)["roles"]?.AsArray().Select(r => r!.GetValue<string>()) ?? []];
             (DateTimeOffset? expires, string? problem) = credential.CertificateExpiresOn is { } certificateEnd
                 ? (certificateEnd, null)
                 : await this.SecretEndAsync(credential.SecretHint, cancellationToken);
@@ -102,7 +101,7 @@ public sealed class MicrosoftPartnerFacts(MicrosoftCloudConnection connection, D
         JsonObject claims;
         try
         {
-            claims = Claims((await connection.ServiceAccount.GetTokenAsync(new TokenRequestContext([MicrosoftCloudOptions.GraphScope]), cancellationToken)).Token);
+            claims = EntraAnswers.Claims((await connection.ServiceAccount.GetTokenAsync(new TokenRequestContext([MicrosoftCloudOptions.GraphScope]), cancellationToken)).Token);
         }
         catch (Exception refused) when (IsRefusal(refused))
         {
@@ -116,7 +115,7 @@ public sealed class MicrosoftPartnerFacts(MicrosoftCloudConnection connection, D
         try
         {
             partnerCenterToken = (await connection.ServiceAccount.GetTokenAsync(new TokenRequestContext([MicrosoftCloudOptions.PartnerCenterScope]), cancellationToken)).Token;
-            partnerCenterScopes = (Claims(partnerCenterToken)["scp"]?.GetValue<string>() ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            partnerCenterScopes = (EntraAnswers.Claims(partnerCenterToken)["scp"]?.GetValue<string>() ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries);
         }
         catch (Exception refused) when (IsRefusal(refused))
         {
@@ -227,21 +226,11 @@ public sealed class MicrosoftPartnerFacts(MicrosoftCloudConnection connection, D
     static bool IsRefusal(Exception e) => e switch
     {
         StepFailedException => true,
-        AuthenticationFailedException failed => Words(failed).Contains("AADSTS", StringComparison.Ordinal),
+        AuthenticationFailedException failed => EntraAnswers.Words(failed).Contains("AADSTS", StringComparison.Ordinal),
         ODataError error => error.ResponseStatusCode is >= 400 and < 500 and not 429,
         RequestFailedException vault => vault.Status is >= 400 and < 500 and not 429,
         _ => false,
     };
-
-    /// <summary>An exception's message with its cause's: Azure.Identity puts Entra's own words in the inner MSAL exception.</summary>
-    static string Words(Exception e) => e.InnerException is { } cause ? $"{e.Message} {cause.Message}" : e.Message;
-
-    /// <summary>An access token's claims (its middle part); the token came from Entra over TLS, so it is read, not validated.</summary>
-    static JsonObject Claims(string jwt)
-    {
-        string part = jwt.Split('.')[1].Replace('-', '+').Replace('_', '/');
-        return JsonNode.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(part.PadRight(part.Length + ((4 - (part.Length % 4)) % 4), '='))))?.AsObject() ?? [];
-    }
 
     /// <summary>Entra's own words for a refusal: from its AADSTS code to the end of that sentence group, without trace IDs.</summary>
     static string Refusal(Exception refused)
@@ -251,11 +240,6 @@ public sealed class MicrosoftPartnerFacts(MicrosoftCloudConnection connection, D
             return $"Key Vault refused to read the refresh token's secret ({vault.Status} {vault.ErrorCode}).";
         }
 
-        string message = Words(refused);
-        int start = message.IndexOf("AADSTS", StringComparison.Ordinal);
-        string text = start < 0 ? message : message[start..];
-        int trace = text.IndexOf(" Trace ID", StringComparison.Ordinal);
-        text = trace < 0 ? text : text[..trace];
-        return text.Split('\n')[0].Trim();
+        return EntraAnswers.Refusal(refused);
     }
 }

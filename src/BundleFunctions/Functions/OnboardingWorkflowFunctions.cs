@@ -54,6 +54,14 @@ public static class OnboardingWorkflowFunctions
     public static Task<AccessReport> VerifyAccess([ActivityTrigger] AccessProbeRequest input, FunctionContext function) =>
         FunctionActivityContext.RunAsync<VerifyAccessActivity, AccessProbeRequest, AccessReport>(function, input);
 
+    [Function(nameof(PrepareAdminConsentLinkActivity))]
+    public static Task<Uri> PrepareAdminConsentLink([ActivityTrigger] OnboardingSubject input, FunctionContext function) =>
+        FunctionActivityContext.RunAsync<PrepareAdminConsentLinkActivity, OnboardingSubject, Uri>(function, input);
+
+    [Function(nameof(VerifyAppAccessActivity))]
+    public static Task<AppAccessReport> VerifyAppAccess([ActivityTrigger] Guid input, FunctionContext function) =>
+        FunctionActivityContext.RunAsync<VerifyAppAccessActivity, Guid, AppAccessReport>(function, input);
+
     [Function(nameof(EndRelationshipActivity))]
     public static Task<EndedRelationship> EndRelationship([ActivityTrigger] RelationshipEndingTarget input, FunctionContext function) =>
         FunctionActivityContext.RunAsync<EndRelationshipActivity, RelationshipEndingTarget, EndedRelationship>(function, input);

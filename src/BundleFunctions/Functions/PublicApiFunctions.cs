@@ -11,7 +11,8 @@ namespace BundleFunctions.Functions;
 /// <summary>
 /// The public HTTP surface as Functions: each trigger hands the request to the same handler the LocalHost maps.
 /// Keys are the Functions host's (<see cref="AuthorizationLevel.Function"/>); the webhook is anonymous because Partner
-/// Center's signature authenticates it, and keys in URLs leak into provider dashboards.
+/// Center's signature authenticates it, and keys in URLs leak into provider dashboards; the admin-consent callback is
+/// anonymous because the customer's browser calls it, authenticated by the state of the link the onboarding published.
 /// </summary>
 public static class PublicApiFunctions
 {
@@ -102,6 +103,10 @@ public static class PublicApiFunctions
     [Function("PartnerCenterWebhook")]
     public static Task<IActionResult> Webhook([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/partner-center")] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext function) =>
         RunAsync(request, ActivatorUtilities.CreateInstance<PartnerCenterWebhook>(function.InstanceServices, client).ReceiveAsync(request));
+
+    [Function("AdminConsentCallback")]
+    public static Task<IActionResult> AdminConsentCallback([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin-consent/callback")] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext function) =>
+        RunAsync(request, ActivatorUtilities.CreateInstance<AdminConsentCallback>(function.InstanceServices, client).ReceiveAsync(request));
 
     [Function("RegisterPartnerCenterWebhook")]
     public static Task<IActionResult> RegisterWebhook([HttpTrigger(AuthorizationLevel.Function, "post", Route = "webhooks/partner-center/registration")] HttpRequest request, FunctionContext function) =>

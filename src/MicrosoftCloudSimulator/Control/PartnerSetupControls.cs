@@ -16,6 +16,7 @@ public static class PartnerSetupControls
     {
         sim.MapPost("/apps/{appId}/secret-expiry", SetSecretExpiry);
         sim.MapPost("/apps/{appId}/revoke", Revoke);
+        sim.MapPost("/apps/{appId}/grant", Grant);
         sim.MapPost("/partner/users/{user}/directory-roles/{roleId}", (string user, string roleId, SimulatedCloud cloud) => SetDirectoryRole(user, roleId, cloud, held: true));
         sim.MapDelete("/partner/users/{user}/directory-roles/{roleId}", (string user, string roleId, SimulatedCloud cloud) => SetDirectoryRole(user, roleId, cloud, held: false));
         sim.MapDelete("/partner/service-principals/{appId}", RemoveServicePrincipal);
@@ -61,6 +62,29 @@ public static class PartnerSetupControls
                 ? app.Roles.RemoveAll(r => string.Equals(r, permission, StringComparison.OrdinalIgnoreCase)) > 0
                 : app.DelegatedScopes.TryGetValue(resource, out List<string>? scopes) && scopes.RemoveAll(s => string.Equals(s, permission, StringComparison.OrdinalIgnoreCase)) > 0;
             return removed ? Results.NoContent() : Results.Problem(statusCode: 404, title: $"The app holds no consented '{permission}'{(resource is null ? string.Empty : " for " + resource)}.");
+        });
+    }
+
+    /// <summary>
+    /// <c>{"permission": "Mail.Read"}</c> adds an application permission to the app registration and admin-consents it in the
+    /// partner tenant — as a partner does when a new integration needs it; customers consented before do not hold it.
+    /// </summary>
+    static async Task<IResult> Grant(string appId, HttpContext http, SimulatedCloud cloud)
+    {
+        JsonObject? body = await Graph.DirectoryEndpoints.ReadBody(http);
+        if (body?["permission"]?.GetValue<string>() is not { Length: > 0 } permission)
+        {
+            return Results.Problem(statusCode: 400, title: "'permission' is required.");
+        }
+
+        return WithApp(appId, cloud, (_, app) =>
+        {
+            if (!app.Roles.Contains(permission, StringComparer.OrdinalIgnoreCase))
+            {
+                app.Roles.Add(permission);
+            }
+
+            return Results.NoContent();
         });
     }
 

@@ -36,7 +36,7 @@ public static class StateDump
         t.Domain,
         users = t.Users.Values.Select(u => new { u.Id, u.UserPrincipalName, u.DisplayName }),
         groups = t.Groups.Values.Select(g => new { g.Id, g.DisplayName, g.MailNickname, members = g.Members }),
-        servicePrincipals = t.ServicePrincipals.Values.Select(sp => new { sp.Id, sp.AppId, sp.DisplayName }),
+        servicePrincipals = t.ServicePrincipals.Values.Select(sp => new { sp.Id, sp.AppId, sp.DisplayName, appRoles = sp.AppRoles }),
         grants = t.Grants.Values.Select(g => new { g.Id, g.ClientId, g.ResourceId, g.ConsentType, g.Scope }),
         conditionalAccessPolicies = t.Policies.Values.Select(p => new { p.Id, p.DisplayName, p.State, p.ExcludeGuestOrExternalUserTypes }),
     };

@@ -33,6 +33,21 @@ public sealed class OnboardingRequestTests
     }
 
     [Fact]
+    public void The_enterprise_app_path_takes_nothing_that_shapes_a_relationship_and_asks_for_no_roles()
+    {
+        OnboardingRequest plain = new(Customer, "Contoso", Path: OnboardingPath.EnterpriseApp);
+        IReadOnlyList<RuleViolation> shaped = new OnboardingRequest(
+            Customer, "Contoso", RelationshipName: "Contoso-Ops", DurationDays: 30, AutoExtend: false, Roles: [RoleCatalog.UserAdministrator.TemplateId],
+            AdoptRelationshipId: "a-b", ReplacesRelationshipIds: ["c-d"], Path: OnboardingPath.EnterpriseApp).Validate();
+
+        OnboardingSubject subject = plain.SubjectFor("onb-1", Guid.Empty);
+        Assert.Empty(plain.Validate());
+        Assert.Equal((OnboardingPath.EnterpriseApp, null), (subject.Path, subject.RoleTemplateIds));
+        Assert.Equal(["relationshipName", "durationDays", "autoExtend", "roles", "adoptRelationshipId", "replacesRelationshipIds"], shaped.Select(v => v.Field));
+        Assert.Equal("roles belongs to a GDAP relationship; the enterprise-app path makes none: leave roles out, or leave path out for GDAP.", shaped[3].Message);
+    }
+
+    [Fact]
     public void Adopting_takes_a_relationship_id_and_nothing_that_shapes_a_new_relationship()
     {
         const string existing = "5d027261-d21f-4aa9-b7db-7fa1f56fb163-8777b240-c6f0-4469-9e98-a3205431b836";

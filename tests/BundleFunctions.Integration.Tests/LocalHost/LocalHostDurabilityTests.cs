@@ -71,8 +71,8 @@ public sealed class LocalHostDurabilityTests(ITestOutputHelper output)
         await WaitUntilAsync(async () => (await host.Store.GetAsync(partner, waitingInput.Subject.OnboardingId, default))?.Status == OnboardingStatus.Failed, host);
         MicrosoftCloudNotConfigured cloud = new(MicrosoftCloudNotConfigured.NoConnection);
 
-        int kept = (await new BundleFunctions.Api.ScheduledJobs(client.Durable, host.Store, cloud, cloud, new BundleFunctions.Ports.PartnerTenant(partner), TimeProvider.System, new BundleFunctions.Api.JobOptions { HistoryRetention = TimeSpan.FromDays(1) }).PurgeHistoryAsync(default)).Acted;
-        int purged = (await new BundleFunctions.Api.ScheduledJobs(client.Durable, host.Store, cloud, cloud, new BundleFunctions.Ports.PartnerTenant(partner), TimeProvider.System, new BundleFunctions.Api.JobOptions { HistoryRetention = TimeSpan.FromSeconds(-5) }).PurgeHistoryAsync(default)).Acted;
+        int kept = (await new BundleFunctions.Api.ScheduledJobs(client.Durable, host.Store, cloud, cloud, cloud, new BundleFunctions.Ports.PartnerTenant(partner), TimeProvider.System, new BundleFunctions.Api.JobOptions { HistoryRetention = TimeSpan.FromDays(1) }).PurgeHistoryAsync(default)).Acted;
+        int purged = (await new BundleFunctions.Api.ScheduledJobs(client.Durable, host.Store, cloud, cloud, cloud, new BundleFunctions.Ports.PartnerTenant(partner), TimeProvider.System, new BundleFunctions.Api.JobOptions { HistoryRetention = TimeSpan.FromSeconds(-5) }).PurgeHistoryAsync(default)).Acted;
 
         Assert.Equal(0, kept);
         Assert.True(purged >= 1);

@@ -26,6 +26,9 @@ public sealed class OnboardingStack : IAsyncDisposable
     public const string ClientSecret = "sim-only-client-secret";
     public const string RefreshToken = "sim-refresh-token-svc-bundle";
 
+    /// <summary>The admin-consent callback the seeded app registration lists (the LocalHost's default address).</summary>
+    public static readonly Uri SeededCallback = new("http://127.0.0.1:7071/api/admin-consent/callback");
+
     public static readonly WorkflowSettings FastSettings = new(
         GroupPrefix: "Acme",
         Approval: new Polling(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60)),
@@ -108,6 +111,7 @@ public sealed class OnboardingStack : IAsyncDisposable
             },
             seedJson);
         MicrosoftCloudOptions cloud = CloudOptions(simulator);
+        cloud.AdminConsentRedirectUri = SeededCallback; // no API here: the enterprise path's answers are raised or polled
         string tableName = "Onb" + Guid.NewGuid().ToString("N")[..16]; // each stack its own table: jobs read whole partitions
         MicrosoftCloudResilience fast = new()
         {

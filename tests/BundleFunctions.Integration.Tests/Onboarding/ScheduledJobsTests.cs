@@ -22,6 +22,7 @@ public sealed class ScheduledJobsTests : IAsyncLifetime
         this.stack.Store,
         this.stack.Services.GetRequiredService<IGdapRelationships>(),
         customers ?? this.stack.Services.GetRequiredService<ICustomerAccess>(),
+        this.stack.Services.GetRequiredService<IEnterpriseAppAccess>(),
         new PartnerTenant(OnboardingStack.PartnerTenantId),
         TimeProvider.System,
         new JobOptions { AutoExtend = autoExtend });
