@@ -61,7 +61,7 @@ key="local-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
     MicrosoftCloud__ClientSecret=sim-only-client-secret MicrosoftCloud__ServiceAccountUserPrincipalName=svc-bundle@contosomsp.onmicrosoft.com \
     MicrosoftCloud__ServiceAccountRefreshToken=sim-refresh-token-svc-bundle MicrosoftCloud__AuthorityHost=https://127.0.0.1:7443/ \
     MicrosoftCloud__GraphBaseUrl=https://127.0.0.1:7443/v1.0 MicrosoftCloud__PartnerCenterBaseUrl=https://127.0.0.1:7443/partnercenter \
-    MicrosoftCloud__PinnedCertificateThumbprint="$https_thumbprint" Api__FunctionKey="$key" \
+    MicrosoftCloud__PinnedCertificateThumbprint="$https_thumbprint" Api__FunctionKey="$key" Api__SignInAppId=b7a1c3e5-5555-4a6b-9c1d-000000000001 \
     Api__WebhookCertificateHosts__0=127.0.0.1:7443 Api__WebhookTrustAnchorThumbprint="$signing_thumbprint" \
     Workflow__ApprovalFirstPoll=00:05:00 Workflow__FollowUpFirstPoll=00:00:00.500
   exec dotnet BundleFunctions.LocalHost.dll
@@ -71,7 +71,8 @@ for _ in $(seq 1 150); do port_open 7071 && break; sleep 0.2; done
 port_open 7071 || { echo "run.sh: the LocalHost did not start; see $state/localhost.log" >&2; exit 1; }
 
 export NODE_EXTRA_CA_CERTS="$state/simulator.pem" API=http://127.0.0.1:7071 KEY="$key" SIM=https://127.0.0.1:7443
-node -e "fetch(process.env.API + '/api/webhooks/partner-center/registration', { method: 'POST', headers: { 'x-functions-key': process.env.KEY, 'content-type': 'application/json' }, body: JSON.stringify({ webhookUrl: process.env.API + '/api/webhooks/partner-center' }) }).then(async r => { if (!r.ok) { console.error(await r.text()); process.exit(1); } })"
+# Registering the webhook is an Administrator action: the seeded Automation system signs in for it (the key cannot).
+node scripts/register-webhook.mjs
 echo "== webhook registered with the simulated Partner Center"
 echo "== partner readiness (GET /api/readiness)"
 node scripts/readiness.mjs || { echo "run.sh: a blocking readiness check fails; see its fix above" >&2; exit 1; }

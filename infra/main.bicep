@@ -20,6 +20,9 @@ param partnerTenantId string = ''
 @description('Application (client) ID of the partner\'s multi-tenant app for Graph and Partner Center.')
 param appClientId string = ''
 
+@description('Application (client) ID of the BundleFunctions API app registration (app roles BundleFunctions.Reader, .Operator, .Administrator). Set: App Service authentication validates Entra ID tokens for it and the API reads their roles. Empty: function keys only (Reader and Operator routes).')
+param signInAppClientId string = ''
+
 @description('User principal name of the partner\'s service account (MFA enforced, in AdminAgents).')
 param serviceAccountUserPrincipalName string = ''
 
@@ -64,6 +67,7 @@ module app 'modules/app.bicep' = {
     credentialAdminPrincipalId: credentialAdminPrincipalId
     partnerTenantId: partnerTenantId
     appClientId: appClientId
+    signInAppClientId: signInAppClientId
     serviceAccountUserPrincipalName: serviceAccountUserPrincipalName
     vnetEnabled: vnetEnabled
     refreshTokenSecretStored: refreshTokenSecretStored

@@ -10,8 +10,21 @@ namespace BundleFunctions.Benchmarks;
 /// <param name="sim">The simulator, trusted by its pinned certificate.</param>
 public sealed class BenchClient(HttpClient api, HttpClient sim)
 {
-    public async Task RegisterWebhookAsync(Uri url) =>
-        (await api.PostAsJsonAsync("api/webhooks/partner-center/registration", new { webhookUrl = url })).EnsureSuccessStatusCode();
+    /// <summary>Registers the receiver as an administrator does: signed in (the seeded Automation system, Administrator role).</summary>
+    public async Task RegisterWebhookAsync(Uri url)
+    {
+        HttpResponseMessage issued = await sim.PostAsync("7f5b1c2e-0000-4a6b-9c1d-5e2f3a4b5c6d/oauth2/v2.0/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = "b7a1c3e5-6666-4a6b-9c1d-000000000003",
+            ["client_secret"] = "sim-only-automation-secret",
+            ["scope"] = "api://b7a1c3e5-5555-4a6b-9c1d-000000000001/.default",
+        }));
+        string token = (await issued.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonObject>())!["access_token"]!.GetValue<string>();
+        using HttpRequestMessage register = new(HttpMethod.Post, "api/webhooks/partner-center/registration") { Content = JsonContent.Create(new { webhookUrl = url }) };
+        register.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        (await api.SendAsync(register)).EnsureSuccessStatusCode();
+    }
 
     public async Task<string> StartAsync(Guid customer)
     {

@@ -49,6 +49,7 @@ public sealed class LocalHostUnderTest : IDisposable
             ["BundleData"] = "UseDevelopmentStorage=true",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Api__FunctionKey"] = key,
+            ["Api__SignInAppId"] = "b7a1c3e5-5555-4a6b-9c1d-000000000001", // the seeded BundleFunctions API: people and systems sign in
             ["Api__WebhookCertificateHosts__0"] = simulator.BaseAddress.Authority,
             ["Api__WebhookTrustAnchorThumbprint"] = simulator.WebhookSigningThumbprint,
             ["Workflow__GroupPrefix"] = "Bench",

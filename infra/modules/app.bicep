@@ -17,6 +17,9 @@ param partnerTenantId string
 @description('Client ID of the partner\'s multi-tenant app.')
 param appClientId string
 
+@description('Client ID of the BundleFunctions API app registration; empty for function keys only.')
+param signInAppClientId string
+
 @description('UPN of the partner\'s service account.')
 param serviceAccountUserPrincipalName string
 
@@ -130,6 +133,7 @@ module functionApp 'functionapp.bicep' = {
     keyVaultUri: keyVault.outputs.vaultUri
     partnerTenantId: partnerTenantId
     appClientId: appClientId
+    signInAppClientId: signInAppClientId
     serviceAccountUserPrincipalName: serviceAccountUserPrincipalName
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
     taskHubName: taskHubName

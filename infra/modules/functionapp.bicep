@@ -45,6 +45,9 @@ param partnerTenantId string
 @description('Client ID of the partner\'s multi-tenant app.')
 param appClientId string
 
+@description('Client ID of the BundleFunctions API app registration; empty for function keys only.')
+param signInAppClientId string
+
 @description('UPN of the partner\'s service account.')
 param serviceAccountUserPrincipalName string
 
@@ -152,6 +155,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         // with keyVaultReferenceIdentity, so the values never appear in the template, the settings or the deployment.
         { name: 'MicrosoftCloud__PartnerTenantId', value: partnerTenantId }
         { name: 'MicrosoftCloud__ClientId', value: appClientId }
+        // Sign-in: the API reads the roles of the caller App Service authentication validated (X-MS-CLIENT-PRINCIPAL).
+        { name: 'Api__SignInAppId', value: signInAppClientId }
         { name: 'MicrosoftCloud__ServiceAccountUserPrincipalName', value: serviceAccountUserPrincipalName }
         { name: 'MicrosoftCloud__ClientSecret', value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${appSecretName})' }
         { name: 'MicrosoftCloud__ServiceAccountRefreshToken', value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${refreshTokenSecretName})' }
@@ -162,6 +167,39 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: applicationInsightsConnectionString }
         { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identityClientId};Authorization=AAD' }
       ]
+    }
+  }
+}
+
+// App Service authentication (Easy Auth) validates Entra ID tokens for the BundleFunctions API, issued by the partner tenant,
+// and hands the caller's claims to the app. Unauthenticated requests still reach the Functions host: the webhook, the
+// admin-consent callback and health are anonymous by design, and every other route demands the function key there; the
+// app itself gives a caller without a token Reader and Operator only (src/BundleFunctions.Api/ApiAccess.cs).
+resource authentication 'Microsoft.Web/sites/config@2024-04-01' = if (!empty(signInAppClientId)) {
+  parent: site
+  name: 'authsettingsV2'
+  properties: {
+    platform: {
+      enabled: true
+    }
+    globalValidation: {
+      requireAuthentication: false
+      unauthenticatedClientAction: 'AllowAnonymous'
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          clientId: signInAppClientId
+          openIdIssuer: '${environment().authentication.loginEndpoint}${partnerTenantId}/v2.0'
+        }
+        validation: {
+          allowedAudiences: [
+            signInAppClientId
+            'api://${signInAppClientId}'
+          ]
+        }
+      }
     }
   }
 }

@@ -12,6 +12,14 @@ public sealed class ApiOptions
     public string? FunctionKey { get; set; }
 
     /// <summary>
+    /// The application (client) ID of the <em>BundleFunctions API</em> app registration in the partner tenant, which defines
+    /// the app roles BundleFunctions.Reader, .Operator and .Administrator: tokens for it (audience this ID or
+    /// <c>api://</c> this ID, issued by the partner tenant) sign people and systems in. Unset: only the function key is
+    /// accepted, which allows Reader and Operator routes.
+    /// </summary>
+    public Guid? SignInAppId { get; set; }
+
+    /// <summary>
     /// This deployment's public webhook receiver URL: the only URL the registration endpoint registers. Unset in Azure it is
     /// <c>https://{WEBSITE_HOSTNAME}/api/webhooks/partner-center</c>; the LocalHost sets it (loopback may be http).
     /// </summary>

@@ -117,31 +117,35 @@ public static class ApiServices
     {
         ArgumentNullException.ThrowIfNull(app);
         RouteGroupBuilder keyed = app.MapGroup("/api").AddEndpointFilter(async (context, next) =>
-            ApiKey.IsAuthorized(context.HttpContext.Request, context.HttpContext.RequestServices.GetRequiredService<ApiOptions>().FunctionKey)
-                ? await next(context)
-                : ApiJson.Problem(401, "A valid x-functions-key header is required."));
-        keyed.MapPost("/onboardings", (HttpRequest r, OnboardingApi a) => a.StartAsync(r));
+        {
+            // A validated token for this API (the host's JWT bearer handler), else the function key; every route needs Reader.
+            HttpContext http = context.HttpContext;
+            ApiCaller? caller = ApiCaller.SignedIn(http.User)
+                ?? (ApiKey.IsAuthorized(http.Request, http.RequestServices.GetRequiredService<ApiOptions>().FunctionKey) ? ApiCaller.FunctionKey : null);
+            return ApiAccess.Refusal(http, caller, ApiRole.Reader) ?? await next(context);
+        });
+        keyed.MapPost("/onboardings", (HttpRequest r, OnboardingApi a) => a.StartAsync(r)).RequireRole(ApiRole.Operator);
         keyed.MapGet("/onboardings", (HttpRequest r, OnboardingApi a) => a.ListAsync(r));
-        keyed.MapPost("/onboardings/consent-all", (HttpRequest r, OnboardingApi a) => a.ConsentAllAsync(r));
+        keyed.MapPost("/onboardings/consent-all", (HttpRequest r, OnboardingApi a) => a.ConsentAllAsync(r)).RequireRole(ApiRole.Operator);
         keyed.MapGet("/onboardings/{id}", (string id, HttpRequest r, OnboardingApi a) => a.GetAsync(id, r.HttpContext.RequestAborted));
         keyed.MapGet("/onboardings/{id}/audit", (string id, HttpRequest r, OnboardingApi a) => a.AuditAsync(id, r));
-        keyed.MapPost("/onboardings/{id}/cancel", (string id, HttpRequest r, OnboardingApi a) => a.DecideAsync(id, OnboardingEvents.CancelRequested, r));
-        keyed.MapPost("/onboardings/{id}/retry", (string id, HttpRequest r, OnboardingApi a) => a.DecideAsync(id, OnboardingEvents.RetryRequested, r));
-        keyed.MapPost("/onboardings/{id}/refresh", (string id, HttpRequest r, OnboardingApi a) => a.DecideAsync(id, OnboardingEvents.RefreshRequested, r));
-        keyed.MapPost("/onboarding-batches", (HttpRequest r, OnboardingBatchApi a) => a.StartAsync(r));
+        keyed.MapPost("/onboardings/{id}/cancel", (string id, HttpRequest r, OnboardingApi a) => a.DecideAsync(id, OnboardingEvents.CancelRequested, r)).RequireRole(ApiRole.Operator);
+        keyed.MapPost("/onboardings/{id}/retry", (string id, HttpRequest r, OnboardingApi a) => a.DecideAsync(id, OnboardingEvents.RetryRequested, r)).RequireRole(ApiRole.Operator);
+        keyed.MapPost("/onboardings/{id}/refresh", (string id, HttpRequest r, OnboardingApi a) => a.DecideAsync(id, OnboardingEvents.RefreshRequested, r)).RequireRole(ApiRole.Operator);
+        keyed.MapPost("/onboarding-batches", (HttpRequest r, OnboardingBatchApi a) => a.StartAsync(r)).RequireRole(ApiRole.Operator);
         keyed.MapGet("/onboarding-batches/{id}", (string id, HttpRequest r, OnboardingBatchApi a) => a.GetAsync(id, r.HttpContext.RequestAborted));
-        keyed.MapPost("/onboarding-batches/{id}/cancel", (string id, HttpRequest r, OnboardingBatchApi a) => a.CancelAsync(id, r.HttpContext.RequestAborted));
-        keyed.MapPost("/customers/import", (HttpRequest r, CustomersApi a) => a.ImportAsync(r));
+        keyed.MapPost("/onboarding-batches/{id}/cancel", (string id, HttpRequest r, OnboardingBatchApi a) => a.CancelAsync(id, r.HttpContext.RequestAborted)).RequireRole(ApiRole.Operator);
+        keyed.MapPost("/customers/import", (HttpRequest r, CustomersApi a) => a.ImportAsync(r)).RequireRole(ApiRole.Operator);
         keyed.MapGet("/customers", (HttpRequest r, CustomersApi a) => a.ListAsync(r));
-        keyed.MapPut("/customers/organizations", (HttpRequest r, CustomersApi a) => a.MapManyAsync(r));
+        keyed.MapPut("/customers/organizations", (HttpRequest r, CustomersApi a) => a.MapManyAsync(r)).RequireRole(ApiRole.Operator);
         keyed.MapGet("/customers/{tenantId}", (string tenantId, HttpRequest r, CustomersApi a) => a.GetAsync(tenantId, r.HttpContext.RequestAborted));
-        keyed.MapPut("/customers/{tenantId}/organization", (string tenantId, HttpRequest r, CustomersApi a) => a.MapAsync(tenantId, r));
-        keyed.MapPost("/customers/{tenantId}/migrate", (string tenantId, HttpRequest r, RelationshipMigrationApi a) => a.MigrateAsync(tenantId, r));
-        keyed.MapPost("/customers/{tenantId}/offboard", (string tenantId, HttpRequest r, OffboardingApi a) => a.OffboardAsync(tenantId, r));
+        keyed.MapPut("/customers/{tenantId}/organization", (string tenantId, HttpRequest r, CustomersApi a) => a.MapAsync(tenantId, r)).RequireRole(ApiRole.Operator);
+        keyed.MapPost("/customers/{tenantId}/migrate", (string tenantId, HttpRequest r, RelationshipMigrationApi a) => a.MigrateAsync(tenantId, r)).RequireRole(ApiRole.Administrator);
+        keyed.MapPost("/customers/{tenantId}/offboard", (string tenantId, HttpRequest r, OffboardingApi a) => a.OffboardAsync(tenantId, r)).RequireRole(ApiRole.Administrator);
         keyed.MapGet("/customers/{tenantId}/offboarding", (string tenantId, HttpRequest r, OffboardingApi a) => a.GetAsync(tenantId, r.HttpContext.RequestAborted));
-        keyed.MapPost("/relationships/remove-global-administrator", (HttpRequest r, GlobalAdministratorRemovalApi a) => a.RemoveAsync(r));
+        keyed.MapPost("/relationships/remove-global-administrator", (HttpRequest r, GlobalAdministratorRemovalApi a) => a.RemoveAsync(r)).RequireRole(ApiRole.Administrator);
         keyed.MapGet("/relationships/remove-global-administrator/{id}", (string id, HttpRequest r, GlobalAdministratorRemovalApi a) => a.GetAsync(id, r.HttpContext.RequestAborted));
-        keyed.MapPost("/webhooks/partner-center/registration", (HttpRequest r, IServiceProvider services) => WebhookRegistrationApi.RegisterAsync(r, services));
+        keyed.MapPost("/webhooks/partner-center/registration", (HttpRequest r, IServiceProvider services) => WebhookRegistrationApi.RegisterAsync(r, services)).RequireRole(ApiRole.Administrator);
         app.MapPost("/api/webhooks/partner-center", (HttpRequest r, PartnerCenterWebhook w) => w.ReceiveAsync(r));
         app.MapGet("/api/admin-consent/callback", (HttpRequest r, AdminConsentCallback c) => c.ReceiveAsync(r));
         keyed.MapGet("/readiness", (HttpRequest r, IPartnerReadiness readiness, Bundle.BundleConfiguration configuration) => ReadinessApi.GetAsync(readiness, configuration, r.HttpContext.RequestAborted));

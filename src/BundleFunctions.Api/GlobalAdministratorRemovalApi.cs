@@ -101,7 +101,7 @@ public sealed class GlobalAdministratorRemovalApi(DurableTaskClient client, IGda
         await RunStatuses.StartUnlessLiveAsync(
             client,
             RemoveGlobalAdministratorOrchestrator.Name,
-            new GlobalAdministratorRemovalRequest(partner.Id, named, OnboardingApi.RequestedBy(request), workflow.ToSettings().ActivityRetry),
+            new GlobalAdministratorRemovalRequest(partner.Id, named, ApiAccess.CallerOf(request.HttpContext).Name, workflow.ToSettings().ActivityRetry),
             id,
             request.HttpContext.RequestAborted);
 

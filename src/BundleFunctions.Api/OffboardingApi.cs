@@ -73,7 +73,7 @@ public sealed class OffboardingApi(DurableTaskClient client, OnboardingApi onboa
         }
 
         OffboardingPlan plan = new(
-            partner.Id, customer, mode, body.RemoveConsent ?? true, [.. held.Select(r => r.Id)], OnboardingApi.RequestedBy(request), body.Reason, workflow.ToSettings().ActivityRetry);
+            partner.Id, customer, mode, body.RemoveConsent ?? true, [.. held.Select(r => r.Id)], ApiAccess.CallerOf(request.HttpContext).Name, body.Reason, workflow.ToSettings().ActivityRetry);
         return body.DryRun ?? true ? DryRun(plan, held, booked) : await this.StartAsync(plan, tenantId, request);
     }
 

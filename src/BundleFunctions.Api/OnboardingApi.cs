@@ -420,9 +420,8 @@ public sealed class OnboardingApi(DurableTaskClient client, IOnboardingStore sto
         return buffer.ToArray();
     }
 
-    /// <summary>Who asked, for the audit trail: the caller's <c>x-requested-by</c> (at most 128 characters), else "api".</summary>
-    internal static string RequestedBy(HttpRequest request) =>
-        request.Headers["x-requested-by"].FirstOrDefault() is { Length: > 0 and <= 128 } who ? who : "api";
+    /// <summary>Who asked, for the audit trail: the signed-in caller, or the function key (<see cref="ApiAccess.CallerOf"/>).</summary>
+    static string RequestedBy(HttpRequest request) => ApiAccess.CallerOf(request.HttpContext).Name;
 
     bool IsOurs(string id) => OnboardingId.TryParse(id, out Guid partner, out _) && partner == this.Partner;
 

@@ -68,7 +68,7 @@ public sealed class OnboardingBatchApi(DurableTaskClient client, ICustomerBook b
 
         request.HttpContext.Response.Headers.Location = $"/api/onboarding-batches/{id}";
 
-        OnboardingBatchInput input = new(partner.Id, requests!, workflow.BatchConcurrency, workflow.BatchPoll, OnboardingApi.RequestedBy(request));
+        OnboardingBatchInput input = new(partner.Id, requests!, workflow.BatchConcurrency, workflow.BatchPoll, ApiAccess.CallerOf(request.HttpContext).Name);
         try
         {
             await client.ScheduleNewOrchestrationInstanceAsync(OnboardingBatchOrchestrator.Name, input, new StartOrchestrationOptions { InstanceId = id }, request.HttpContext.RequestAborted);

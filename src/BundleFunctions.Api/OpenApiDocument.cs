@@ -12,7 +12,11 @@ public static class OpenApiDocument
         ["info"] = new JsonObject { ["title"] = "BundleFunctions", ["version"] = "1.0", ["description"] = "GDAP onboarding of Microsoft 365 customers for an MSP." },
         ["components"] = new JsonObject
         {
-            ["securitySchemes"] = new JsonObject { ["functionKey"] = new JsonObject { ["type"] = "apiKey", ["in"] = "header", ["name"] = "x-functions-key" } },
+            ["securitySchemes"] = new JsonObject
+            {
+                ["entraId"] = new JsonObject { ["type"] = "http", ["scheme"] = "bearer", ["bearerFormat"] = "JWT", ["description"] = "An Entra ID access token for the BundleFunctions API app registration; its roles (BundleFunctions.Reader, .Operator, .Administrator) decide what it may do." },
+                ["functionKey"] = new JsonObject { ["type"] = "apiKey", ["in"] = "header", ["name"] = "x-functions-key", ["description"] = "For systems that cannot use OAuth: Reader and Operator routes only." },
+            },
             ["schemas"] = new JsonObject
             {
                 ["StartOnboarding"] = Schema(("customerTenantId", "string"), ("customerName", "string"), ("customerDomain", "string"), ("organizationId", "string"),
@@ -65,7 +69,9 @@ public static class OpenApiDocument
         };
         if (keyed)
         {
-            operation["security"] = new JsonArray(new JsonObject { ["functionKey"] = new JsonArray() });
+            // Either credential; a caller without the route's role gets 403.
+            operation["security"] = new JsonArray(new JsonObject { ["entraId"] = new JsonArray() }, new JsonObject { ["functionKey"] = new JsonArray() });
+            operation["responses"]!["403"] ??= new JsonObject { ["description"] = "Problem details (RFC 7807): the caller lacks the route's role" };
         }
 
         return operation;

@@ -88,7 +88,7 @@ public sealed class RelationshipMigrationApi(IGdapRelationships relationships, I
         {
             await audit.RecordAsync(
                 partner.Id,
-                new OperationsAuditEntry(time.GetUtcNow(), OnboardingApi.RequestedBy(request), "migration.started", customer.ToString(), $"{name}: replaces {string.Join(", ", legacy.Select(l => l.Why))}."),
+                new OperationsAuditEntry(time.GetUtcNow(), ApiAccess.CallerOf(request.HttpContext).Name, "migration.started", customer.ToString(), $"{name}: replaces {string.Join(", ", legacy.Select(l => l.Why))}."),
                 CancellationToken.None);
         }
 

@@ -69,7 +69,7 @@ public static class WebhookRegistrationApi
 
         await services.GetRequiredService<IOperationsAudit>().RecordAsync(
             services.GetRequiredService<PartnerTenant>().Id,
-            new OperationsAuditEntry(services.GetRequiredService<TimeProvider>().GetUtcNow(), OnboardingApi.RequestedBy(request), $"webhookRegistration.{outcome.Result.ToString().ToLowerInvariant()}", own.AbsoluteUri, outcome.Previous is { } previous && previous != own ? $"replaced {previous.AbsoluteUri}" : null),
+            new OperationsAuditEntry(services.GetRequiredService<TimeProvider>().GetUtcNow(), ApiAccess.CallerOf(request.HttpContext).Name, $"webhookRegistration.{outcome.Result.ToString().ToLowerInvariant()}", own.AbsoluteUri, outcome.Previous is { } previous && previous != own ? $"replaced {previous.AbsoluteUri}" : null),
             request.HttpContext.RequestAborted);
         return ApiJson.Json(
             new { webhookUrl = own, events = IWebhookRegistration.Events, result = outcome.Result, previousUrl = outcome.Previous },

@@ -78,6 +78,19 @@ public sealed partial class TemplateTests
     }
 
     [Fact]
+    public void App_service_authentication_validates_tokens_for_the_sign_in_app_and_leaves_keyed_routes_to_the_host()
+    {
+        JsonObject authentication = Assert.Single(Bicep.Resources("Microsoft.Web/sites/config"), c => c["name"]!.ToString().Contains("authsettingsV2", StringComparison.Ordinal));
+        JsonNode entra = authentication["properties"]!["identityProviders"]!["azureActiveDirectory"]!;
+
+        Assert.Equal("[not(empty(parameters('signInAppClientId')))]", authentication["condition"]!.ToString());
+        Assert.Equal("AllowAnonymous", authentication["properties"]!["globalValidation"]!["unauthenticatedClientAction"]!.GetValue<string>());
+        Assert.Equal("[parameters('signInAppClientId')]", entra["registration"]!["clientId"]!.ToString());
+        Assert.Equal(["[parameters('signInAppClientId')]", "[format('api://{0}', parameters('signInAppClientId'))]"], entra["validation"]!["allowedAudiences"]!.AsArray().Select(a => a!.ToString()));
+        Assert.Equal("[parameters('signInAppClientId')]", AppSettings["Api__SignInAppId"]);
+    }
+
+    [Fact]
     public void No_app_setting_is_a_connection_string_or_key()
     {
         Assert.DoesNotContain("AzureWebJobsStorage", AppSettings.Keys);

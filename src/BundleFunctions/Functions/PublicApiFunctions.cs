@@ -18,87 +18,87 @@ public static class PublicApiFunctions
 {
     [Function("StartOnboarding")]
     public static Task<IActionResult> Start([HttpTrigger(AuthorizationLevel.Function, "post", Route = "onboardings")] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext function) =>
-        RunAsync(request, Api(function, client).StartAsync(request));
+        RunAsync(request, ApiRole.Operator, () => Api(function, client).StartAsync(request));
 
     [Function("ListOnboardings")]
     public static Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "onboardings")] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext function) =>
-        RunAsync(request, Api(function, client).ListAsync(request));
+        RunAsync(request, ApiRole.Reader, () => Api(function, client).ListAsync(request));
 
     [Function("ConsentAllCustomers")]
     public static Task<IActionResult> ConsentAll([HttpTrigger(AuthorizationLevel.Function, "post", Route = "onboardings/consent-all")] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext function) =>
-        RunAsync(request, Api(function, client).ConsentAllAsync(request));
+        RunAsync(request, ApiRole.Operator, () => Api(function, client).ConsentAllAsync(request));
 
     [Function("GetOnboarding")]
     public static Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "onboardings/{id}")] HttpRequest request, string id, [DurableClient] DurableTaskClient client, FunctionContext function) =>
-        RunAsync(request, Api(function, client).GetAsync(id, request.HttpContext.RequestAborted));
+        RunAsync(request, ApiRole.Reader, () => Api(function, client).GetAsync(id, request.HttpContext.RequestAborted));
 
     [Function("GetOnboardingAudit")]
     public static Task<IActionResult> Audit([HttpTrigger(AuthorizationLevel.Function, "get", Route = "onboardings/{id}/audit")] HttpRequest request, string id, [DurableClient] DurableTaskClient client, FunctionContext function) =>
-        RunAsync(request, Api(function, client).AuditAsync(id, request));
+        RunAsync(request, ApiRole.Reader, () => Api(function, client).AuditAsync(id, request));
 
     [Function("CancelOnboarding")]
     public static Task<IActionResult> Cancel([HttpTrigger(AuthorizationLevel.Function, "post", Route = "onboardings/{id}/cancel")] HttpRequest request, string id, [DurableClient] DurableTaskClient client, FunctionContext function) =>
-        RunAsync(request, Api(function, client).DecideAsync(id, OnboardingEvents.CancelRequested, request));
+        RunAsync(request, ApiRole.Operator, () => Api(function, client).DecideAsync(id, OnboardingEvents.CancelRequested, request));
 
     [Function("RetryOnboarding")]
     public static Task<IActionResult> Retry([HttpTrigger(AuthorizationLevel.Function, "post", Route = "onboardings/{id}/retry")] HttpRequest request, string id, [DurableClient] DurableTaskClient client, FunctionContext function) =>
-        RunAsync(request, Api(function, client).DecideAsync(id, OnboardingEvents.RetryRequested, request));
+        RunAsync(request, ApiRole.Operator, () => Api(function, client).DecideAsync(id, OnboardingEvents.RetryRequested, request));
 
     [Function("RefreshOnboarding")]
     public static Task<IActionResult> Refresh([HttpTrigger(AuthorizationLevel.Function, "post", Route = "onboardings/{id}/refresh")] HttpRequest request, string id, [DurableClient] DurableTaskClient client, FunctionContext function) =>
-        RunAsync(request, Api(function, client).DecideAsync(id, OnboardingEvents.RefreshRequested, request));
+        RunAsync(request, ApiRole.Operator, () => Api(function, client).DecideAsync(id, OnboardingEvents.RefreshRequested, request));
 
     [Function("StartOnboardingBatch")]
     public static Task<IActionResult> StartBatch([HttpTrigger(AuthorizationLevel.Function, "post", Route = "onboarding-batches")] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext function) =>
-        RunAsync(request, Batches(function, client).StartAsync(request));
+        RunAsync(request, ApiRole.Operator, () => Batches(function, client).StartAsync(request));
 
     [Function("GetOnboardingBatch")]
     public static Task<IActionResult> GetBatch([HttpTrigger(AuthorizationLevel.Function, "get", Route = "onboarding-batches/{id}")] HttpRequest request, string id, [DurableClient] DurableTaskClient client, FunctionContext function) =>
-        RunAsync(request, Batches(function, client).GetAsync(id, request.HttpContext.RequestAborted));
+        RunAsync(request, ApiRole.Reader, () => Batches(function, client).GetAsync(id, request.HttpContext.RequestAborted));
 
     [Function("CancelOnboardingBatch")]
     public static Task<IActionResult> CancelBatch([HttpTrigger(AuthorizationLevel.Function, "post", Route = "onboarding-batches/{id}/cancel")] HttpRequest request, string id, [DurableClient] DurableTaskClient client, FunctionContext function) =>
-        RunAsync(request, Batches(function, client).CancelAsync(id, request.HttpContext.RequestAborted));
+        RunAsync(request, ApiRole.Operator, () => Batches(function, client).CancelAsync(id, request.HttpContext.RequestAborted));
 
     [Function("ImportCustomers")]
     public static Task<IActionResult> ImportCustomers([HttpTrigger(AuthorizationLevel.Function, "post", Route = "customers/import")] HttpRequest request, FunctionContext function) =>
-        RunAsync(request, Customers(function).ImportAsync(request));
+        RunAsync(request, ApiRole.Operator, () => Customers(function).ImportAsync(request));
 
     [Function("ListCustomers")]
     public static Task<IActionResult> ListCustomers([HttpTrigger(AuthorizationLevel.Function, "get", Route = "customers")] HttpRequest request, FunctionContext function) =>
-        RunAsync(request, Customers(function).ListAsync(request));
+        RunAsync(request, ApiRole.Reader, () => Customers(function).ListAsync(request));
 
     [Function("MapCustomerOrganizations")]
     public static Task<IActionResult> MapCustomerOrganizations([HttpTrigger(AuthorizationLevel.Function, "put", Route = "customers/organizations")] HttpRequest request, FunctionContext function) =>
-        RunAsync(request, Customers(function).MapManyAsync(request));
+        RunAsync(request, ApiRole.Operator, () => Customers(function).MapManyAsync(request));
 
     [Function("GetCustomer")]
     public static Task<IActionResult> GetCustomer([HttpTrigger(AuthorizationLevel.Function, "get", Route = "customers/{tenantId}")] HttpRequest request, string tenantId, FunctionContext function) =>
-        RunAsync(request, Customers(function).GetAsync(tenantId, request.HttpContext.RequestAborted));
+        RunAsync(request, ApiRole.Reader, () => Customers(function).GetAsync(tenantId, request.HttpContext.RequestAborted));
 
     [Function("MapCustomerOrganization")]
     public static Task<IActionResult> MapCustomerOrganization([HttpTrigger(AuthorizationLevel.Function, "put", Route = "customers/{tenantId}/organization")] HttpRequest request, string tenantId, FunctionContext function) =>
-        RunAsync(request, Customers(function).MapAsync(tenantId, request));
+        RunAsync(request, ApiRole.Operator, () => Customers(function).MapAsync(tenantId, request));
 
     [Function("MigrateCustomer")]
     public static Task<IActionResult> MigrateCustomer([HttpTrigger(AuthorizationLevel.Function, "post", Route = "customers/{tenantId}/migrate")] HttpRequest request, string tenantId, [DurableClient] DurableTaskClient client, FunctionContext function) =>
-        RunAsync(request, ActivatorUtilities.CreateInstance<RelationshipMigrationApi>(function.InstanceServices, Api(function, client)).MigrateAsync(tenantId, request));
+        RunAsync(request, ApiRole.Administrator, () => ActivatorUtilities.CreateInstance<RelationshipMigrationApi>(function.InstanceServices, Api(function, client)).MigrateAsync(tenantId, request));
 
     [Function("StartCustomerOffboarding")]
     public static Task<IActionResult> OffboardCustomer([HttpTrigger(AuthorizationLevel.Function, "post", Route = "customers/{tenantId}/offboard")] HttpRequest request, string tenantId, [DurableClient] DurableTaskClient client, FunctionContext function) =>
-        RunAsync(request, Offboarding(function, client).OffboardAsync(tenantId, request));
+        RunAsync(request, ApiRole.Administrator, () => Offboarding(function, client).OffboardAsync(tenantId, request));
 
     [Function("GetCustomerOffboarding")]
     public static Task<IActionResult> GetCustomerOffboarding([HttpTrigger(AuthorizationLevel.Function, "get", Route = "customers/{tenantId}/offboarding")] HttpRequest request, string tenantId, [DurableClient] DurableTaskClient client, FunctionContext function) =>
-        RunAsync(request, Offboarding(function, client).GetAsync(tenantId, request.HttpContext.RequestAborted));
+        RunAsync(request, ApiRole.Reader, () => Offboarding(function, client).GetAsync(tenantId, request.HttpContext.RequestAborted));
 
     [Function("StartGlobalAdministratorRemoval")]
     public static Task<IActionResult> RemoveGlobalAdministrator([HttpTrigger(AuthorizationLevel.Function, "post", Route = "relationships/remove-global-administrator")] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext function) =>
-        RunAsync(request, Removal(function, client).RemoveAsync(request));
+        RunAsync(request, ApiRole.Administrator, () => Removal(function, client).RemoveAsync(request));
 
     [Function("GetGlobalAdministratorRemoval")]
     public static Task<IActionResult> GetGlobalAdministratorRemoval([HttpTrigger(AuthorizationLevel.Function, "get", Route = "relationships/remove-global-administrator/{id}")] HttpRequest request, string id, [DurableClient] DurableTaskClient client, FunctionContext function) =>
-        RunAsync(request, Removal(function, client).GetAsync(id, request.HttpContext.RequestAborted));
+        RunAsync(request, ApiRole.Reader, () => Removal(function, client).GetAsync(id, request.HttpContext.RequestAborted));
 
     [Function("PartnerCenterWebhook")]
     public static Task<IActionResult> Webhook([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/partner-center")] HttpRequest request, [DurableClient] DurableTaskClient client, FunctionContext function) =>
@@ -110,11 +110,11 @@ public static class PublicApiFunctions
 
     [Function("RegisterPartnerCenterWebhook")]
     public static Task<IActionResult> RegisterWebhook([HttpTrigger(AuthorizationLevel.Function, "post", Route = "webhooks/partner-center/registration")] HttpRequest request, FunctionContext function) =>
-        RunAsync(request, WebhookRegistrationApi.RegisterAsync(request, function.InstanceServices));
+        RunAsync(request, ApiRole.Administrator, () => WebhookRegistrationApi.RegisterAsync(request, function.InstanceServices));
 
     [Function("PartnerReadiness")]
     public static Task<IActionResult> Readiness([HttpTrigger(AuthorizationLevel.Function, "get", Route = "readiness")] HttpRequest request, FunctionContext function) =>
-        RunAsync(request, ReadinessApi.GetAsync(function.InstanceServices.GetRequiredService<BundleFunctions.Ports.IPartnerReadiness>(), function.InstanceServices.GetRequiredService<BundleFunctions.Bundle.BundleConfiguration>(), request.HttpContext.RequestAborted));
+        RunAsync(request, ApiRole.Reader, () => ReadinessApi.GetAsync(function.InstanceServices.GetRequiredService<BundleFunctions.Ports.IPartnerReadiness>(), function.InstanceServices.GetRequiredService<BundleFunctions.Bundle.BundleConfiguration>(), request.HttpContext.RequestAborted));
 
     [Function("Health")]
     public static Task<IActionResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request, FunctionContext function) =>
@@ -139,5 +139,17 @@ public static class PublicApiFunctions
     {
         await (await handler).ExecuteAsync(request.HttpContext);
         return new EmptyResult();
+    }
+
+    /// <summary>
+    /// A keyed route: the Functions host already checked the function key, and App Service authentication (when on) the
+    /// caller's token, whose principal it passes in <c>X-MS-CLIENT-PRINCIPAL</c>. A caller with a token is who the token says;
+    /// one with only the key stands for Reader and Operator (<see cref="ApiCaller.FunctionKey"/>).
+    /// </summary>
+    static Task<IActionResult> RunAsync(HttpRequest request, ApiRole role, Func<Task<IResult>> handler)
+    {
+        bool easyAuth = string.Equals(Environment.GetEnvironmentVariable("WEBSITE_AUTH_ENABLED"), "True", StringComparison.OrdinalIgnoreCase);
+        ApiCaller caller = ApiCaller.SignedIn(ApiCaller.FromEasyAuth(request, easyAuth)) ?? ApiCaller.FunctionKey;
+        return ApiAccess.Refusal(request.HttpContext, caller, role) is { } refused ? RunAsync(request, Task.FromResult(refused)) : RunAsync(request, handler());
     }
 }

@@ -75,6 +75,7 @@ public sealed class Simulator : IAsyncDisposable
         app.Use((http, next) => traffic.InvokeAsync(http, _ => next()));
         app.MapLogin();
         app.MapAdminConsent();
+        app.MapAuthorizationCodes();
         RouteGroupBuilder graph = app.MapGroup("/v1.0").RequireToken(AccessTokens.GraphAudience);
         graph.MapDirectory();
         graph.MapApplications();

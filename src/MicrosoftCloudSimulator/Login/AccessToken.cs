@@ -16,7 +16,19 @@ namespace MicrosoftCloudSimulator.Login;
 /// <param name="Permissions">Roles (app-only) or scopes (delegated).</param>
 /// <param name="MultiFactor">For a delegated token: whether the sign-in behind it used multi-factor authentication.</param>
 /// <param name="UserPrincipalName">For a delegated token: the user's sign-in name.</param>
-public sealed record Caller(Guid TenantId, string Audience, Guid AppId, Guid? UserId, Guid HomeTenantId, IReadOnlyList<string> Permissions, bool MultiFactor = false, string? UserPrincipalName = null)
+/// <param name="UserRoles">For a delegated token to one of the partner's APIs: the API's app roles assigned to the user.</param>
+/// <param name="UserName">For a delegated token: the user's display name.</param>
+public sealed record Caller(
+    Guid TenantId,
+    string Audience,
+    Guid AppId,
+    Guid? UserId,
+    Guid HomeTenantId,
+    IReadOnlyList<string> Permissions,
+    bool MultiFactor = false,
+    string? UserPrincipalName = null,
+    IReadOnlyList<string>? UserRoles = null,
+    string? UserName = null)
 {
     public bool IsAppOnly => this.UserId is null;
 }
@@ -59,6 +71,12 @@ public sealed class AccessTokens(SimulatorCertificates certificates, SimulatorOp
             // (Test-CIPPAccessPermissions.ps1: "Your access token does not contain the MFA claim").
             payload["amr"] = new JsonArray([.. (caller.MultiFactor ? new[] { "pwd", "mfa" } : ["pwd"]).Select(m => (JsonNode)m)]);
             payload["upn"] = caller.UserPrincipalName;
+            payload["preferred_username"] = caller.UserPrincipalName;
+            payload["name"] = caller.UserName;
+            if (caller.UserRoles is { Count: > 0 } roles)
+            {
+                payload["roles"] = new JsonArray([.. roles.Select(r => (JsonNode)r)]);
+            }
         }
         else
         {

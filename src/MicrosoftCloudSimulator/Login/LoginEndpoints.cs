@@ -125,7 +125,7 @@ public static class LoginEndpoints
                 return OAuthError(401, "invalid_client", 7000222, $"The provided client secret keys for app '{app.AppId}' are expired. Visit the Azure portal to create new keys for your app, or consider using certificate credentials for added security.");
             }
 
-            string? audience = AudienceOf(scope);
+            string? audience = AudienceOf(scope, c.Partner);
             if (audience is null)
             {
                 return OAuthError(400, "invalid_scope", 70011, $"The provided request must include a 'scope' input parameter. The provided value for the input parameter 'scope' ({scope}) is not valid.");
@@ -135,6 +135,7 @@ public static class LoginEndpoints
             {
                 "client_credentials" => AppOnly(c, target, app, audience, request, tokens),
                 "refresh_token" => Delegated(c, target, app, audience, form["refresh_token"].ToString(), request, tokens),
+                "authorization_code" => AuthorizationCodes.Redeem(c, target, app, audience, form, request, tokens),
                 _ => OAuthError(400, "unsupported_grant_type", 70003, $"The app requested an unsupported grant type '{grant}'."),
             };
         });
@@ -149,7 +150,18 @@ public static class LoginEndpoints
     static IResult AppOnly(SimulatedCloud cloud, Tenant target, AppRegistration app, string audience, HttpRequest request, AccessTokens tokens)
     {
         IReadOnlyList<string> roles;
-        if (target.IsPartner)
+        if (ApiOf(cloud.Partner, audience) is { } api)
+        {
+            // A token for one of the partner's APIs carries the roles that API's service principal assigned to this client
+            // (learn.microsoft.com/entra/identity-platform/howto-add-app-roles-in-apps, "Assign app roles to applications").
+            if (!target.IsPartner)
+            {
+                return OAuthError(400, "invalid_resource", 500011, $"The resource principal named {audience} was not found in the tenant named {target.DisplayName}.");
+            }
+
+            roles = api.RoleAssignments.GetValueOrDefault(app.AppId) ?? [];
+        }
+        else if (target.IsPartner)
         {
             roles = app.Roles;
         }
@@ -188,6 +200,12 @@ public static class LoginEndpoints
             return OAuthError(400, "invalid_grant", 70000, "Provided grant is invalid or malformed: the refresh token was issued to a different client.");
         }
 
+        return IssueDelegated(cloud, target, app, audience, user, request, tokens);
+    }
+
+    /// <summary>A signed-in partner user's token for <paramref name="audience"/> in <paramref name="target"/>, with a new refresh token.</summary>
+    internal static IResult IssueDelegated(SimulatedCloud cloud, Tenant target, AppRegistration app, string audience, User user, HttpRequest request, AccessTokens tokens)
+    {
         IReadOnlyList<string> scopes;
         if (target.IsPartner)
         {
@@ -218,7 +236,9 @@ public static class LoginEndpoints
                 $"The user or administrator has not consented to use the application with ID '{app.AppId}' named '{app.DisplayName}'. Send an interactive authorization request for this user and resource.");
         }
 
-        (string token, int expiresIn) = tokens.Issue(Issuer(request), new Caller(target.Id, audience, app.AppId, user.Id, cloud.Partner.Id, scopes, user.MfaEnforced, user.UserPrincipalName));
+        // A user's token for one of the partner's APIs carries the API's app roles assigned to the user (howto-add-app-roles-in-apps).
+        IReadOnlyList<string> appRoles = ApiOf(cloud.Partner, audience)?.RoleAssignments.GetValueOrDefault(user.Id) ?? [];
+        (string token, int expiresIn) = tokens.Issue(Issuer(request), new Caller(target.Id, audience, app.AppId, user.Id, cloud.Partner.Id, scopes, user.MfaEnforced, user.UserPrincipalName, appRoles, user.DisplayName));
         return Results.Json(new
         {
             token_type = "Bearer",
@@ -251,7 +271,12 @@ public static class LoginEndpoints
         return rotated;
     }
 
-    static string? AudienceOf(string scope)
+    /// <summary>
+    /// The API a <c>.default</c> scope names: Microsoft's, or one of the partner's own APIs by its application ID URI
+    /// (<c>api://{appId}</c>) or app ID, whose v2.0 tokens carry the app ID as <c>aud</c>
+    /// (learn.microsoft.com/entra/identity-platform/access-token-claims-reference, "aud").
+    /// </summary>
+    static string? AudienceOf(string scope, Tenant partner)
     {
         string resource = scope.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(s => s.EndsWith("/.default", StringComparison.Ordinal))?[..^"/.default".Length] ?? string.Empty;
         return resource.TrimEnd('/') switch
@@ -259,14 +284,19 @@ public static class LoginEndpoints
             AccessTokens.GraphAudience or "00000003-0000-0000-c000-000000000000" => AccessTokens.GraphAudience,
             AccessTokens.PartnerCenterAudience => AccessTokens.PartnerCenterAudience,
             AccessTokens.KeyVaultAudience => AccessTokens.KeyVaultAudience,
+            var named when ApiOf(partner, named) is { } api => api.AppId.ToString(),
             _ => null,
         };
     }
 
+    static AppRegistration? ApiOf(Tenant partner, string audience) =>
+        Guid.TryParse(audience.StartsWith("api://", StringComparison.Ordinal) ? audience["api://".Length..] : audience, out Guid id)
+        && partner.Apps.TryGetValue(id, out AppRegistration? api) && api.IsApi ? api : null;
+
     static IResult TenantNotFound(string tenant) => OAuthError(400, "invalid_tenant", 90002,
         $"Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.");
 
-    static IResult OAuthError(int status, string error, int code, string description) => Results.Json(
+    internal static IResult OAuthError(int status, string error, int code, string description) => Results.Json(
         new
         {
             error,

@@ -111,6 +111,18 @@ public sealed class AppRegistration
     /// </summary>
     public Dictionary<string, List<string>> DelegatedScopes { get; init; } = [];
 
+    /// <summary>For an API: the app roles it defines (<c>appRoles[].value</c>).</summary>
+    public List<string> DefinedAppRoles { get; init; } = [];
+
+    /// <summary>
+    /// For an API: its service principal's app role assignments (<c>appRoleAssignedTo</c>) — a user's object ID or a client
+    /// app's ID → the role values it holds. Tokens for the API carry them in <c>roles</c>.
+    /// </summary>
+    public Dictionary<Guid, List<string>> RoleAssignments { get; } = [];
+
+    /// <summary>Whether this registration is an API that defines app roles (tokens may be asked for it).</summary>
+    public bool IsApi => this.DefinedAppRoles.Count > 0;
+
     /// <summary>The redirect URIs registered for the app: an admin-consent request must name one of them exactly.</summary>
     public List<string> RedirectUris { get; } = [];
 

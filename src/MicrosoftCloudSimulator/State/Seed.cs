@@ -48,8 +48,15 @@ public sealed record SeedTenant(
                 Roles = app.Roles ?? [],
                 DelegatedScopes = app.DelegatedScopes ?? [],
                 SecretEndDateTime = now.AddDays(app.SecretExpiresInDays),
+                DefinedAppRoles = app.AppRoles ?? [],
             };
             tenant.Apps[app.AppId].RedirectUris.AddRange(app.RedirectUris ?? []);
+            foreach ((string principal, List<string> roles) in app.RoleAssignments ?? [])
+            {
+                // A user by sign-in name becomes its object ID, as appRoleAssignedTo names principals.
+                Guid id = tenant.Users.Values.FirstOrDefault(u => string.Equals(u.UserPrincipalName, principal, StringComparison.OrdinalIgnoreCase))?.Id ?? Guid.Parse(principal);
+                tenant.Apps[app.AppId].RoleAssignments[id] = [.. roles.Where(r => (app.AppRoles ?? []).Contains(r))];
+            }
         }
 
         // A seeded refresh token stands for an interactive sign-in to the tenant's (first) app: it is bound to that client.
@@ -156,7 +163,18 @@ public sealed record SeedGroup(Guid Id, string DisplayName, string? MailNickname
 /// <param name="DelegatedScopes">Delegated permissions admin-consented in its home tenant, by token audience.</param>
 /// <param name="SecretExpiresInDays">Days from the simulation's start until the secret expires.</param>
 /// <param name="RedirectUris">Its registered redirect URIs (an admin-consent request must name one exactly).</param>
-public sealed record SeedApp(Guid AppId, string DisplayName, string ClientSecret, List<string>? Roles = null, Dictionary<string, List<string>>? DelegatedScopes = null, int SecretExpiresInDays = 365, List<string>? RedirectUris = null);
+/// <param name="AppRoles">For an API: the app roles it defines (e.g. <c>BundleFunctions.Operator</c>).</param>
+/// <param name="RoleAssignments">For an API: who holds which of its roles, by user principal name or client app ID.</param>
+public sealed record SeedApp(
+    Guid AppId,
+    string DisplayName,
+    string ClientSecret,
+    List<string>? Roles = null,
+    Dictionary<string, List<string>>? DelegatedScopes = null,
+    int SecretExpiresInDays = 365,
+    List<string>? RedirectUris = null,
+    List<string>? AppRoles = null,
+    Dictionary<string, List<string>>? RoleAssignments = null);
 
 /// <summary>A Conditional Access policy in the seed.</summary>
 public sealed record SeedPolicy(Guid Id, string DisplayName, string? State = null, string? ExcludeGuestOrExternalUserTypes = null);

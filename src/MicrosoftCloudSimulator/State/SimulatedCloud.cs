@@ -28,6 +28,15 @@ public sealed class SimulatedCloud(SimulatedClock clock, SimulatorOptions option
     /// <summary>Admin-consent requests a customer's administrator has opened and not yet answered, by request ID.</summary>
     public Dictionary<Guid, Login.AdminConsentRequest> AdminConsentRequests { get; } = [];
 
+    /// <summary>Sign-ins started at <c>/authorize</c>, waiting for the user.</summary>
+    public Dictionary<Guid, Login.AuthorizationRequest> AuthorizationRequests { get; } = [];
+
+    /// <summary>Authorization codes handed out and not redeemed yet.</summary>
+    public Dictionary<string, Login.IssuedCode> AuthorizationCodes { get; } = [];
+
+    /// <summary>Codes already redeemed: a second redemption is AADSTS54005.</summary>
+    public HashSet<string> RedeemedCodes { get; } = [];
+
     /// <summary>Events waiting for delivery to the webhook (name, resource URI).</summary>
     public Queue<(string EventName, string ResourceUri)> PendingEvents { get; } = new();
 
@@ -78,6 +87,9 @@ public sealed class SimulatedCloud(SimulatedClock clock, SimulatorOptions option
             this.Relationships.Clear();
             this.Consents.Clear();
             this.AdminConsentRequests.Clear();
+            this.AuthorizationRequests.Clear();
+            this.AuthorizationCodes.Clear();
+            this.RedeemedCodes.Clear();
             this.PendingEvents.Clear();
             this.Webhook = null;
             this.Faults = options.DefaultFaults();

@@ -21,7 +21,7 @@ public sealed class CustomerLifecycleTests(SmallFleetApiStack stack) : IClassFix
         Guid customer = GeneratedSeed.Customer(3); // Global Administrator only
         JsonArray before = await this.RelationshipsAsync();
 
-        HttpResponseMessage response = await stack.Api.PostAsJsonAsync($"api/customers/{customer}/migrate", new { });
+        HttpResponseMessage response = await stack.Admin.PostAsJsonAsync($"api/customers/{customer}/migrate", new { });
 
         JsonObject plan = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -39,7 +39,7 @@ public sealed class CustomerLifecycleTests(SmallFleetApiStack stack) : IClassFix
         await stack.RegisterWebhookAsync(stack.WebhookUrl, "granular-admin-relationship-approved", "granular-admin-relationship-activated");
         string legacy = (await this.RelationshipsAsync()).Single(r => r!["customerTenantId"]!.GetValue<string>() == customer.ToString())!["id"]!.GetValue<string>();
 
-        HttpResponseMessage started = await stack.Api.PostAsJsonAsync($"api/customers/{customer}/migrate", new { dryRun = false });
+        HttpResponseMessage started = await stack.Admin.PostAsJsonAsync($"api/customers/{customer}/migrate", new { dryRun = false });
         JsonObject waiting = await this.FollowAsync(started, d => d["status"]!.GetValue<string>() == "waitingForCustomer");
         string statusWhileWaiting = await this.StatusOfAsync(legacy);
         (await stack.Sim.PostAsJsonAsync($"_sim/relationships/{waiting["relationshipId"]}/approve", new { customerTenantId = customer })).EnsureSuccessStatusCode();
@@ -95,7 +95,7 @@ public sealed class CustomerLifecycleTests(SmallFleetApiStack stack) : IClassFix
     [Fact]
     public async Task A_covered_customer_has_nothing_to_migrate()
     {
-        HttpResponseMessage refused = await stack.Api.PostAsJsonAsync($"api/customers/{GeneratedSeed.Customer(1)}/migrate", new { dryRun = false });
+        HttpResponseMessage refused = await stack.Admin.PostAsJsonAsync($"api/customers/{GeneratedSeed.Customer(1)}/migrate", new { dryRun = false });
 
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         Assert.Equal("Nothing to migrate; nothing was changed.", (await refused.Content.ReadFromJsonAsync<JsonObject>())!["title"]!.GetValue<string>());
@@ -104,7 +104,7 @@ public sealed class CustomerLifecycleTests(SmallFleetApiStack stack) : IClassFix
     [Fact]
     public async Task A_migration_request_with_a_field_it_does_not_take_is_refused()
     {
-        HttpResponseMessage refused = await stack.Api.PostAsJsonAsync($"api/customers/{GeneratedSeed.Customer(13)}/migrate", new { dryRun = false, autoExtend = true });
+        HttpResponseMessage refused = await stack.Admin.PostAsJsonAsync($"api/customers/{GeneratedSeed.Customer(13)}/migrate", new { dryRun = false, autoExtend = true });
 
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Empty((await stack.Api.GetFromJsonAsync<JsonArray>($"api/onboardings?customerTenantId={GeneratedSeed.Customer(13)}"))!);
@@ -117,7 +117,7 @@ public sealed class CustomerLifecycleTests(SmallFleetApiStack stack) : IClassFix
         await this.ImportAsync();
         string before = await this.CustomerStateAsync(customer);
 
-        HttpResponseMessage response = await stack.Api.PostAsJsonAsync($"api/customers/{customer}/offboard", new { reason = "Contract ended" });
+        HttpResponseMessage response = await stack.Admin.PostAsJsonAsync($"api/customers/{customer}/offboard", new { reason = "Contract ended" });
 
         JsonObject plan = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -134,7 +134,7 @@ public sealed class CustomerLifecycleTests(SmallFleetApiStack stack) : IClassFix
         Guid customer = GeneratedSeed.Customer(11); // covered
         string onboardingId = await this.AdoptToGreenAsync(customer);
 
-        HttpResponseMessage started = await stack.Api.PostAsJsonAsync($"api/customers/{customer}/offboard", new { dryRun = false, reason = "Contract ended" });
+        HttpResponseMessage started = await stack.Admin.PostAsJsonAsync($"api/customers/{customer}/offboard", new { dryRun = false, reason = "Contract ended" });
         JsonObject done = await this.FollowAsync(started, d => d["status"]!.GetValue<string>() != "running");
 
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
@@ -159,7 +159,7 @@ public sealed class CustomerLifecycleTests(SmallFleetApiStack stack) : IClassFix
         Guid customer = GeneratedSeed.Customer(16); // covered
         await this.AdoptToGreenAsync(customer);
 
-        HttpResponseMessage started = await stack.Api.PostAsJsonAsync($"api/customers/{customer}/offboard", new { dryRun = false, mode = "removeAccessAssignments", removeConsent = false });
+        HttpResponseMessage started = await stack.Admin.PostAsJsonAsync($"api/customers/{customer}/offboard", new { dryRun = false, mode = "removeAccessAssignments", removeConsent = false });
         JsonObject done = await this.FollowAsync(started, d => d["status"]!.GetValue<string>() != "running");
 
         Assert.Equal(("completed", "kept"), (done["status"]!.GetValue<string>(), done["consent"]!.GetValue<string>()));
@@ -178,7 +178,7 @@ public sealed class CustomerLifecycleTests(SmallFleetApiStack stack) : IClassFix
         await this.ImportAsync();
         (await stack.Api.PostAsJsonAsync("api/onboardings", new { customerTenantId = customer, customerName = "Generated Customer 0010" })).EnsureSuccessStatusCode();
 
-        HttpResponseMessage refused = await stack.Api.PostAsJsonAsync($"api/customers/{customer}/offboard", new { dryRun = false });
+        HttpResponseMessage refused = await stack.Admin.PostAsJsonAsync($"api/customers/{customer}/offboard", new { dryRun = false });
 
         JsonObject problem = (await refused.Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
@@ -191,7 +191,7 @@ public sealed class CustomerLifecycleTests(SmallFleetApiStack stack) : IClassFix
     {
         await this.ImportAsync();
 
-        HttpResponseMessage refused = await stack.Api.PostAsJsonAsync($"api/customers/{GeneratedSeed.Customer(19)}/offboard", new { dryRun = false, mode = "deleteEverything" });
+        HttpResponseMessage refused = await stack.Admin.PostAsJsonAsync($"api/customers/{GeneratedSeed.Customer(19)}/offboard", new { dryRun = false, mode = "deleteEverything" });
 
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Equal("'deleteEverything' is not a mode: use terminateRelationships or removeAccessAssignments.", (await refused.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!["mode"]![0]!.GetValue<string>());

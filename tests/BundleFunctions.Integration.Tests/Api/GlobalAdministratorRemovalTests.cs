@@ -56,15 +56,10 @@ public sealed class GlobalAdministratorRemovalTests(PublicApiStack stack) : ICla
     }
 
     /// <summary>Starts a real removal run and follows its status URL until it has completed: the run's report.</summary>
-    async Task<JsonObject> RemoveAsync(object body, string? requestedBy = null)
+    async Task<JsonObject> RemoveAsync(object body, string? refreshToken = null)
     {
-        using HttpRequestMessage request = new(HttpMethod.Post, Route) { Content = JsonContent.Create(body) };
-        if (requestedBy is not null)
-        {
-            request.Headers.Add("x-requested-by", requestedBy);
-        }
-
-        HttpResponseMessage started = await stack.Api.SendAsync(request);
+        using HttpClient person = refreshToken is null ? null! : SignIn.Client(stack.Api.BaseAddress, await SignIn.PersonTokenAsync(stack.Sim, refreshToken));
+        HttpResponseMessage started = await (refreshToken is null ? stack.Admin : person).PostAsJsonAsync(Route, body);
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         for (DateTime limit = DateTime.UtcNow.AddSeconds(180); ; await Task.Delay(100))
         {
@@ -84,7 +79,7 @@ public sealed class GlobalAdministratorRemovalTests(PublicApiStack stack) : ICla
     {
         string id = await this.ActiveRelationshipWithGlobalAdministratorAsync("TT-Legacy-1");
 
-        HttpResponseMessage response = await stack.Api.PostAsJsonAsync(Route, new { all = true });
+        HttpResponseMessage response = await stack.Admin.PostAsJsonAsync(Route, new { all = true });
 
         JsonObject body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -127,10 +122,10 @@ public sealed class GlobalAdministratorRemovalTests(PublicApiStack stack) : ICla
         (await stack.Sim.PostAsJsonAsync($"_sim/relationships/{relationshipId}/approve", new { customerTenantId = Woodgrove })).EnsureSuccessStatusCode();
         await this.UntilActiveAsync(relationshipId);
 
-        await this.RemoveAsync(new { relationshipIds = new[] { relationshipId }, dryRun = false }, requestedBy: "jane@msp.example");
+        await this.RemoveAsync(new { relationshipIds = new[] { relationshipId }, dryRun = false }, refreshToken: SignIn.AdministratorPerson);
 
         IReadOnlyList<BundleFunctions.Onboarding.AuditLine> trail = await stack.Host.Store.GetAuditTrailAsync(OnboardingStack.PartnerTenantId, onboardingId, default);
-        Assert.Contains(trail, l => l.Message == "Global Administrator removal started on 'WB-GDAP'." && l.Actor == "jane@msp.example");
+        Assert.Contains(trail, l => l.Message == "Global Administrator removal started on 'WB-GDAP'." && l.Actor == "admin@contosomsp.onmicrosoft.com");
     }
 
     async Task<string> RelationshipOfAsync(string onboardingId)
@@ -166,11 +161,11 @@ public sealed class GlobalAdministratorRemovalTests(PublicApiStack stack) : ICla
     {
         string id = await this.ActiveRelationshipWithGlobalAdministratorAsync("TT-Legacy-6");
 
-        await this.RemoveAsync(new { relationshipIds = new[] { id }, dryRun = false }, requestedBy: "sam@msp.example");
+        await this.RemoveAsync(new { relationshipIds = new[] { id }, dryRun = false }, refreshToken: SignIn.AdministratorPerson);
 
         IReadOnlyList<BundleFunctions.Ports.OperationsAuditEntry> audit = await stack.Host.OperationsAudit.ListAsync(OnboardingStack.PartnerTenantId, 50, default);
         BundleFunctions.Ports.OperationsAuditEntry entry = Assert.Single(audit, e => e.Target == id);
-        Assert.Equal(("sam@msp.example", "globalAdministrator.removalStarted"), (entry.Actor, entry.Action));
+        Assert.Equal(("admin@contosomsp.onmicrosoft.com", "globalAdministrator.removalStarted"), (entry.Actor, entry.Action));
         Assert.StartsWith("TT-Legacy-6", entry.Detail, StringComparison.Ordinal);
     }
 
@@ -182,13 +177,12 @@ public sealed class GlobalAdministratorRemovalTests(PublicApiStack stack) : ICla
         object body = new { relationshipIds = new[] { first, second }, dryRun = false };
 
         HttpResponseMessage started;
-        using (HttpClient leaving = new() { BaseAddress = stack.Api.BaseAddress })
+        using (HttpClient leaving = SignIn.Client(stack.Api.BaseAddress, await SignIn.SystemTokenAsync(stack.Sim, SignIn.AutomationAdministrator)))
         {
-            leaving.DefaultRequestHeaders.Add("x-functions-key", PublicApiStack.FunctionKey);
             started = await leaving.PostAsJsonAsync(Route, body);
         }
 
-        HttpResponseMessage again = await stack.Api.PostAsJsonAsync(Route, new { relationshipIds = new[] { second, first }, dryRun = false });
+        HttpResponseMessage again = await stack.Admin.PostAsJsonAsync(Route, new { relationshipIds = new[] { second, first }, dryRun = false });
         JsonObject report = await this.RemoveAsync(body);
 
         Assert.Equal(started.Headers.Location, again.Headers.Location);
@@ -208,7 +202,7 @@ public sealed class GlobalAdministratorRemovalTests(PublicApiStack stack) : ICla
     {
         await stack.Sim.DeleteAsync("_sim/stats");
 
-        HttpResponseMessage response = await stack.Api.PostAsync(Route, new StringContent(body, Encoding.UTF8, "application/json"));
+        HttpResponseMessage response = await stack.Admin.PostAsync(Route, new StringContent(body, Encoding.UTF8, "application/json"));
 
         JsonObject problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.True(response.StatusCode == HttpStatusCode.BadRequest, why);
@@ -222,7 +216,7 @@ public sealed class GlobalAdministratorRemovalTests(PublicApiStack stack) : ICla
         await stack.Sim.DeleteAsync("_sim/stats");
         string[] ids = [.. Enumerable.Range(0, 101).Select(i => $"{Guid.NewGuid()}-{Guid.NewGuid()}")];
 
-        HttpResponseMessage response = await stack.Api.PostAsJsonAsync(Route, new { relationshipIds = ids, dryRun = false });
+        HttpResponseMessage response = await stack.Admin.PostAsJsonAsync(Route, new { relationshipIds = ids, dryRun = false });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(0, (await stack.SimStatsAsync())["total"]!.GetValue<int>());
@@ -234,7 +228,7 @@ public sealed class GlobalAdministratorRemovalTests(PublicApiStack stack) : ICla
         string id = await this.ActiveRelationshipWithGlobalAdministratorAsync("TT-Legacy-4");
         await stack.Sim.DeleteAsync("_sim/stats");
 
-        HttpResponseMessage response = await stack.Api.PostAsync(Route, new StringContent($$"""{"relationshipIds":["{{id}}"],"dry_run":true}""", Encoding.UTF8, "application/json"));
+        HttpResponseMessage response = await stack.Admin.PostAsync(Route, new StringContent($$"""{"relationshipIds":["{{id}}"],"dry_run":true}""", Encoding.UTF8, "application/json"));
 
         JsonObject problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.Equal((HttpStatusCode.BadRequest, "The request body has a field this endpoint does not take; nothing was changed."), (response.StatusCode, problem["title"]!.GetValue<string>()));
@@ -248,7 +242,7 @@ public sealed class GlobalAdministratorRemovalTests(PublicApiStack stack) : ICla
     {
         string id = await this.ActiveRelationshipWithGlobalAdministratorAsync("TT-Legacy-5");
 
-        HttpResponseMessage response = await stack.Api.PostAsJsonAsync(Route, new { relationshipIds = new[] { id } });
+        HttpResponseMessage response = await stack.Admin.PostAsJsonAsync(Route, new { relationshipIds = new[] { id } });
 
         JsonObject body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.Equal((true, "wouldRemove"), (body["dryRun"]!.GetValue<bool>(), ResultFor(body, id)["outcome"]!.GetValue<string>()));

@@ -93,7 +93,7 @@ public sealed class OnboardingBatchTests(FleetApiStack stack) : IClassFixture<Fl
         {
             string id = Line(acted, customer)["onboardingId"]!.GetValue<string>();
             JsonArray audit = (await stack.Api.GetFromJsonAsync<JsonArray>($"api/onboardings/{id}/audit"))!;
-            Assert.Contains(audit, line => line!["message"]?.GetValue<string>() == "Refresh requested by api: consent and the access check run again.");
+            Assert.Contains(audit, line => line!["message"]?.GetValue<string>() == "Refresh requested by function key: consent and the access check run again.");
             await this.UntilAsync(async () => (await stack.Api.GetFromJsonAsync<JsonObject>($"api/onboardings/{id}"))!["status"]!.GetValue<string>() == "succeeded");
         }
     }

@@ -20,6 +20,9 @@ public class PublicApiStack : IAsyncLifetime
     /// <summary>HTTP to the LocalHost's API, with the function key.</summary>
     public HttpClient Api { get; private set; } = null!;
 
+    /// <summary>HTTP to the LocalHost's API as a system signed in with the Administrator role (no function key).</summary>
+    public HttpClient Admin { get; private set; } = null!;
+
     /// <summary>HTTP to the simulator, trusting only its certificate.</summary>
     public HttpClient Sim { get; private set; } = null!;
 
@@ -42,6 +45,7 @@ public class PublicApiStack : IAsyncLifetime
         foreach ((string name, string value) in new Dictionary<string, string>
         {
             ["Api__FunctionKey"] = FunctionKey,
+            ["Api__SignInAppId"] = SignIn.ApiAppId,
             ["Api__WebhookCertificateHosts__0"] = this.Simulator.BaseAddress.Authority,
             ["Api__WebhookTrustAnchorThumbprint"] = signing.Thumbprint,
             ["Workflow__GroupPrefix"] = "Acme",
@@ -64,11 +68,13 @@ public class PublicApiStack : IAsyncLifetime
         this.Host = await LocalHostProcess.StartAsync("api" + Guid.NewGuid().ToString("N")[..12], settings);
         this.Api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{this.Host.ApiPort}/") };
         this.Api.DefaultRequestHeaders.Add("x-functions-key", FunctionKey);
+        this.Admin = SignIn.Client(this.Api.BaseAddress, await SignIn.SystemTokenAsync(this.Sim, SignIn.AutomationAdministrator));
     }
 
     public async Task DisposeAsync()
     {
         this.Api.Dispose();
+        this.Admin.Dispose();
         this.Host.Dispose();
         this.Sim.Dispose();
         await this.Simulator.DisposeAsync();

@@ -353,8 +353,8 @@ public sealed class PublicApiTests(PublicApiStack stack, ITestOutputHelper outpu
     [Fact]
     public async Task The_registration_endpoint_registers_this_deployments_receiver_and_a_rerun_only_updates_it()
     {
-        HttpResponseMessage first = await stack.Api.PostAsJsonAsync("api/webhooks/partner-center/registration", new { replace = true });
-        HttpResponseMessage again = await stack.Api.PostAsJsonAsync("api/webhooks/partner-center/registration", new { webhookUrl = stack.WebhookUrl });
+        HttpResponseMessage first = await stack.Admin.PostAsJsonAsync("api/webhooks/partner-center/registration", new { replace = true });
+        HttpResponseMessage again = await stack.Admin.PostAsJsonAsync("api/webhooks/partner-center/registration", new { webhookUrl = stack.WebhookUrl });
 
         JsonObject state = (await stack.Sim.GetFromJsonAsync<JsonObject>("_sim/state"))!;
         Assert.True(first.IsSuccessStatusCode, await first.Content.ReadAsStringAsync());
@@ -372,7 +372,7 @@ public sealed class PublicApiTests(PublicApiStack stack, ITestOutputHelper outpu
     {
         await stack.RegisterWebhookAsync(new Uri("https://127.0.0.1:1/other-tool/hooks/pc"), "granular-admin-relationship-approved"); // another tool's receiver (nothing listens there)
 
-        HttpResponseMessage response = await stack.Api.PostAsJsonAsync("api/webhooks/partner-center/registration", new { webhookUrl = url, replace = true });
+        HttpResponseMessage response = await stack.Admin.PostAsJsonAsync("api/webhooks/partner-center/registration", new { webhookUrl = url, replace = true });
 
         JsonObject state = (await stack.Sim.GetFromJsonAsync<JsonObject>("_sim/state"))!;
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -384,11 +384,10 @@ public sealed class PublicApiTests(PublicApiStack stack, ITestOutputHelper outpu
     {
         await stack.RegisterWebhookAsync(new Uri("https://127.0.0.1:1/other-tool/hooks/pc"), "granular-admin-relationship-approved"); // another tool's receiver (nothing listens there)
 
-        HttpResponseMessage kept = await stack.Api.PostAsJsonAsync("api/webhooks/partner-center/registration", new { });
+        HttpResponseMessage kept = await stack.Admin.PostAsJsonAsync("api/webhooks/partner-center/registration", new { });
         string stillThere = (await stack.Sim.GetFromJsonAsync<JsonObject>("_sim/state"))!["webhook"]!["webhookUrl"]!.GetValue<string>();
-        using HttpRequestMessage replace = new(HttpMethod.Post, "api/webhooks/partner-center/registration") { Content = JsonContent.Create(new { replace = true }) };
-        replace.Headers.Add("x-requested-by", "jane@msp.example");
-        HttpResponseMessage replaced = await stack.Api.SendAsync(replace);
+        using HttpClient ada = SignIn.Client(stack.Api.BaseAddress, await SignIn.PersonTokenAsync(stack.Sim, SignIn.AdministratorPerson));
+        HttpResponseMessage replaced = await ada.PostAsJsonAsync("api/webhooks/partner-center/registration", new { replace = true });
 
         JsonObject problem = await JsonOf(kept);
         Assert.Equal((HttpStatusCode.Conflict, "https://127.0.0.1:1/other-tool/hooks/pc"), (kept.StatusCode, problem["registeredUrl"]!.GetValue<string>()));
@@ -397,7 +396,7 @@ public sealed class PublicApiTests(PublicApiStack stack, ITestOutputHelper outpu
         Assert.Equal((HttpStatusCode.OK, "replaced"), (replaced.StatusCode, (await JsonOf(replaced))["result"]!.GetValue<string>()));
         Assert.Equal(stack.WebhookUrl.AbsoluteUri, (await stack.Sim.GetFromJsonAsync<JsonObject>("_sim/state"))!["webhook"]!["webhookUrl"]!.GetValue<string>());
         BundleFunctions.Ports.OperationsAuditEntry entry = (await stack.Host.OperationsAudit.ListAsync(Onboarding.OnboardingStack.PartnerTenantId, 1, default)).Single();
-        Assert.Equal(("jane@msp.example", "webhookRegistration.replaced", stack.WebhookUrl.AbsoluteUri, "replaced https://127.0.0.1:1/other-tool/hooks/pc"), (entry.Actor, entry.Action, entry.Target, entry.Detail));
+        Assert.Equal(("admin@contosomsp.onmicrosoft.com", "webhookRegistration.replaced", stack.WebhookUrl.AbsoluteUri, "replaced https://127.0.0.1:1/other-tool/hooks/pc"), (entry.Actor, entry.Action, entry.Target, entry.Detail));
     }
 
     [Fact]
@@ -536,9 +535,8 @@ public sealed class PublicApiTests(PublicApiStack stack, ITestOutputHelper outpu
         string[] succeededOfCustomer = await this.ListedIdsAsync($"api/onboardings?status=succeeded&customerTenantId={customer}");
         string[] failedOfAnother = await this.ListedIdsAsync($"api/onboardings?status=failed&customerTenantId={MicrosoftCloudSimulator.Hosting.GeneratedSeed.Customer(4)}");
         (await stack.Sim.PostAsync($"_sim/customers/{customer}/conditional-access-policies/{policy["id"]}/exclude-service-providers", null)).EnsureSuccessStatusCode();
-        HttpRequestMessage retry = new(HttpMethod.Post, started.Headers.Location + "/retry");
-        retry.Headers.Add("x-requested-by", "jane@msp.example");
-        HttpResponseMessage retried = await stack.Api.SendAsync(retry);
+        using HttpClient oscar = SignIn.Client(stack.Api.BaseAddress, await SignIn.PersonTokenAsync(stack.Sim, SignIn.OperatorPerson));
+        HttpResponseMessage retried = await oscar.PostAsync(started.Headers.Location + "/retry", null);
         JsonObject green = await this.FollowAsync(started.Headers.Location!, d => d["status"]!.GetValue<string>() is "succeeded" && d["shield"]!.GetValue<string>() == "green");
 
         Assert.Equal(("failed", "blue", "consentApplication"), (failed["status"]!.GetValue<string>(), failed["shield"]!.GetValue<string>(), failed["currentStep"]!.GetValue<string>()));
@@ -551,7 +549,7 @@ public sealed class PublicApiTests(PublicApiStack stack, ITestOutputHelper outpu
         Assert.Equal(2, green["steps"]!.AsArray().Single(s => s!["name"]!.GetValue<string>() == "consentApplication")!["attempts"]!.GetValue<int>());
         Assert.Contains(
             await stack.Host.Store.GetAuditTrailAsync(OnboardingStack.PartnerTenantId, id, default),
-            l => l.Actor == "jane@msp.example" && l.Message == "Retry from ConsentApplication requested by jane@msp.example.");
+            l => l.Actor == "operator@contosomsp.onmicrosoft.com" && l.Message == "Retry from ConsentApplication requested by operator@contosomsp.onmicrosoft.com.");
     }
 
     [Fact]
@@ -560,9 +558,8 @@ public sealed class PublicApiTests(PublicApiStack stack, ITestOutputHelper outpu
         Guid customer = MicrosoftCloudSimulator.Hosting.GeneratedSeed.Customer(6);
         HttpResponseMessage started = await stack.Api.PostAsJsonAsync("api/onboardings", new { customerTenantId = customer, customerName = "Generated Customer 0006" });
         JsonObject waiting = await this.FollowAsync(started.Headers.Location!, d => d["status"]!.GetValue<string>() is "waitingForCustomer" or "failed");
-        HttpRequestMessage cancel = new(HttpMethod.Post, started.Headers.Location + "/cancel");
-        cancel.Headers.Add("x-requested-by", "jane@msp.example");
-        (await stack.Api.SendAsync(cancel)).EnsureSuccessStatusCode();
+        using HttpClient oscar = SignIn.Client(stack.Api.BaseAddress, await SignIn.PersonTokenAsync(stack.Sim, SignIn.OperatorPerson));
+        (await oscar.PostAsync(started.Headers.Location + "/cancel", null)).EnsureSuccessStatusCode();
         await this.FollowAsync(started.Headers.Location!, d => d["status"]!.GetValue<string>() == "cancelled");
         string audit = $"api/onboardings/{waiting["id"]}/audit";
 
@@ -584,7 +581,7 @@ public sealed class PublicApiTests(PublicApiStack stack, ITestOutputHelper outpu
         Assert.Equal(times.Order(StringComparer.Ordinal), times);
         Assert.Equal(whole.Select(l => l!.ToJsonString()), paged.Select(l => l!.ToJsonString()));
         Assert.Equal((whole.Count + 1) / 2, pages);
-        Assert.Equal(("jane@msp.example", "Cancelled by jane@msp.example at step AwaitCustomerApproval."), (whole[^1]!["actor"]!.GetValue<string>(), whole[^1]!["message"]!.GetValue<string>()));
+        Assert.Equal(("operator@contosomsp.onmicrosoft.com", "Cancelled by operator@contosomsp.onmicrosoft.com at step AwaitCustomerApproval."), (whole[^1]!["actor"]!.GetValue<string>(), whole[^1]!["message"]!.GetValue<string>()));
         Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.NotFound), (foreignToken.StatusCode, unknown.StatusCode));
     }
 
