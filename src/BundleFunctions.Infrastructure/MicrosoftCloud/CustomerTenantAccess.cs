@@ -24,6 +24,11 @@ public sealed class CustomerTenantAccess(MicrosoftCloudConnection connection, Bu
     /// <inheritdoc />
     public async Task<ConsentOutcome> EnsureConsentAsync(Guid customerTenantId, CancellationToken cancellationToken)
     {
+        if (await this.ConditionalAccessBlockAsync(customerTenantId, cancellationToken) is { } blocked)
+        {
+            throw new StepFailedException(blocked);
+        }
+
         using HttpResponseMessage response = await this.SendToPartnerCenterAsync(
             HttpMethod.Post,
             $"v1/customers/{customerTenantId}/applicationconsents",
@@ -212,6 +217,33 @@ public sealed class CustomerTenantAccess(MicrosoftCloudConnection connection, Bu
         null => null,
         _ => principal.AdditionalData.TryGetValue("organizationId", out object? id) ? id?.ToString() : null,
     };
+
+    /// <summary>
+    /// The Conditional Access pre-check, before anything is sent to Partner Center: the service account signs in to the
+    /// customer, which is where Entra applies the customer's policies to service provider users. A block (AADSTS53003) would
+    /// refuse the consent and every GDAP call after it, so it is reported now, with the fix; its words do not name the policy
+    /// (the customer's sign-in logs do), and the policies cannot be read from outside before consent — reading them needs the
+    /// very sign-in that is blocked. Any other answer (not consented yet, roles still propagating) is the consent's to judge.
+    /// </summary>
+    async Task<string?> ConditionalAccessBlockAsync(Guid customerTenantId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await connection.ServiceAccountIn(customerTenantId).GetTokenAsync(new TokenRequestContext([MicrosoftCloudOptions.GraphScope]), cancellationToken);
+            return null;
+        }
+        catch (StepFailedException refused) when (refused.Message.Contains("AADSTS53003", StringComparison.Ordinal))
+        {
+            return "Consent is blocked by a Conditional Access policy in the customer tenant. Fix: in the customer's Entra admin center, "
+                + "exclude 'Service provider users' (or this partner tenant) from the policy's users, then refresh. Seen before consent: Entra "
+                + "refused the service account's sign-in there (AADSTS53003), so nothing was sent to Partner Center; the customer's sign-in "
+                + "logs (Conditional Access tab) name the policy.";
+        }
+        catch (StepFailedException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>Why the service account could not sign in to the customer, by the AADSTS code Entra gave, with the fix.</summary>
     static string SignInProblem(string detail) =>

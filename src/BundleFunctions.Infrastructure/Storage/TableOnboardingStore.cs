@@ -15,7 +15,10 @@ namespace BundleFunctions.Infrastructure.Storage;
 /// <see cref="Events.OutboxDispatcher"/> to publish: an event is never lost and never published for a change that failed.
 /// The same partition holds the relationship index (row key = <c>rel|{relationship ID}</c> → onboarding ID), written in the
 /// transaction that first records the relationship, so a Partner Center event always finds its onboarding.
-/// Concurrent writers are serialized with the row's ETag; a writer that loses re-reads and re-applies its change.
+/// Concurrent writers are serialized with the row's ETag; a writer that loses re-reads and re-applies its change. Each
+/// store remembers the row it last wrote with that row's ETag, so the next change of the same onboarding is written
+/// without reading it first (an onboarding's changes come one after the other from its orchestration): one storage
+/// request per change instead of two. A row changed elsewhere fails the ETag check and is read again, as before.
 /// </summary>
 public sealed class TableOnboardingStore : IOnboardingStore
 {
@@ -28,8 +31,14 @@ public sealed class TableOnboardingStore : IOnboardingStore
 
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
+    /// <summary>How many onboardings' last-written rows are remembered; past it the memory starts over.</summary>
+    const int MaxRemembered = 20_000;
+
     readonly TableClient table;
     readonly Lazy<Task> created;
+
+    /// <summary>Onboarding ID → the row this store last wrote and its ETag.</summary>
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, (OnboardingRecord Record, ETag ETag)> lastWritten = new(StringComparer.Ordinal);
 
     /// <summary>Initializes a new instance of the <see cref="TableOnboardingStore"/> class.</summary>
     /// <param name="tables">The storage account's table service.</param>
@@ -49,11 +58,17 @@ public sealed class TableOnboardingStore : IOnboardingStore
         string partition = PartitionOf(update.Subject.PartnerTenantId);
         update = update with { Message = Clip(update.Message) };
 
+        string key = update.Subject.OnboardingId;
         for (int attempt = 0; ; attempt++)
         {
-            NullableResponse<TableEntity> stored = await this.table.GetEntityIfExistsAsync<TableEntity>(
-                partition, update.Subject.OnboardingId, cancellationToken: cancellationToken);
-            OnboardingRecord current = stored.HasValue ? ToRecord(stored.Value!) : OnboardingRecord.New(update.Subject, at);
+            (OnboardingRecord Record, ETag ETag)? known = attempt == 0 && this.lastWritten.TryGetValue(key, out (OnboardingRecord Record, ETag ETag) remembered) ? remembered : null;
+            if (known is null)
+            {
+                NullableResponse<TableEntity> stored = await this.table.GetEntityIfExistsAsync<TableEntity>(partition, key, cancellationToken: cancellationToken);
+                known = stored.HasValue ? (ToRecord(stored.Value!), stored.Value!.ETag) : null;
+            }
+
+            OnboardingRecord current = known?.Record ?? OnboardingRecord.New(update.Subject, at);
             (OnboardingRecord next, AuditLine? audit) = current.Apply(update, at);
             if (audit is null)
             {
@@ -61,11 +76,11 @@ public sealed class TableOnboardingStore : IOnboardingStore
             }
 
             TableEntity row = ToEntity(next);
-            TableTransactionAction write = stored.HasValue
-                ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, stored.Value!.ETag)
+            TableTransactionAction write = known is { } existing
+                ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, existing.ETag)
                 : new TableTransactionAction(TableTransactionActionType.Add, row);
             List<TableTransactionAction> actions = [write, new(TableTransactionActionType.Add, ToEntity(next.Subject, audit))];
-            actions.AddRange(OutboundEvents.Between(stored.HasValue ? current : null, next, at)
+            actions.AddRange(OutboundEvents.Between(known is null ? null : current, next, at)
                 .Select((e, sequence) => new TableTransactionAction(TableTransactionActionType.Add, Events.OutboxDispatcher.ToOutboxEntity(partition, e, sequence))));
             if (next.RelationshipId is { } relationship && relationship != current.RelationshipId)
             {
@@ -78,16 +93,35 @@ public sealed class TableOnboardingStore : IOnboardingStore
 
             try
             {
-                await this.table.SubmitTransactionAsync(actions, cancellationToken);
+                Response<IReadOnlyList<Response>> written = await this.table.SubmitTransactionAsync(actions, cancellationToken);
+                this.Remember(key, next, written.Value[0].Headers.ETag);
                 return next;
             }
-            catch (TableTransactionFailedException conflict) when (conflict.Status is 409 or 412 && attempt < MaxConflictRetries)
+            catch (TableTransactionFailedException conflict) when (conflict.Status is 404 or 409 or 412 && attempt < MaxConflictRetries)
             {
+                // 404 too: a remembered row that is gone is read again like a changed one.
+                this.lastWritten.TryRemove(key, out _);
                 // Another writer got there first (412: the row changed; 409: the row was created meanwhile). Re-read and
                 // re-apply after a short jittered pause, so that racing writers spread out instead of colliding again.
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * Math.Min(attempt + 1, 10))), cancellationToken);
             }
         }
+    }
+
+    void Remember(string onboardingId, OnboardingRecord record, ETag? etag)
+    {
+        if (etag is not { } known)
+        {
+            this.lastWritten.TryRemove(onboardingId, out _);
+            return;
+        }
+
+        if (this.lastWritten.Count >= MaxRemembered)
+        {
+            this.lastWritten.Clear();
+        }
+
+        this.lastWritten[onboardingId] = (record, known);
     }
 
     /// <inheritdoc />

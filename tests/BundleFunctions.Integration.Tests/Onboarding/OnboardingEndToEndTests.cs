@@ -121,6 +121,7 @@ public sealed class OnboardingEndToEndTests : IAsyncLifetime
         await this.stack.ApproveAsync(waiting.RelationshipId!, OnboardingStack.Northwind);
 
         OnboardingRecord blocked = await this.stack.WaitForRecordAsync(id, r => r.Status == OnboardingStatus.Failed);
+        JsonArray consentsWhenBlocked = (await this.stack.StateAsync())["consents"]!.AsArray();
         (await this.stack.Http.PostAsync($"_sim/customers/{OnboardingStack.Northwind}/conditional-access-policies/c0000002-2222-4000-8000-000000000001/exclude-service-providers", null)).EnsureSuccessStatusCode();
         await this.stack.Client.RaiseEventAsync(id, OnboardingEvents.RefreshRequested, new OperatorDecision("operator@msp.example"));
         OnboardingOutcome outcome = await this.stack.WaitForOutcomeAsync(id);
@@ -130,6 +131,8 @@ public sealed class OnboardingEndToEndTests : IAsyncLifetime
             "Consent is blocked by a Conditional Access policy in the customer tenant. Fix: in the customer's Entra admin center, exclude 'Service provider users' (or this partner tenant) from the policy's users, then refresh.",
             Step(blocked, OnboardingStep.ConsentApplication).Message,
             StringComparison.Ordinal);
+        Assert.EndsWith("Seen before consent: Entra refused the service account's sign-in there (AADSTS53003), so nothing was sent to Partner Center; the customer's sign-in logs (Conditional Access tab) name the policy.", Step(blocked, OnboardingStep.ConsentApplication).Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(consentsWhenBlocked, c => c!["customerTenantId"]!.GetValue<Guid>() == OnboardingStack.Northwind);
         Assert.Equal((OnboardingStatus.Succeeded, Shield.Green), (outcome.Status, outcome.Shield));
     }
 

@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using BundleFunctions.Infrastructure.Storage;
 using BundleFunctions.Onboarding;
 using BundleFunctions.Ports;
@@ -69,6 +70,57 @@ public sealed class TableOnboardingStoreTests
         OnboardingRecord record = (await this.store.GetAsync(this.partner, subject.OnboardingId, default))!;
         Assert.Equal(20, record.Steps.Single(s => s.Step == OnboardingStep.EnsurePartnerGroups).Attempts);
         Assert.Equal(21, (await this.store.GetAuditTrailAsync(this.partner, subject.OnboardingId, default)).Count);
+    }
+
+    [Fact]
+    public async Task A_store_writes_its_own_next_change_without_reading_the_row_first()
+    {
+        RequestCounter counter = new();
+        TableClientOptions options = new();
+        options.AddPolicy(counter, Azure.Core.HttpPipelinePosition.PerCall);
+        TableOnboardingStore counted = new(new TableServiceClient(Azurite.ConnectionString, options), "OnboardingsSpec");
+        OnboardingSubject subject = this.NewSubject();
+        await counted.ApplyAsync(new ProgressUpdate(subject, Message: "created"), T0, default);
+        int before = counter.Reads;
+
+        for (int i = 0; i < 5; i++)
+        {
+            await counted.ApplyAsync(new ProgressUpdate(subject, OnboardingStep.EnsurePartnerGroups, StepStatus.Running, AttemptKey: $"k{i}"), T0.AddSeconds(i), default);
+        }
+
+        Assert.Equal(before, counter.Reads);
+        Assert.Equal(5, (await this.store.GetAsync(this.partner, subject.OnboardingId, default))!.Steps.Single(s => s.Step == OnboardingStep.EnsurePartnerGroups).Attempts);
+    }
+
+    [Fact]
+    public async Task A_change_made_by_another_store_since_this_one_wrote_is_kept()
+    {
+        TableOnboardingStore other = new(Azurite.Tables(), "OnboardingsSpec");
+        OnboardingSubject subject = this.NewSubject();
+        await this.store.ApplyAsync(new ProgressUpdate(subject, OnboardingStep.Validate, StepStatus.Running, AttemptKey: "a"), T0, default);
+
+        await other.ApplyAsync(new ProgressUpdate(subject, Shield: Shield.Blue, Message: "relationship terminated", Actor: "Partner Center"), T0.AddSeconds(1), default);
+        await this.store.ApplyAsync(new ProgressUpdate(subject, OnboardingStep.Validate, StepStatus.Succeeded, "ok"), T0.AddSeconds(2), default);
+
+        OnboardingRecord record = (await this.store.GetAsync(this.partner, subject.OnboardingId, default))!;
+        Assert.Equal((Shield.Blue, StepStatus.Succeeded), (record.Shield, record.Steps.Single(s => s.Step == OnboardingStep.Validate).Status));
+        Assert.Equal(3, (await this.store.GetAuditTrailAsync(this.partner, subject.OnboardingId, default)).Count);
+    }
+
+    /// <summary>Counts the store's row reads (GETs) on the wire.</summary>
+    sealed class RequestCounter : Azure.Core.Pipeline.HttpPipelineSynchronousPolicy
+    {
+        int reads;
+
+        public int Reads => this.reads;
+
+        public override void OnSendingRequest(Azure.Core.HttpMessage message)
+        {
+            if (message.Request.Method == Azure.Core.RequestMethod.Get)
+            {
+                Interlocked.Increment(ref this.reads);
+            }
+        }
     }
 
     [Fact]
