@@ -38,6 +38,9 @@ public sealed record PartnerFacts
 
     /// <summary>Partner Center's webhook registration as this deployment expects it.</summary>
     public WebhookFacts? Webhook { get; init; }
+
+    /// <summary>Where Entra sends a customer's admin consent (the enterprise-app path), as configured; null when unknown.</summary>
+    public Uri? AdminConsentCallback { get; init; }
 }
 
 /// <summary>The app (client credentials) in the partner tenant.</summary>
@@ -47,7 +50,15 @@ public sealed record PartnerFacts
 /// <param name="CredentialKind"><c>certificate</c> or <c>client secret</c>.</param>
 /// <param name="CredentialExpiresAt">When the credential in use expires, when known.</param>
 /// <param name="CredentialProblem">Why the expiry is not known, or null.</param>
-public sealed record AppFacts(Guid ClientId, string? SignInProblem, IReadOnlyList<string> ApplicationPermissions, string CredentialKind, DateTimeOffset? CredentialExpiresAt, string? CredentialProblem);
+/// <param name="RedirectUris">The app registration's Web redirect URIs; null when it could not be read.</param>
+public sealed record AppFacts(
+    Guid ClientId,
+    string? SignInProblem,
+    IReadOnlyList<string> ApplicationPermissions,
+    string CredentialKind,
+    DateTimeOffset? CredentialExpiresAt,
+    string? CredentialProblem,
+    IReadOnlyList<string>? RedirectUris = null);
 
 /// <summary>The service account, signed in with its refresh token.</summary>
 /// <param name="ConfiguredName">The user principal name configured for it, if any.</param>

@@ -92,7 +92,33 @@ public sealed class PartnerReadiness : IPartnerReadiness
         checks.Add(GdapServicePrincipal(seen));
         checks.Add(Configuration(seen, configuration ?? BundleConfiguration.Default));
         checks.Add(Webhook(seen.Webhook));
+        checks.Add(AdminConsentCallback(seen));
         return new ReadinessReport(now, checks);
+    }
+
+    /// <summary>The enterprise-app path's callback: Entra redirects an admin consent only to a URI the app registration lists.</summary>
+    static ReadinessCheck AdminConsentCallback(PartnerFacts seen)
+    {
+        const string Name = "adminConsentCallback";
+        if (seen.ConnectionProblem is not null || seen.App is null || seen.App.SignInProblem is not null)
+        {
+            return NotChecked(Name, false, "the app could not sign in.");
+        }
+
+        if (seen.AdminConsentCallback is not { } callback)
+        {
+            return new(Name, ReadinessState.Warn, false, "This deployment does not know its admin-consent callback, so enterprise-app onboardings cannot publish a link.",
+                "Set MicrosoftCloud__AdminConsentRedirectUri to https://<this app>/api/admin-consent/callback (in Azure WEBSITE_HOSTNAME provides it), then restart.");
+        }
+
+        return seen.App.RedirectUris switch
+        {
+            null => new(Name, ReadinessState.Warn, false, "The app registration's redirect URIs could not be read.", "Give the app Application.Read.All or Directory.Read.All (application), then check again."),
+            var listed when listed.Contains(callback.AbsoluteUri, StringComparer.Ordinal) => new(Name, ReadinessState.Pass, false, $"Entra returns customers' admin consent to {callback.AbsoluteUri}."),
+            _ => new(Name, ReadinessState.Warn, false,
+                $"The app registration does not list {callback.AbsoluteUri} as a redirect URI: an enterprise-app onboarding's admin-consent link ends at Entra's AADSTS50011 page.",
+                $"In the Entra admin center → App registrations → the app → Authentication, add {callback.AbsoluteUri} as a Web redirect URI."),
+        };
     }
 
     static ReadinessCheck NotChecked(string name, bool blocking, string because) => new(name, ReadinessState.NotChecked, blocking, $"Not checked: {because}");

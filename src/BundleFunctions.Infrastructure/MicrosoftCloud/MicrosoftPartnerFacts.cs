@@ -49,6 +49,7 @@ public sealed class MicrosoftPartnerFacts(MicrosoftCloudConnection connection, D
             PublishedScopes = published,
             PublishedScopesProblem = publishedProblem,
             RefreshTokenVault = await this.VaultAsync(cancellationToken),
+            AdminConsentCallback = this.Options.AdminConsentRedirectUri,
             Webhook = partnerCenterToken is null
                 ? new WebhookFacts(expectedWebhookUrl, null, [], "the service account has no Partner Center token.")
                 : await this.WebhookAsync(expectedWebhookUrl, partnerCenterToken, cancellationToken),
@@ -63,10 +64,12 @@ public sealed class MicrosoftPartnerFacts(MicrosoftCloudConnection connection, D
         {
             AccessToken token = await connection.CredentialFor(this.Options.PartnerTenantId).GetTokenAsync(new TokenRequestContext([MicrosoftCloudOptions.GraphScope]), cancellationToken);
             string[] roles = [.. EntraAnswers.Claims(token.Token)["roles"]?.AsArray().Select(r => r!.GetValue<string>()) ?? []];
-            (DateTimeOffset? expires, string? problem) = credential.CertificateExpiresOn is { } certificateEnd
-                ? (certificateEnd, null)
-                : await this.SecretEndAsync(credential.SecretHint, cancellationToken);
-            return new AppFacts(this.Options.ClientId, null, roles, kind, expires, problem);
+            (Application? registration, string? unread) = await this.RegistrationAsync(cancellationToken);
+            (DateTimeOffset? expires, string? problem) = credential.CertificateExpiresOn is { } certificateEnd ? ((DateTimeOffset?)certificateEnd, (string?)null)
+                : registration is null ? (null, unread)
+                : registration.PasswordCredentials?.Where(c => c.Hint == credential.SecretHint).Min(c => c.EndDateTime) is { } end ? (end, null)
+                : (null, "the app registration lists no secret starting with these characters.");
+            return new AppFacts(this.Options.ClientId, null, roles, kind, expires, problem, registration?.Web?.RedirectUris);
         }
         catch (AuthenticationFailedException refused) when (IsRefusal(refused))
         {
@@ -74,8 +77,8 @@ public sealed class MicrosoftPartnerFacts(MicrosoftCloudConnection connection, D
         }
     }
 
-    /// <summary>The end date of the app's secret this deployment uses (matched by its hint; the earliest when several match).</summary>
-    async Task<(DateTimeOffset? End, string? Problem)> SecretEndAsync(string? hint, CancellationToken cancellationToken)
+    /// <summary>The app's own registration: its secrets' end dates (matched by hint) and its redirect URIs.</summary>
+    async Task<(Application? Registration, string? Problem)> RegistrationAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -83,11 +86,10 @@ public sealed class MicrosoftPartnerFacts(MicrosoftCloudConnection connection, D
                 r =>
                 {
                     r.QueryParameters.Filter = $"appId eq '{this.Options.ClientId}'";
-                    r.QueryParameters.Select = ["appId", "passwordCredentials"];
+                    r.QueryParameters.Select = ["appId", "passwordCredentials", "web"];
                 },
                 cancellationToken);
-            DateTimeOffset? end = found?.Value?.SelectMany(a => a.PasswordCredentials ?? []).Where(c => c.Hint == hint).Min(c => c.EndDateTime);
-            return end is null ? (null, "the app registration lists no secret starting with these characters.") : (end, null);
+            return found?.Value?.FirstOrDefault() is { } registration ? (registration, null) : (null, "the app registration was not found.");
         }
         catch (ODataError error) when (IsRefusal(error))
         {

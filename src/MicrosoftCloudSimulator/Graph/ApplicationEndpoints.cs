@@ -33,6 +33,7 @@ public static class ApplicationEndpoints
         ["appId"] = app.AppId.ToString(),
         ["displayName"] = app.DisplayName,
         ["signInAudience"] = "AzureADMultipleOrgs",
+        ["web"] = new JsonObject { ["redirectUris"] = new JsonArray([.. app.RedirectUris.Select(u => (JsonNode)u)]) },
         ["passwordCredentials"] = new JsonArray(new JsonObject
         {
             ["customKeyIdentifier"] = null,

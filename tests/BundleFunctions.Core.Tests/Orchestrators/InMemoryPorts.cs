@@ -553,7 +553,8 @@ public sealed class InMemoryPartnerFacts : IPartnerFacts
 {
     public static readonly PartnerFacts Ready = new()
     {
-        App = new(Guid.Parse("b7a1c3e5-3333-4a6b-9c1d-000000000001"), null, PartnerReadiness.PartnerApplicationPermissions, "client secret", DateTimeOffset.UtcNow.AddDays(300), null),
+        App = new(Guid.Parse("b7a1c3e5-3333-4a6b-9c1d-000000000001"), null, PartnerReadiness.PartnerApplicationPermissions, "client secret", DateTimeOffset.UtcNow.AddDays(300), null, ["https://bundle.example/api/admin-consent/callback"]),
+        AdminConsentCallback = new Uri("https://bundle.example/api/admin-consent/callback"),
         ServiceAccount = new("svc@contoso.example", null, "svc@contoso.example", UsedMfa: true, ["user_impersonation"], InAdminAgents: true, HoldsGlobalAdministrator: false, null),
         GdapServicePrincipalPresent = true,
         PublishedScopes = new Dictionary<Guid, IReadOnlyList<string>>

@@ -22,8 +22,19 @@ public sealed class PartnerReadinessTests
         Assert.All(report.Checks, c => Assert.Equal(ReadinessState.Pass, c.State));
         Assert.Equal(
             ["microsoftCloudConnection", "keyVaultReferences", "appSignIn", "appCredential", "appPermissions", "refreshTokenVault", "serviceAccountSignIn", "serviceAccountMfa",
-             "serviceAccountAdminAgent", "serviceAccountGlobalAdministrator", "partnerCenterPermission", "gdapServicePrincipal", "bundleConfiguration", "partnerCenterWebhook"],
+             "serviceAccountAdminAgent", "serviceAccountGlobalAdministrator", "partnerCenterPermission", "gdapServicePrincipal", "bundleConfiguration", "partnerCenterWebhook",
+             "adminConsentCallback"],
             report.Checks.Select(c => c.Name));
+    }
+
+    [Fact]
+    public void An_admin_consent_callback_missing_from_the_app_registration_warns_naming_where_to_add_it()
+    {
+        ReadinessCheck check = Check(Ready with { App = Ready.App! with { RedirectUris = ["https://elsewhere.example/callback"] } }, "adminConsentCallback");
+
+        Assert.Equal((ReadinessState.Warn, false), (check.State, check.Blocks));
+        Assert.Equal("The app registration does not list https://bundle.example/api/admin-consent/callback as a redirect URI: an enterprise-app onboarding's admin-consent link ends at Entra's AADSTS50011 page.", check.Seen);
+        Assert.Equal("In the Entra admin center → App registrations → the app → Authentication, add https://bundle.example/api/admin-consent/callback as a Web redirect URI.", check.Fix);
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public sealed class ReadinessApiTests(ReadinessApiStack stack) : IClassFixture<R
         JsonObject report = (await stack.Api.GetFromJsonAsync<JsonObject>("api/readiness"))!;
 
         JsonArray checks = report["checks"]!.AsArray();
-        Assert.Equal(14, checks.Count);
+        Assert.Equal(15, checks.Count);
         Assert.Null(report["blocker"]);
         JsonNode adminAgent = checks.Single(c => c!["name"]!.GetValue<string>() == "serviceAccountAdminAgent")!;
         Assert.Equal(("pass", true, "svc-bundle@contosomsp.onmicrosoft.com is in AdminAgents."), (adminAgent["state"]!.GetValue<string>(), adminAgent["blocking"]!.GetValue<bool>(), adminAgent["seen"]!.GetValue<string>()));

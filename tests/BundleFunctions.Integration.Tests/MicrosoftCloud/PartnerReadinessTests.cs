@@ -35,6 +35,7 @@ public sealed class PartnerReadinessTests : IAsyncLifetime
     {
         MicrosoftCloudOptions options = OnboardingStack.CloudOptions(this.simulator);
         options.ServiceAccountRefreshTokenSecretUri = new Uri(this.simulator.BaseAddress, "secrets/bundle-refresh-token");
+        options.AdminConsentRedirectUri = OnboardingStack.SeededCallback;
         change?.Invoke(options);
         return options;
     }
@@ -204,6 +205,21 @@ public sealed class PartnerReadinessTests : IAsyncLifetime
         Assert.True(vault.Blocks);
         Assert.Equal("Key Vault secret secrets/bundle-refresh-token could not be read: 403 Forbidden.", vault.Seen);
         Assert.Equal("Key Vault refused to read the refresh token's secret (403 Forbidden).", report.Checks.Single(c => c.Name == "serviceAccountSignIn").Seen.Split(": ", 2)[1]);
+    }
+
+    [Fact]
+    public async Task An_admin_consent_callback_the_app_registration_does_not_list_warns_until_it_is_added()
+    {
+        Uri callback = new("https://bundle.example/api/admin-consent/callback");
+        MicrosoftCloudOptions options = this.Options(o => o.AdminConsentRedirectUri = callback);
+
+        ReadinessCheck missing = await this.CheckAsync("adminConsentCallback", options);
+        await this.SimAsync(HttpMethod.Post, $"apps/{App}/redirect-uris", new { uri = callback.AbsoluteUri });
+        ReadinessCheck listed = await this.CheckAsync("adminConsentCallback", options);
+
+        Assert.Equal((ReadinessState.Warn, false), (missing.State, missing.Blocks));
+        Assert.StartsWith("The app registration does not list https://bundle.example/api/admin-consent/callback as a redirect URI", missing.Seen, StringComparison.Ordinal);
+        Assert.Equal((ReadinessState.Pass, "Entra returns customers' admin consent to https://bundle.example/api/admin-consent/callback."), (listed.State, listed.Seen));
     }
 
     [Fact]
