@@ -62,6 +62,7 @@ key="local-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
     MicrosoftCloud__ServiceAccountRefreshToken=sim-refresh-token-svc-bundle MicrosoftCloud__AuthorityHost=https://127.0.0.1:7443/ \
     MicrosoftCloud__GraphBaseUrl=https://127.0.0.1:7443/v1.0 MicrosoftCloud__PartnerCenterBaseUrl=https://127.0.0.1:7443/partnercenter \
     MicrosoftCloud__PinnedCertificateThumbprint="$https_thumbprint" Api__FunctionKey="$key" Api__SignInAppId=b7a1c3e5-5555-4a6b-9c1d-000000000001 \
+    MICROSOFT_PROVIDER_AUTHENTICATION_SECRET=sim-only-api-secret \
     Api__WebhookCertificateHosts__0=127.0.0.1:7443 Api__WebhookTrustAnchorThumbprint="$signing_thumbprint" \
     Workflow__ApprovalFirstPoll=00:05:00 Workflow__FollowUpFirstPoll=00:00:00.500
   exec dotnet BundleFunctions.LocalHost.dll
@@ -89,6 +90,8 @@ cat <<INFO
 The stack is running; Ctrl-C stops it. The API key is in .run/key; the simulator's certificate in .run/simulator.pem.
   API:        $API
   Simulator:  $SIM
+  Sign in:    $API/.auth/login/aad as reader@, operator@ or admin@contosomsp.onmicrosoft.com (Reader, Operator,
+              Administrator; the simulator asks no password); /.auth/me says who you are, /.auth/logout ends it
 In another terminal, from $root:
 
 API=http://127.0.0.1:7071 KEY=\$(cat .run/key) ID=onb-7f5b1c2e00004a6b9c1d5e2f3a4b5c6d-c0000004000040008000000000000004

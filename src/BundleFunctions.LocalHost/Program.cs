@@ -2,10 +2,9 @@ using BundleFunctions.Api;
 using BundleFunctions.Infrastructure;
 using BundleFunctions.Infrastructure.Settings;
 using BundleFunctions.LocalHost.Durable;
-
+using BundleFunctions.LocalHost.SignIn;
 using BundleFunctions.Orchestrators;
 using BundleFunctions.Telemetry;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
 using OpenTelemetry.Metrics;
 
 // The LocalHost runs the product's workflows on one machine with the same storage provider as Azure, on Azurite.
@@ -45,21 +44,9 @@ builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
     };
 });
 
-// People and systems sign in with Entra ID: access tokens for the BundleFunctions API app registration, issued by the
-// partner tenant, validated against its published keys (App Service authentication does this in Azure).
-if (builder.Configuration["Api:SignInAppId"] is { Length: > 0 } signInAppId)
-{
-    string authority = $"{builder.Configuration["MicrosoftCloud:AuthorityHost"] ?? "https://login.microsoftonline.com/"}".TrimEnd('/') + $"/{builder.Configuration["MicrosoftCloud:PartnerTenantId"]}/v2.0";
-    builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
-    {
-        o.Authority = authority;
-        o.MapInboundClaims = false;
-        o.BackchannelHttpHandler = InfrastructureServices.MicrosoftTls(builder.Configuration)();
-        o.TokenValidationParameters.ValidAudiences = [signInAppId, $"api://{signInAppId}"];
-        o.TokenValidationParameters.RoleClaimType = "roles";
-        o.TokenValidationParameters.NameClaimType = "preferred_username";
-    });
-}
+// People and systems sign in with Entra ID: bearer tokens for the BundleFunctions API app registration, and people's
+// sessions shaped like App Service authentication (/.auth/login/aad …), so the page works the same as in Azure.
+builder.AddAppServiceSignIn();
 
 // A failure nobody foresaw (storage unreachable, say) is still an RFC 7807 problem, not an empty 500.
 builder.Services.AddProblemDetails();
@@ -69,10 +56,6 @@ await DurableSidecar.EnsureTaskHubAsync(app.Services);
 app.UseExceptionHandler();
 app.SeparateSidecarFromApi(local.SidecarPort);
 app.MapGrpcService<Microsoft.DurableTask.Testing.Sidecar.Grpc.TaskHubGrpcServer>();
-if (builder.Configuration["Api:SignInAppId"] is { Length: > 0 })
-{
-    app.UseAuthentication();
-}
-
+app.MapAppServiceSignIn(local.ApiPort);
 app.MapBundleApi();
 await app.RunAsync();

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -19,7 +20,7 @@ public static class AdminConsentState
     /// <param name="onboardingId">The onboarding.</param>
     /// <returns>The state.</returns>
     public static string New(string onboardingId) =>
-        onboardingId + Separator + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        onboardingId + Separator + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(24));
 
     /// <summary>The onboarding a state names, or null when it is not a state this product makes.</summary>
     /// <param name="state">The state as the callback received it.</param>

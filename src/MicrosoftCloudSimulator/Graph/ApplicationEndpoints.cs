@@ -50,7 +50,8 @@ public static class ApplicationEndpoints
             ["displayName"] = certificate.Subject,
             ["endDateTime"] = new DateTimeOffset(certificate.NotAfter.ToUniversalTime()).ToString("o"),
             ["key"] = null,
-            ["keyId"] = certificate.Thumbprint,
+            // keyCredential.keyId is a GUID (learn.microsoft.com/graph/api/resources/keycredential); one per certificate.
+            ["keyId"] = new Guid(System.Security.Cryptography.SHA256.HashData(Convert.FromHexString(certificate.Thumbprint))[..16]).ToString(),
             ["startDateTime"] = new DateTimeOffset(certificate.NotBefore.ToUniversalTime()).ToString("o"),
             ["type"] = "AsymmetricX509Cert",
             ["usage"] = "Verify",

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
@@ -93,7 +94,7 @@ public static class AuthorizationCodes
             }
 
             c.AuthorizationRequests.Remove(open.Id);
-            string code = Base64Url(RandomNumberGenerator.GetBytes(32));
+            string code = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
             c.AuthorizationCodes[code] = new IssuedCode(open, user.Id, DateTimeOffset.UtcNow);
             return Redirect(open.RedirectUri, new() { ["code"] = code, ["state"] = open.State });
         });
@@ -127,15 +128,13 @@ public static class AuthorizationCodes
             return LoginEndpoints.OAuthError(400, "invalid_grant", 500112, "The reply address does not match the reply address provided when requesting Authorization code.");
         }
 
-        if (!string.Equals(Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(form["code_verifier"].ToString()))), issued.Request.CodeChallenge, StringComparison.Ordinal))
+        if (!string.Equals(Base64Url.EncodeToString(SHA256.HashData(Encoding.ASCII.GetBytes(form["code_verifier"].ToString()))), issued.Request.CodeChallenge, StringComparison.Ordinal))
         {
             return LoginEndpoints.OAuthError(400, "invalid_grant", 50148, "The code_verifier does not match the code_challenge supplied in the authorization request for PKCE.");
         }
 
         return LoginEndpoints.IssueDelegated(cloud, target, app, audience, target.Users[issued.UserId], request, tokens);
     }
-
-    static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     static IResult Redirect(string redirectUri, Dictionary<string, string?> query) =>
         Results.Redirect(Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(redirectUri, query));

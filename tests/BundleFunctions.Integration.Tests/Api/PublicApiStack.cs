@@ -46,6 +46,7 @@ public class PublicApiStack : IAsyncLifetime
         {
             ["Api__FunctionKey"] = FunctionKey,
             ["Api__SignInAppId"] = SignIn.ApiAppId,
+            ["MICROSOFT_PROVIDER_AUTHENTICATION_SECRET"] = "sim-only-api-secret", // the API app's own, as App Service authentication holds it
             ["Api__WebhookCertificateHosts__0"] = this.Simulator.BaseAddress.Authority,
             ["Api__WebhookTrustAnchorThumbprint"] = signing.Thumbprint,
             ["Workflow__GroupPrefix"] = "Acme",
