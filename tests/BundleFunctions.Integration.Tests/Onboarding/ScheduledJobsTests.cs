@@ -17,12 +17,12 @@ public sealed class ScheduledJobsTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await this.stack.DisposeAsync();
 
-    ScheduledJobs Jobs(bool autoExtend = false, ICustomerAccess? customers = null) => new(
+    ScheduledJobs Jobs(bool autoExtend = false, ICustomerAccess? customers = null, IEnterpriseAppAccess? apps = null) => new(
         this.stack.Client,
         this.stack.Store,
         this.stack.Services.GetRequiredService<IGdapRelationships>(),
         customers ?? this.stack.Services.GetRequiredService<ICustomerAccess>(),
-        this.stack.Services.GetRequiredService<IEnterpriseAppAccess>(),
+        apps ?? this.stack.Services.GetRequiredService<IEnterpriseAppAccess>(),
         new PartnerTenant(OnboardingStack.PartnerTenantId),
         TimeProvider.System,
         new JobOptions { AutoExtend = autoExtend });
@@ -66,6 +66,27 @@ public sealed class ScheduledJobsTests : IAsyncLifetime
         Assert.Equal((1, 0), (changed, again));
         Assert.Equal(Shield.Blue, blue.Shield);
         Assert.Contains(await this.stack.Store.GetAuditTrailAsync(OnboardingStack.PartnerTenantId, id, default), l => l.Actor == "daily access recheck" && l.What == "shield Blue");
+    }
+
+    [Fact]
+    public async Task The_daily_recheck_of_an_enterprise_app_customer_checks_app_only_access_and_names_a_permission_its_consent_lacks()
+    {
+        OnboardingInput input = OnboardingStack.InputFor(OnboardingStack.Fabrikam, "Fabrikam Pharma Ltd");
+        input = input with { Subject = input.Subject with { RoleTemplateIds = null, Path = OnboardingPath.EnterpriseApp }, Request = input.Request with { Path = OnboardingPath.EnterpriseApp } };
+        string id = await this.stack.StartAsync(input);
+        OnboardingRecord waiting = await this.stack.WaitForRecordAsync(id, r => r.Status == OnboardingStatus.WaitingForCustomer);
+        await SimulatedAdministrator.AnswerAsync(this.stack.Http, waiting.InvitationUrl!, "approve");
+        Assert.Equal(Shield.Green, (await this.stack.WaitForOutcomeAsync(id)).Shield);
+
+        int unchanged = (await this.Jobs(apps: this.NextDaysAppCheck()).AccessRecheckAsync(default)).Acted;
+        (await this.stack.Http.PostAsJsonAsync("_sim/apps/b7a1c3e5-3333-4a6b-9c1d-000000000001/grant", new { permission = "Mail.Read" })).EnsureSuccessStatusCode();
+        int changed = (await this.Jobs(apps: this.NextDaysAppCheck()).AccessRecheckAsync(default)).Acted;
+
+        OnboardingRecord blue = (await this.stack.Store.GetAsync(OnboardingStack.PartnerTenantId, id, default))!;
+        Assert.Equal((0, 1, Shield.Blue), (unchanged, changed, blue.Shield));
+        Assert.Contains(
+            await this.stack.Store.GetAuditTrailAsync(OnboardingStack.PartnerTenantId, id, default),
+            l => l.Actor == "daily access recheck" && l.Message == "Daily recheck: API access no longer works. Missing: The customer's consent lacks the application permission(s) Mail.Read that the app registration asks for: send the customer's Global Administrator the admin-consent link again.");
     }
 
     [Fact]
@@ -174,6 +195,9 @@ public sealed class ScheduledJobsTests : IAsyncLifetime
     /// The access check as it runs a day later: its cached tokens have expired, so it signs in again and meets the customer's
     /// Conditional Access as it is now (Entra evaluates policies at sign-in, not on a token it already issued).
     /// </summary>
+    /// <summary>The next day's app-only check: a new connection, so no token from before a change is reused.</summary>
+    EnterpriseAppAccess NextDaysAppCheck() => new(new MicrosoftCloudConnection(OnboardingStack.CloudOptions(this.stack.Simulator)));
+
     CustomerTenantAccess NextDaysAccessCheck() => new(new MicrosoftCloudConnection(OnboardingStack.CloudOptions(this.stack.Simulator)), BundleFunctions.Bundle.BundleConfiguration.Default);
 
     static OnboardingInput Lasting(Guid customer, string name, int days, Guid[]? roles = null)
