@@ -86,11 +86,9 @@ public sealed partial class ApiSignInTests(SimulatorTestBed bed) : IClassFixture
 
     static (string Verifier, string Challenge) Pkce()
     {
-        string verifier = Base64Url(RandomNumberGenerator.GetBytes(32));
-        return (verifier, Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))));
+        string verifier = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+        return (verifier, System.Buffers.Text.Base64Url.EncodeToString(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))));
     }
-
-    static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     static string AuthorizeUrl(string redirect, string challenge, string state) =>
         $"{SimulatorTestBed.PartnerTenantId}/oauth2/v2.0/authorize?client_id={Page}&response_type=code&redirect_uri={Uri.EscapeDataString(redirect)}"
@@ -98,11 +96,7 @@ public sealed partial class ApiSignInTests(SimulatorTestBed bed) : IClassFixture
 
     static string Query(Uri uri, string name) => Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(uri.Query)[name].ToString();
 
-    static JsonObject Claims(string jwt)
-    {
-        string part = jwt.Split('.')[1].Replace('-', '+').Replace('_', '/');
-        return JsonNode.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(part.PadRight(part.Length + ((4 - (part.Length % 4)) % 4), '='))))!.AsObject();
-    }
+    static JsonObject Claims(string jwt) => BundleFunctions.Infrastructure.MicrosoftCloud.EntraAnswers.Claims(jwt);
 
     [GeneratedRegex("name=\"request\" value=\"([0-9a-f-]{36})\"")]
     private static partial Regex RequestId();

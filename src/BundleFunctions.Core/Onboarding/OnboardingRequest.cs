@@ -99,17 +99,10 @@ public sealed record OnboardingRequest(
         if (this.Path == OnboardingPath.EnterpriseApp)
         {
             // No relationship is made, so nothing that shapes one may be given: silently ignoring it would mislead.
-            foreach ((string field, bool given) in new[]
-            {
-                ("relationshipName", this.RelationshipName is not null), ("durationDays", this.DurationDays is not null), ("autoExtend", this.AutoExtend is not null),
-                ("roles", this.Roles is not null), ("adoptRelationshipId", this.AdoptRelationshipId is not null), ("replacesRelationshipIds", this.ReplacesRelationshipIds is not null),
-            })
-            {
-                if (given)
-                {
-                    violations.Add(new(field, $"{field} belongs to a GDAP relationship; the enterprise-app path makes none: leave {field} out, or leave path out for GDAP."));
-                }
-            }
+            IEnumerable<string> gdapOnly = this.ShapingFieldsGiven().Concat(Given(
+                ("roles", this.Roles is not null), ("adoptRelationshipId", this.AdoptRelationshipId is not null), ("replacesRelationshipIds", this.ReplacesRelationshipIds is not null)));
+            violations.AddRange(gdapOnly.Select(field => new RuleViolation(
+                field, $"{field} belongs to a GDAP relationship; the enterprise-app path makes none: leave {field} out, or leave path out for GDAP.")));
 
             return violations;
         }
@@ -121,13 +114,8 @@ public sealed record OnboardingRequest(
                 violations.Add(new("adoptRelationshipId", $"'{adopt}' is not a GDAP relationship ID: letters, digits and hyphens, at most {RelationshipId.MaxLength} characters (Graph's are two GUIDs joined by a hyphen)."));
             }
 
-            foreach ((string field, bool given) in new[] { ("relationshipName", this.RelationshipName is not null), ("durationDays", this.DurationDays is not null), ("autoExtend", this.AutoExtend is not null) })
-            {
-                if (given)
-                {
-                    violations.Add(new(field, $"{field} shapes a new relationship; an adopted relationship keeps its own: leave {field} out, or adoptRelationshipId to request a new one."));
-                }
-            }
+            violations.AddRange(this.ShapingFieldsGiven().Select(field => new RuleViolation(
+                field, $"{field} shapes a new relationship; an adopted relationship keeps its own: leave {field} out, or adoptRelationshipId to request a new one.")));
         }
 
         if (this.ReplacesRelationshipIds is { } replaced)
@@ -158,6 +146,12 @@ public sealed record OnboardingRequest(
         _ when DisplayText.FirstHiddenCharacter(organizationId) is { } hidden => $"The organization ID contains {hidden}, a control, format or bidirectional character that does not show: remove it.",
         _ => null,
     };
+
+    /// <summary>The fields given that shape a new relationship (adoption and the enterprise-app path take none of them).</summary>
+    IEnumerable<string> ShapingFieldsGiven() =>
+        Given(("relationshipName", this.RelationshipName is not null), ("durationDays", this.DurationDays is not null), ("autoExtend", this.AutoExtend is not null));
+
+    static IEnumerable<string> Given(params (string Field, bool IsGiven)[] fields) => fields.Where(f => f.IsGiven).Select(f => f.Field);
 
     static IEnumerable<string> ReplacedProblems(IReadOnlyList<string> replaced, string? adopted)
     {

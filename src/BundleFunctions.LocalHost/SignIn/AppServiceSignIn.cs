@@ -7,6 +7,7 @@ using System.Text.Json.Nodes;
 using BundleFunctions.Api;
 using BundleFunctions.Infrastructure;
 using BundleFunctions.Infrastructure.MicrosoftCloud;
+using BundleFunctions.Infrastructure.Settings;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.WebUtilities;
@@ -35,7 +36,7 @@ public static class AppServiceSignIn
     public static void AddAppServiceSignIn(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        if (builder.Configuration["Api:SignInAppId"] is not { Length: > 0 } signInAppId)
+        if (SignInOf(builder.Configuration) is not { } signIn)
         {
             return;
         }
@@ -45,10 +46,10 @@ public static class AppServiceSignIn
                 http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? JwtBearerDefaults.AuthenticationScheme : Session)
             .AddJwtBearer(o =>
             {
-                o.Authority = Authority(builder.Configuration);
+                o.Authority = $"{signIn.TenantAuthority}/v2.0";
                 o.MapInboundClaims = false;
                 o.BackchannelHttpHandler = InfrastructureServices.MicrosoftTls(builder.Configuration)();
-                o.TokenValidationParameters.ValidAudiences = [signInAppId, $"api://{signInAppId}"];
+                o.TokenValidationParameters.ValidAudiences = [signIn.AppId, $"api://{signIn.AppId}"];
                 o.TokenValidationParameters.RoleClaimType = "roles";
                 o.TokenValidationParameters.NameClaimType = "preferred_username";
             })
@@ -72,7 +73,7 @@ public static class AppServiceSignIn
     public static void MapAppServiceSignIn(this WebApplication app, int apiPort)
     {
         ArgumentNullException.ThrowIfNull(app);
-        if (app.Configuration["Api:SignInAppId"] is not { Length: > 0 } signInAppId)
+        if (SignInOf(app.Configuration) is not { } signIn)
         {
             return;
         }
@@ -88,13 +89,13 @@ public static class AppServiceSignIn
             }
 
             Pending[state] = (verifier, LocalPath(request.Query["post_login_redirect_uri"]), DateTimeOffset.UtcNow);
-            return Results.Redirect(QueryHelpers.AddQueryString($"{Authority(app.Configuration)[..^"/v2.0".Length]}/oauth2/v2.0/authorize", new Dictionary<string, string?>
+            return Results.Redirect(QueryHelpers.AddQueryString($"{signIn.TenantAuthority}/oauth2/v2.0/authorize", new Dictionary<string, string?>
             {
-                ["client_id"] = signInAppId,
+                ["client_id"] = signIn.AppId,
                 ["response_type"] = "code",
                 ["redirect_uri"] = callback,
                 ["response_mode"] = "query",
-                ["scope"] = $"api://{signInAppId}/.default",
+                ["scope"] = $"api://{signIn.AppId}/.default",
                 ["state"] = state,
                 ["code_challenge"] = Base64Url.EncodeToString(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))),
                 ["code_challenge_method"] = "S256",
@@ -114,15 +115,15 @@ public static class AppServiceSignIn
             }
 
             using HttpClient entra = new(InfrastructureServices.MicrosoftTls(app.Configuration)());
-            HttpResponseMessage redeemed = await entra.PostAsync($"{Authority(app.Configuration)[..^"/v2.0".Length]}/oauth2/v2.0/token", new FormUrlEncodedContent(new Dictionary<string, string>
+            HttpResponseMessage redeemed = await entra.PostAsync($"{signIn.TenantAuthority}/oauth2/v2.0/token", new FormUrlEncodedContent(new Dictionary<string, string>
             {
                 ["grant_type"] = "authorization_code",
-                ["client_id"] = signInAppId,
+                ["client_id"] = signIn.AppId,
                 ["client_secret"] = app.Configuration["MICROSOFT_PROVIDER_AUTHENTICATION_SECRET"] ?? string.Empty,
                 ["code"] = code,
                 ["redirect_uri"] = callback,
                 ["code_verifier"] = pending.Verifier,
-                ["scope"] = $"api://{signInAppId}/.default",
+                ["scope"] = $"api://{signIn.AppId}/.default",
             }));
             JsonObject answer = (await redeemed.Content.ReadFromJsonAsync<JsonObject>())!;
             if (answer["access_token"]?.GetValue<string>() is not { } token)
@@ -160,8 +161,21 @@ public static class AppServiceSignIn
         });
     }
 
-    static string Authority(IConfiguration configuration) =>
-        $"{(configuration["MicrosoftCloud:AuthorityHost"] ?? "https://login.microsoftonline.com/").TrimEnd('/')}/{configuration["MicrosoftCloud:PartnerTenantId"]}/v2.0";
+    /// <summary>
+    /// The sign-in settings, read as the rest of the app reads them (a malformed ID stops start-up naming the setting), or
+    /// null when <c>Api__SignInAppId</c> is unset: the API app's ID and the partner tenant's authority (its authorize and
+    /// token endpoints under <c>/oauth2/v2.0</c>, its OpenID metadata under <c>/v2.0</c>).
+    /// </summary>
+    static (string AppId, string TenantAuthority)? SignInOf(IConfiguration configuration)
+    {
+        if (SettingsSection.Read<ApiOptions>(configuration, ApiOptions.Section).SignInAppId is not { } appId)
+        {
+            return null;
+        }
+
+        MicrosoftCloudOptions cloud = SettingsSection.Read<MicrosoftCloudOptions>(configuration, MicrosoftCloudOptions.Section);
+        return (appId.ToString(), $"{cloud.AuthorityHost.AbsoluteUri.TrimEnd('/')}/{cloud.PartnerTenantId}");
+    }
 
     /// <summary>A return address on this host only ("/…", not "//…"), else the root: no open redirect.</summary>
     static string LocalPath(string? requested) =>

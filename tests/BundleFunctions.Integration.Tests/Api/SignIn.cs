@@ -22,13 +22,13 @@ public static class SignIn
     public const string OperatorPerson = "sim-refresh-token-operator";
     public const string AdministratorPerson = "sim-refresh-token-admin";
 
-    /// <summary>A system's token (client credentials).</summary>
-    public static Task<string> SystemTokenAsync(HttpClient simulator, (string ClientId, string Secret) system) => TokenAsync(simulator, new Dictionary<string, string>
+    /// <summary>A system's token (client credentials) for this API, or for <paramref name="scope"/>.</summary>
+    public static Task<string> SystemTokenAsync(HttpClient simulator, (string ClientId, string Secret) system, string? scope = null) => TokenAsync(simulator, new Dictionary<string, string>
     {
         ["grant_type"] = "client_credentials",
         ["client_id"] = system.ClientId,
         ["client_secret"] = system.Secret,
-        ["scope"] = $"api://{ApiAppId}/.default",
+        ["scope"] = scope ?? $"api://{ApiAppId}/.default",
     });
 
     /// <summary>A person's token, redeemed by the BundleFunctions app (the page's backend) from their sign-in.</summary>

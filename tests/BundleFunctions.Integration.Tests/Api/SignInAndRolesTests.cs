@@ -102,9 +102,9 @@ public sealed class SignInAndRolesTests(PublicApiStack stack) : IClassFixture<Pu
         string unassigned = await SignIn.SystemTokenAsync(stack.Sim, SignIn.Unassigned);
         string reader = await SignIn.PersonTokenAsync(stack.Sim, SignIn.ReaderPerson);
         string[] parts = reader.Split('.');
-        string elevated = Encoding.UTF8.GetString(Base64UrlDecode(parts[1])).Replace("BundleFunctions.Reader", "BundleFunctions.Administrator", StringComparison.Ordinal);
-        string forged = $"{parts[0]}.{Convert.ToBase64String(Encoding.UTF8.GetBytes(elevated)).TrimEnd('=').Replace('+', '-').Replace('/', '_')}.{parts[2]}";
-        string graph = await this.GraphTokenAsync();
+        string elevated = Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(parts[1])).Replace("BundleFunctions.Reader", "BundleFunctions.Administrator", StringComparison.Ordinal);
+        string forged = $"{parts[0]}.{System.Buffers.Text.Base64Url.EncodeToString(Encoding.UTF8.GetBytes(elevated))}.{parts[2]}";
+        string graph = await SignIn.SystemTokenAsync(stack.Sim, SignIn.PsaOperator, "https://graph.microsoft.com/.default");
 
         HttpStatusCode none = (await SignIn.Client(stack.Api.BaseAddress, unassigned).GetAsync("api/onboardings")).StatusCode;
         HttpResponseMessage tamperedAnswer = await SignIn.Client(stack.Api.BaseAddress, forged).GetAsync("api/onboardings");
@@ -120,23 +120,5 @@ public sealed class SignInAndRolesTests(PublicApiStack stack) : IClassFixture<Pu
         string[] parts = write.Split(' ');
         using HttpRequestMessage request = new(new HttpMethod(parts[0]), parts[1]) { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
         return await client.SendAsync(request);
-    }
-
-    static byte[] Base64UrlDecode(string part)
-    {
-        string padded = part.Replace('-', '+').Replace('_', '/');
-        return Convert.FromBase64String(padded.PadRight(padded.Length + ((4 - (padded.Length % 4)) % 4), '='));
-    }
-
-    async Task<string> GraphTokenAsync()
-    {
-        HttpResponseMessage response = await stack.Sim.PostAsync($"{Onboarding.OnboardingStack.PartnerTenantId}/oauth2/v2.0/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = SignIn.PsaOperator.ClientId,
-            ["client_secret"] = SignIn.PsaOperator.Secret,
-            ["scope"] = "https://graph.microsoft.com/.default",
-        }));
-        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["access_token"]!.GetValue<string>();
     }
 }
